@@ -1,0 +1,127 @@
+"""Ingest: find article files, read them, decode them, give each a content id.
+
+Cascade for one file (first step that decides wins):
+1. size: larger than the limit -> error (bounded time and memory, whatever the folder holds);
+2. empty or whitespace-only -> error;
+3. byte-order mark -> that Unicode encoding (UTF-8, UTF-16 LE/BE, UTF-32);
+4. binary signatures (PDF, PNG, GIF, JPEG, gzip, zip) or NUL bytes -> error naming what it is;
+5. strict UTF-8;
+6. for HTML, the charset its <meta> declares, when Python knows it and it decodes;
+7. cp1252 (what French Windows editors write; a superset of latin-1 for printable text);
+8. latin-1, which cannot fail: the last resort, recorded as such.
+
+Nothing here raises for a bad file: the reason goes into `SourceFile.error`, a single line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from .model import SourceFile
+
+EXTENSIONS = {".html": "html", ".htm": "html", ".txt": "text"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a real article page is < 2 MB; 20 MB leaves room for bloated HTML
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_SIGNATURES = [
+    (b"%PDF", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"GIF8", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"PK\x03\x04", "zip archive"),
+]
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_LOOKS_HTML = re.compile(r"^\s*(<!doctype html|<html|<\?xml|<head|<body|<article)", re.I)
+
+
+def content_id(data: bytes) -> str:
+    """Same bytes, same id: the first 16 hex digits of their SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def list_sources(raw_dir: str | os.PathLike) -> list[str]:
+    """Every article file under raw_dir, recursively, in a stable order.
+
+    Symbolic links to directories are not followed (a link loop must not hang the run);
+    links to files are listed and fail at read time if they dangle or loop.
+    """
+    found: list[str] = []
+    for root, dirs, files in os.walk(raw_dir, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            if Path(name).suffix.lower() in EXTENSIONS:
+                found.append(os.path.join(root, name))
+    return found
+
+
+def decode(data: bytes, kind: str) -> tuple[str, str]:
+    """Bytes to text by the cascade in the module docstring: (text, encoding)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc), enc
+    for magic, what in _SIGNATURES:
+        if data.startswith(magic):
+            raise ValueError(f"binary content ({what}), not an article")
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary content (NUL bytes), not an article")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if kind == "html":
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            declared = m.group(1).decode("ascii", "replace").lower()
+            try:
+                return data.decode(declared), declared
+            except (LookupError, UnicodeDecodeError):
+                pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+    """Read and decode one file; never raises."""
+    src = SourceFile(path=path, kind=EXTENSIONS.get(Path(path).suffix.lower(), "text"))
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            src.error = f"file too large: {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"
+            return src
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        src.error = f"cannot read: {exc.strerror or exc.__class__.__name__}"
+        return src
+    src.id = content_id(data)
+    if not data.strip():
+        src.error = "empty file"
+        return src
+    try:
+        text, encoding = decode(data, src.kind)
+    except ValueError as exc:
+        src.error = str(exc)
+        return src
+    except UnicodeDecodeError as exc:  # a BOM that lies about the rest
+        src.error = f"undecodable text: {exc.reason}"
+        return src
+    if not text.strip():
+        src.error = "empty file (whitespace only)"
+        return src
+    if src.kind == "text" and _LOOKS_HTML.match(text):
+        src.kind = "html"  # an HTML page saved under .txt is still HTML
+    src.text, src.encoding = text, encoding
+    return src

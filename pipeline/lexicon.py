@@ -1,0 +1,89 @@
+"""Load the extractor's word lists (data/projects.yaml) once, folded and compiled."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .organizations import fold
+
+DATA = Path(__file__).parent / "data"
+
+
+def folded_words(words: list[str]) -> list[str]:
+    return sorted({re.sub(r"\s+", " ", fold(w)).strip() for w in words}, key=len, reverse=True)
+
+
+def alternation(words: list[str]) -> str:
+    """Regex alternation of folded phrases, longest first, spaces flexible."""
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded_words(words)) + ")"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    raw: dict
+    list_intro: re.Pattern
+    non_project_list: re.Pattern
+    name_end: re.Pattern  # ", word" that ends a name
+    carrier_cue: re.Pattern
+    funding_after: re.Pattern
+    funding_before: re.Pattern
+    funding_verb: re.Pattern
+    purpose: re.Pattern
+    action_prefix: re.Pattern
+    project_noun_before: re.Pattern
+    trap_heads: frozenset
+    generic_heads: frozenset
+    known_traps: frozenset
+    discourse: re.Pattern
+    total_cue: re.Pattern
+    count: re.Pattern
+    enumeration: re.Pattern
+    reporting: re.Pattern
+    funder_subject: re.Pattern
+
+
+def _words(raw: dict, key: str) -> list[str]:
+    return list(raw.get(key) or [])
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    with open(DATA / "projects.yaml", encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    w = lambda k: alternation(_words(raw, k))  # noqa: E731
+    numbers = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|dix[ -]sept|dix[ -]huit|dix[ -]neuf|vingt|trente|quarante|cinquante|soixante|cent|plusieurs|quelques|une? dizaine de|une? vingtaine de|une? trentaine de|une? soixantaine de|une? centaine de)"
+    return Lexicon(
+        raw=raw,
+        list_intro=re.compile(r"\b" + w("list_intro_cues") + r"\b"),
+        non_project_list=re.compile(r"\b" + w("non_project_list_cues") + r"\b"),
+        name_end=re.compile(r",\s+" + w("name_end_words") + r"\b"),
+        carrier_cue=re.compile(r"\b" + w("carrier_cues") + r"\b"),
+        funding_after=re.compile(
+            r"^\s*(?:(?:ont|a|sont|seront|est|vont|va|avaient|auront)\s+(?:ete\s+|etre\s+)?)?" + w("funding_after_amount")
+            + r"(?:\s+\w+){0,3}?\s+(?:dans|a|au|aux|pour|en faveur d[eu]s?|en faveur de la|en faveur de l')\s*(?:le projet\s+|la plateforme\s+)?"
+        ),
+        funding_before=re.compile(
+            r",\s*(?:(?:un |le )?projet\s+|qui est\s+|il est\s+|elle est\s+|qui sera\s+)?" + w("funding_before_amount")
+            + r"\s+(?:de|d'|a hauteur de|a hauteur d'|par|pour|avec|a)\s*$"
+        ),
+        funding_verb=re.compile(r"\b" + w("funding_verbs") + r"\b"),
+        purpose=re.compile(r"\b(?:afin de|afin d'|pour|en vue de|en vue d')\s+" + w("purpose_verbs") + r"\s+"),
+        action_prefix=re.compile(r"^\s*" + w("action_prefixes") + r"\s*"),
+        project_noun_before=re.compile(
+            r"\b(?:le|la|l'|un|une|du|au|son|sa|leur|ce|cette|notre)\s*" + w("project_nouns") + r"(?:\s+(?:baptise|baptisee|nomme|nommee|intitule|intitulee|appele|appelee|denomme|denommee))?\s*$"
+        ),
+        trap_heads=frozenset(folded_words(_words(raw, "trap_heads"))),
+        generic_heads=frozenset(folded_words(_words(raw, "generic_heads"))),
+        known_traps=frozenset(folded_words(_words(raw, "known_traps"))),
+        discourse=re.compile(r"^\s*(?:" + w("discourse_markers") + r"\s*,?\s*)+"),
+        total_cue=re.compile(r"\b" + w("total_cues") + r"\b"),
+        count=re.compile(r"\b" + numbers + r"\s+(?:des\s+|de\s+|d')?(?:\w+\s+)?" + w("count_nouns") + r"\b"),
+        enumeration=re.compile(r"\b" + w("enumeration_verbs") + r"\s+"),
+        reporting=re.compile(r"\b" + w("reporting_verbs") + r"\b"),
+        funder_subject=re.compile(r"^\s*(?:le|la|l'|les)?\s*" + w("funder_subjects") + r"\b"),
+    )

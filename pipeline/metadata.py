@@ -1,0 +1,249 @@
+"""Publication date of an article, from its HTML metadata or the top of its text.
+
+`published_from_html` cascade, first parsable value wins:
+  1. JSON-LD `datePublished` (script type application/ld+json; nodes found in
+     lists, "@graph" and nested objects; article-typed nodes before the others;
+     malformed JSON skipped),
+  2. <meta property="article:published_time"> (then og:published_time),
+  3. <meta itemprop="datePublished">,
+  4. <meta name="date|pubdate|publish-date|DC.date.issued|dcterms.date|...">,
+  5. any element itemprop="datePublished" (<time datetime>, <span content>),
+     then <time pubdate>,
+  6. the first <time datetime> inside <article> or <header>.
+Steps 5 and 6 skip elements inside aside/footer/nav or inside containers whose
+class or id says related articles, comments, sidebars: those dates belong to
+other pages.
+
+`published_from_text` reads the top of a cleaned text (one block per line):
+the first few non-empty lines, stopping at the first long paragraph, where
+the body has begun. A date line is short and holds a full date plus only
+lead words ("Publié le", "Le", "Mis en ligne le", "Par <author>,"); a date
+announced as an update ("mis à jour le") is never the publication. The first
+long paragraph may still open with a dateline ("PARIS, 12 mars 2019 (AFP) -").
+Names, limits and word lists live in data/dates.yaml, section `metadata`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+from pipeline.dates import DateMention, find_dates, load_rules, parse_date
+
+
+@dataclass(frozen=True)
+class _Rules:
+    article_type_suffixes: tuple[str, ...]
+    meta_properties: tuple[str, ...]
+    meta_names: tuple[str, ...]
+    skip_tags: frozenset[str]
+    skip_class_words: tuple[str, ...]
+    top_lines: int
+    long_line: int
+    date_line_max: int
+    line_words: frozenset[str]
+    author_leads: frozenset[str]
+    update_cue: re.Pattern[str]
+
+
+def _fold(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+@functools.cache
+def _rules() -> _Rules:
+    raw = load_rules()["metadata"]
+    cues = sorted(raw["update_cues"], key=len, reverse=True)
+    return _Rules(
+        article_type_suffixes=tuple(raw["article_type_suffixes"]),
+        meta_properties=tuple(_fold(p) for p in raw["meta_properties"]),
+        meta_names=tuple(_fold(n) for n in raw["meta_names"]),
+        skip_tags=frozenset(raw["skip_tags"]),
+        skip_class_words=tuple(raw["skip_class_words"]),
+        top_lines=int(raw["top_lines"]),
+        long_line=int(raw["long_line"]),
+        date_line_max=int(raw["date_line_max"]),
+        line_words=frozenset(_fold(w) for w in raw["date_line_words"]),
+        author_leads=frozenset(_fold(w) for w in raw["author_leads"]),
+        update_cue=re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) + r")(?!\w)",
+            re.IGNORECASE,
+        ),
+    )
+
+
+# -------------------------------------------------------------------- HTML
+
+
+def _json_nodes(data: Any) -> Iterator[dict[str, Any]]:
+    # Depth-first in document order: "@graph" lists, arrays of objects and "mainEntity" nesting alike.
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _json_nodes(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _json_nodes(item)
+
+
+def _is_article_node(node: dict[str, Any], suffixes: tuple[str, ...]) -> bool:
+    types = node.get("@type", [])
+    types = [types] if isinstance(types, str) else types
+    return any(isinstance(t, str) and t.endswith(suffixes) for t in types)
+
+
+def _json_ld_dates(soup: BeautifulSoup) -> Iterator[str]:
+    nodes: list[dict[str, Any]] = []
+    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.IGNORECASE)}):
+        try:
+            nodes.extend(_json_nodes(json.loads(script.string or script.get_text() or "")))
+        except (json.JSONDecodeError, RecursionError):
+            continue  # a broken block says nothing; the next steps may
+    dated = [n for n in nodes if isinstance(n.get("datePublished"), str)]
+    suffixes = _rules().article_type_suffixes
+    # The article's own node first: a WebPage or a cited CreativeWork may carry other dates.
+    for node in sorted(dated, key=lambda n: not _is_article_node(n, suffixes)):
+        yield node["datePublished"]
+
+
+def _meta_contents(soup: BeautifulSoup, attribute: str, wanted: tuple[str, ...]) -> Iterator[str]:
+    metas = [m for m in soup.find_all("meta") if m.get(attribute) and m.get("content")]
+    # The wanted names are in priority order; among equals the page order decides.
+    for name in wanted:
+        for meta in metas:
+            if _fold(str(meta[attribute])) == name:
+                yield str(meta["content"])
+
+
+def _in_other_content(element: Tag) -> bool:
+    rules = _rules()
+    for parent in element.parents:
+        if parent.name in rules.skip_tags:
+            return True
+        marks = " ".join([*parent.get("class", []), str(parent.get("id", ""))]).lower()
+        if any(word in marks for word in rules.skip_class_words):
+            return True
+    return False
+
+
+def _element_date(element: Tag) -> str:
+    return str(element.get("datetime") or element.get("content") or element.get_text(" ", strip=True))
+
+
+def _microdata_dates(soup: BeautifulSoup) -> Iterator[str]:
+    for element in soup.find_all(attrs={"itemprop": "datePublished"}):
+        if element.name != "meta" and not _in_other_content(element):
+            yield _element_date(element)
+    for element in soup.find_all("time", attrs={"pubdate": True}):
+        if not _in_other_content(element):
+            yield _element_date(element)
+
+
+def _first_time_in_article(soup: BeautifulSoup) -> Iterator[str]:
+    for element in soup.find_all("time", attrs={"datetime": True}):
+        if element.find_parent(["article", "header"]) and not _in_other_content(element):
+            yield str(element["datetime"])
+
+
+def published_from_html(soup: BeautifulSoup | str) -> datetime.date | None:
+    """Publication date from the page's metadata (cascade in the module
+    docstring), else None. Accepts a parsed soup or the HTML itself."""
+    if isinstance(soup, str):
+        soup = BeautifulSoup(soup, "lxml")
+    rules = _rules()
+    steps = (
+        _json_ld_dates(soup),
+        _meta_contents(soup, "property", rules.meta_properties),
+        _meta_contents(soup, "itemprop", ("datepublished",)),
+        _meta_contents(soup, "name", rules.meta_names),
+        _microdata_dates(soup),
+        _first_time_in_article(soup),
+    )
+    for step in steps:
+        for raw in step:
+            value = parse_date(raw)
+            if value is not None:
+                return value
+    return None
+
+
+# -------------------------------------------------------------------- text
+
+_LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_AUTHOR_WORDS = 5  # "Par Jean-Marc de La Tour": a name, not a sentence
+_DATELINE_BEFORE = re.compile(r"\s*(?:[^\W\d_][\w'’ .-]{0,40},\s*)?")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?[-–—:]")
+
+
+def _top_lines(text: str) -> Iterator[re.Match[str]]:
+    rules = _rules()
+    seen = 0
+    for line in _LINE.finditer(text):
+        if not line.group().strip():
+            continue
+        yield line
+        seen += 1
+        if seen >= rules.top_lines or len(line.group().strip()) > rules.long_line:
+            return
+
+
+def _only_lead_words(residue: str) -> bool:
+    rules = _rules()
+    residue = rules.update_cue.sub(" ", residue)
+    name_words = 0
+    for word in _WORD.findall(residue):
+        folded = _fold(word)
+        if folded in rules.author_leads:
+            name_words = _AUTHOR_WORDS
+        elif name_words and (word[0].isupper() or folded in rules.line_words):
+            name_words -= 1
+        elif folded not in rules.line_words:
+            return False
+    return True
+
+
+def _publication(line: str, dates: list[DateMention]) -> DateMention | None:
+    # Each date is judged by the words since the previous one: "…, mis à jour le 13/03/2019".
+    previous_end = 0
+    for mention in dates:
+        if not _rules().update_cue.search(line, previous_end, mention.start):
+            return mention
+        previous_end = mention.end
+    return None
+
+
+def _is_dateline(line: str, mention: DateMention) -> bool:
+    return bool(
+        _DATELINE_BEFORE.fullmatch(line, 0, mention.start) and _DATELINE_AFTER.match(line, mention.end)
+    )
+
+
+def _date_of_line(line: str) -> DateMention | None:
+    # No base date here: only full dates (day, month and year written) can be a publication date.
+    dates = [m for m in find_dates(line) if m.precision == "day" and m.explicit_year]
+    if not dates:
+        return None
+    if len(line.strip()) > _rules().date_line_max:
+        return dates[0] if _is_dateline(line, dates[0]) else None
+    residue = "".join(line[a:b] for a, b in zip([0] + [m.end for m in dates], [m.start for m in dates] + [len(line)]))
+    if _only_lead_words(residue) or _is_dateline(line, dates[0]):
+        return _publication(line, dates)
+    return None
+
+
+def published_from_text(clean_text: str) -> tuple[datetime.date, int, int] | None:
+    """(date, start, end) of the publication date stated at the top of
+    `clean_text`, `clean_text[start:end]` being the date expression; else None."""
+    for line in _top_lines(clean_text or ""):
+        mention = _date_of_line(line.group())
+        if mention is not None:
+            return mention.value, line.start() + mention.start, line.start() + mention.end
+    return None

@@ -1,0 +1,127 @@
+"""The records that flow between stages.
+
+Every extracted value carries its evidence: the article id and the character span
+(`start`, `end`) into that article's clean text, so that `text[start:end]` shows it.
+Records are plain dataclasses so that they pickle cheaply between Prefect tasks and
+Dask workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SourceFile:
+    """One input file as read from disk (ingest output)."""
+
+    path: str
+    id: str = ""  # content id: sha256 of the bytes, shortened
+    kind: str = ""  # 'html' | 'text'
+    text: str = ""  # decoded content
+    encoding: str = ""
+    error: str | None = None  # one-line reason when the file could not be read
+
+
+@dataclass
+class Article:
+    """A cleaned article (clean output)."""
+
+    id: str
+    path: str
+    text: str
+    title: str | None = None
+    published_on: str | None = None  # ISO date
+    published_span: tuple[int, int] | None = None  # where in text the date was read, when from text
+    encoding: str = ""
+    kind: str = ""
+    dropped: int = 0  # boilerplate lines/elements removed
+
+
+@dataclass
+class OrgMention:
+    start: int
+    end: int
+    name: str  # canonical name (organizations.name)
+    surface: str  # as written
+
+
+@dataclass
+class Mention:
+    """One project named in one article (extract output, before reconciliation)."""
+
+    article_id: str
+    name: str
+    start: int
+    end: int
+    rule: str  # which extraction rule found it
+    score: float = 0.5  # confidence of the rule
+    acronym: str | None = None
+    aliases: list[str] = field(default_factory=list)  # other names given in the same place ("A : B", "(Other name)")
+    amount_m_eur: float | None = None
+    amount_qualifier: str | None = None
+    amount_span: tuple[int, int] | None = None
+    carriers: list[str] = field(default_factory=list)  # canonical organisation names
+    context: str = ""  # the sentence, list item or block it was read from (for reconciliation and reports)
+    context_span: tuple[int, int] | None = None
+    occurrences: list[tuple[int, int]] = field(default_factory=list)  # every span of this project in the article
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.article_id, self.start, self.end)
+
+
+@dataclass
+class CallInfo:
+    """What an article says about the funding round it reports on."""
+
+    fund: str | None = None  # canonical fund name
+    fund_acronym: str | None = None
+    year: int | None = None
+    ordinal: int | None = None  # 1st, 2nd call / session
+    unit: str | None = None  # 'appel à projets' | 'session' | 'vague' | ...
+    n_laureates: int | None = None
+    announced_on: str | None = None  # ISO date
+    announced_precision: str | None = None  # 'day' when fully known, 'daymonth' when the year was inferred
+    announced_span: tuple[int, int] | None = None
+
+    def label(self) -> str | None:
+        if not (self.fund_acronym or self.fund):
+            return None
+        parts = [self.fund_acronym or self.fund or ""]
+        if self.year:
+            parts.append(str(self.year))
+        head = " ".join(parts)
+        if self.ordinal and self.unit:
+            nth = "1er" if self.ordinal == 1 and self.unit != "session" else ("1re" if self.ordinal == 1 else f"{self.ordinal}e")
+            return f"{head}, {nth} {self.unit}"
+        return head
+
+
+@dataclass
+class ArticleResult:
+    """Everything read from one article (extract output)."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    orgs: list[OrgMention] = field(default_factory=list)
+    call: CallInfo = field(default_factory=CallInfo)
+    amounts: list[dict] = field(default_factory=list)  # every amount seen, with its role ('project', 'total', 'range', ...)
+    error: str | None = None  # extraction failed: recorded, the article is still stored
+
+
+@dataclass
+class Project:
+    """A reconciled real-world project."""
+
+    id: str
+    name: str
+    acronym: str | None
+    aliases: list[str]
+    amount_m_eur: float | None
+    amount_qualifier: str | None
+    carriers: list[str]
+    announced_on: str | None
+    call: str | None
+    sources: list[str]
+    mentions: list[Mention] = field(default_factory=list)

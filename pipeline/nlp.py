@@ -1,0 +1,34 @@
+"""The spaCy model: loaded once per process, run only over the sentences that need it.
+
+Only tok2vec, morphologizer (POS for noun-phrase boundaries), attribute_ruler and ner
+run: the parser and lemmatizer cost most of the time and the rules do not need them.
+The model is never passed between tasks or processes (it does not pickle cheaply):
+each process calls `get_nlp()` and keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+DEFAULT_MODEL = "fr_core_news_md"
+DISABLED = ("parser", "lemmatizer", "senter")
+
+
+def model_name() -> str:
+    return os.environ.get("PIPELINE_SPACY_MODEL", DEFAULT_MODEL)
+
+
+@lru_cache(maxsize=2)
+def get_nlp(name: str | None = None):
+    import spacy
+
+    name = name or model_name()
+    nlp = spacy.load(name, exclude=list(DISABLED))
+    return nlp
+
+
+def parse_sentences(texts: list[str], batch_size: int = 64):
+    """Docs for sentence texts, in order (nlp.pipe batches them through the model)."""
+    nlp = get_nlp()
+    return list(nlp.pipe(texts, batch_size=batch_size))

@@ -1,0 +1,317 @@
+"""Organisations: the gazetteer of French administrations and the matcher over it.
+
+The data lives in `data/organizations.yaml` (explicit entries and templates),
+`data/departments.yaml` and `data/regions.yaml` (expanded by the templates into
+prefectures, DDT, ARS, ... for every department and region).
+
+Matching tolerates case, accents, hyphen/space and apostrophe variants: the text is
+folded character by character (one character in, one out, so offsets stay valid),
+tokenised by spaCy's French tokenizer and run through a `PhraseMatcher` built from the
+folded names and aliases. Acronyms are matched apart, on the unfolded text, because a
+folded acronym is often a common word ("ANS" -> "ans", "DAE"...): an acronym matches as
+written, or in capitals.
+
+Names that exist in every ministry ("Direction des ressources humaines") are marked
+`generic`: a match is qualified by the nearest ministry named before it in the same
+line ("Direction des ressources humaines du ministère de l'Intérieur").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .model import OrgMention
+
+DATA = Path(__file__).parent / "data"
+_APOSTROPHES = "’ʼ`´‘"
+_HYPHENS = "-‐‑‒–—"
+
+
+@dataclass
+class Org:
+    name: str
+    acronym: str | None = None
+    kind: str = "unknown"
+    parent: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    generic: bool = False
+    case_sensitive: bool = False
+    period: str | None = None
+
+
+def fold_char(c: str) -> str:
+    """One character in, one out: lowercase, no accent, straight apostrophe, hyphen as space."""
+    if c in _APOSTROPHES:
+        return "'"
+    if c in _HYPHENS:
+        return " "
+    if c.isascii():
+        return c.lower()
+    base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x)).lower()
+    return base if len(base) == 1 else c.lower()[:1] or c
+
+
+def fold(text: str) -> str:
+    """Offset-preserving fold of a whole string (len(fold(t)) == len(t))."""
+    return "".join(fold_char(c) for c in text)
+
+
+def name_key(name: str) -> str:
+    """Key for exact lookups of a name: folded, single-spaced."""
+    return re.sub(r"\s+", " ", fold(name)).strip()
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def qualified_name(generic: str, ministry: str) -> str:
+    """'Direction des ressources humaines' + 'Ministère de l'Intérieur' -> '... du ministère de l'Intérieur'."""
+    return f"{generic} du {_lower_first(ministry)}"
+
+
+def _place_matches(tpl: dict, place: dict) -> bool:
+    """A template's `where` (field values; a missing field is false) and `except` (codes)."""
+    for key, want in (tpl.get("where") or {}).items():
+        if place.get(key, False) != want:
+            return False
+    return str(place.get("code", "")) not in {str(c) for c in tpl.get("except") or []}
+
+
+def _expand_templates(templates: list[dict], departments: list[dict], regions: list[dict]) -> list[Org]:
+    """One entry per template and place: "Préfecture {de}" -> "Préfecture de la Charente-Maritime"."""
+    out: list[Org] = []
+    scopes = {"department": departments, "region": regions}
+    for tpl in templates:
+        for place in scopes.get(tpl.get("scope", ""), []):
+            if not _place_matches(tpl, place):
+                continue
+            de_forms = place.get("de") or [f"de {place['name']}"]
+            if isinstance(de_forms, str):
+                de_forms = [de_forms]
+            names = [place["name"], *(place.get("variants") or [])]
+            code = str(place.get("code", ""))
+
+            def fill(pattern: str, name: str = names[0], de: str = de_forms[0]) -> str:
+                return pattern.format(name=name, de=de, code=code)
+
+            aliases: list[str] = []
+            for pattern in [tpl["name"], *(tpl.get("aliases") or [])]:
+                if "{code}" in pattern and not code:
+                    continue
+                for name in names:
+                    for de in de_forms:
+                        a = fill(pattern, name, de)
+                        if a not in aliases:
+                            aliases.append(a)
+            canonical = fill(tpl["name"])
+            aliases = [a for a in aliases if a != canonical]
+            out.append(Org(name=canonical, acronym=tpl.get("acronym"), kind=tpl.get("kind", "local"),
+                           parent=fill(tpl["parent"]) if tpl.get("parent") else None, aliases=aliases,
+                           period=str(tpl["period"]) if tpl.get("period") else None))
+    return out
+
+
+class Gazetteer:
+    """Canonical organisations and a matcher that finds them in text."""
+
+    def __init__(self, orgs: list[Org]):
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.orgs: dict[str, Org] = {}
+        for o in orgs:
+            self.orgs.setdefault(o.name, o)
+        ministries = [o for o in self.orgs.values() if o.kind == "ministry"]
+        for g in [o for o in list(self.orgs.values()) if o.generic]:
+            for m in ministries:
+                q = qualified_name(g.name, m.name)
+                if q not in self.orgs:
+                    self.orgs[q] = Org(name=q, acronym=None, kind=g.kind, parent=m.name)
+        self._nlp = spacy.blank("fr")
+        self._matcher = PhraseMatcher(self._nlp.vocab, attr="ORTH")
+        self._by_key: dict[str, str] = {}
+        acronyms: dict[str, str] = {}
+        owners: dict[str, set[str]] = {}
+        for o in self.orgs.values():
+            if o.acronym:
+                owners.setdefault(o.acronym, set()).add(o.name)
+        # an acronym several entries share ("CAF" of every department, "ANS") names none of them
+        ambiguous = {a for a, names in owners.items() if len(names) > 1}
+        key_owners: dict[str, set[str]] = {}
+        for o in self.orgs.values():
+            for f in [o.name, *o.aliases]:
+                key_owners.setdefault(name_key(f), set()).add(o.name)
+        for o in self.orgs.values():
+            forms = [o.name, *o.aliases]
+            for f in forms:
+                k = name_key(f)
+                if len(k) < 3 or (len(key_owners[k]) > 1 and k != name_key(o.name)):
+                    continue  # a name several entries share ("Bercy") identifies none of them
+                self._by_key.setdefault(k, o.name)
+            if o.acronym and o.acronym not in ambiguous:
+                acronyms.setdefault(o.acronym, o.name)
+                self._by_key.setdefault(name_key(o.acronym), o.name)
+            for a in o.aliases:
+                acronym_like = re.fullmatch(r"[A-Z][A-Za-z0-9]{1,9}(?: [0-9A-Z]{1,4})?", a) and (
+                    sum(ch.isupper() for ch in a) >= 2 or (o.acronym and a.upper() == o.acronym.upper())
+                )
+                if acronym_like and a not in ambiguous:
+                    acronyms.setdefault(a, o.name)  # "Dinsic", written as a word, is DINSIC
+        acronym_keys = {name_key(a) for a in acronyms}
+        patterns: dict[str, list] = {}
+        for key, canonical in self._by_key.items():
+            if key in acronym_keys:
+                continue
+            patterns.setdefault(canonical, []).append(key)
+        # long names by their first two words, for the typo-tolerant pass ("pénitenciaire")
+        self._fuzzy: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+        for canonical, keys in patterns.items():
+            docs = list(self._nlp.tokenizer.pipe(keys))
+            self._matcher.add(canonical, docs)
+            for key, d in zip(keys, docs):
+                if len(d) >= 4 and len(key) >= 20:
+                    self._fuzzy.setdefault((d[0].text, d[1].text), []).append((key, len(d), canonical))
+        self._acronyms = acronyms
+        alts = sorted(acronyms, key=len, reverse=True)
+        self._acronym_re = re.compile(
+            r"(?<![\w\-])(" + "|".join(re.escape(a) for a in alts) + r")(?![\w\-])", re.IGNORECASE
+        ) if alts else None
+        self._acronym_upper = {a.upper(): a for a in acronyms}
+
+    # -- lookups -------------------------------------------------------------------
+    def resolve(self, surface: str) -> str | None:
+        """Canonical name of an organisation written as `surface`, when known."""
+        return self._by_key.get(name_key(surface))
+
+    def get(self, name: str) -> Org | None:
+        return self.orgs.get(name)
+
+    def rows(self) -> list[dict]:
+        return [
+            {"name": o.name, "acronym": o.acronym, "kind": o.kind, "parent": o.parent}
+            for o in sorted(self.orgs.values(), key=lambda o: o.name)
+        ]
+
+    # -- matching ------------------------------------------------------------------
+    def find(self, text: str) -> list[OrgMention]:
+        """Every organisation named in text, longest match first, non-overlapping, with spans."""
+        from spacy.util import filter_spans
+
+        doc = self._nlp.make_doc(fold(text))
+        spans = []
+        for match_id, start, end in self._matcher(doc):
+            span = doc[start:end]
+            span.label_ = self._nlp.vocab.strings[match_id]
+            spans.append(span)
+        kept = filter_spans(spans)
+        kept += self._fuzzy_spans(doc, kept)
+        found = [(s.start_char, s.end_char, s.label_) for s in filter_spans(kept)]
+        taken = [(a, b) for a, b, _ in found]
+        if self._acronym_re is not None:
+            for m in self._acronym_re.finditer(text):
+                surface = m.group(1)
+                exact = surface in self._acronyms
+                written = surface if exact else self._acronym_upper.get(surface.upper())
+                if written is None or (not exact and not surface.isupper()):
+                    continue  # "ans", "Dae": a folded acronym is too often a plain word
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                found.append((m.start(), m.end(), self._acronyms[written]))
+        found.sort()
+        out: list[OrgMention] = []
+        for start, end, name in found:
+            org = self.orgs.get(name)
+            if org is not None and org.generic:
+                name = self._qualify(name, text, start, out)
+            out.append(OrgMention(start=start, end=end, name=name, surface=text[start:end]))
+        return out
+
+    def _fuzzy_spans(self, doc, exact: list) -> list:
+        """Names written with a typo: the same first two words and a 97% similar rest."""
+        from difflib import SequenceMatcher
+
+        covered = set()
+        for sp in exact:
+            covered.update(range(sp.start, sp.end))
+        out = []
+        i = 0
+        while i < len(doc) - 3:
+            cands = self._fuzzy.get((doc[i].text, doc[i + 1].text))
+            if not cands or i in covered:
+                i += 1
+                continue
+            best = None
+            for key, n, canonical in cands:
+                if i + n > len(doc) or any(k in covered for k in range(i, i + n)):
+                    continue
+                seg = doc[i:i + n].text
+                if abs(len(seg) - len(key)) > 2 or seg == key:
+                    continue
+                sm = SequenceMatcher(None, seg, key)
+                if sm.quick_ratio() < 0.97:
+                    continue
+                r = sm.ratio()
+                if r >= 0.97 and (best is None or r > best[0]):
+                    best = (r, n, canonical)
+            if best is not None:
+                span = doc[i:i + best[1]]
+                span.label_ = best[2]
+                out.append(span)
+                i += best[1]
+            else:
+                i += 1
+        return out
+
+    def _qualify(self, generic: str, text: str, start: int, before: list[OrgMention]) -> str:
+        line_start = text.rfind("\n", 0, start) + 1
+        for prev in reversed(before):
+            if prev.end <= line_start:
+                break
+            org = self.orgs.get(prev.name)
+            if org is not None and org.kind == "ministry":
+                q = qualified_name(generic, org.name)
+                return q if q in self.orgs else generic
+        return generic
+
+
+def _load_yaml(name: str):
+    with open(DATA / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _as_list(data, key: str) -> list[dict]:
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        return list(data.get(key) or [])
+    return list(data)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, built once per process."""
+    data = _load_yaml("organizations.yaml") or {}
+    orgs = [
+        Org(
+            name=e["name"],
+            acronym=e.get("acronym"),
+            kind=e.get("kind", "unknown"),
+            parent=e.get("parent"),
+            aliases=list(e.get("aliases") or []),
+            generic=bool(e.get("generic", False)),
+            case_sensitive=bool(e.get("case_sensitive", False)),
+            period=str(e["period"]) if e.get("period") else None,
+        )
+        for e in data.get("organizations", [])
+    ]
+    departments = _as_list(_load_yaml("departments.yaml"), "departments")
+    regions = _as_list(_load_yaml("regions.yaml"), "regions")
+    orgs += _expand_templates(data.get("templates", []) or [], departments, regions)
+    return Gazetteer(orgs)

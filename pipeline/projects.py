@@ -1,0 +1,1099 @@
+"""Project mentions: the funded projects one article names, with amount and carriers.
+
+Cascade, for one article (clean text, organisations, amounts already found):
+
+1. Roles of amounts: a range, a total or envelope (a count of projects or a total cue in
+   its clause), a per-item figure ("chacun"), or a project's amount. Only the last kind,
+   and per-item figures for list items, are ever given to a project.
+2. Structure first, because lists of laureates carry the most reliable names:
+   a. blocks "title line / carriers line / description" (ministry lists) and their
+      "Porteur du projet : …" and "Montant : …" variants; the description that follows is
+      the project's own text, so no other project is read from it;
+   b. bulleted lists introduced by a line naming laureates or selected projects (not
+      criteria or examples): the name is the item up to where its description starts;
+   c. table rows: the name column, the carrier column, the amount column.
+3. Prose, sentence by sentence, with spaCy POS tags to bound noun phrases:
+   amount-anchored phrasings ("24,3 M€ investis dans X", "X, doté de 20 M€", "X (2 M€)",
+   "ORG (X - 5,2 M€ - et Y - 4 M€)", "ORG se voit accorder 9 M€ pour son X",
+   "7,9 M€ au ministère … afin de créer un X"), quoted names after a project noun
+   ("le projet «Hipe»"), "le projet X" with a capitalised name, enumerations of projects
+   ("d'autres projets portent sur A, B ou C"), "X, porté par ORG", and proper names the
+   NER model tags (ORG/MISC) in a sentence about funding.
+4. Filters: traps (the fund, programmes, events, bodies), organisations, people, names
+   made of generic words only.
+5. Links: amounts bound by the phrasing, else the single project amount of a sentence with
+   a single name, "respectivement" lists in order, an anaphoric sentence ("L'objectif du
+   financement (19,3 M€)") to the one project of its paragraph; carriers from carrier cues,
+   the organisation a parenthesised list hangs from, the subject of a funding verb, the
+   block's carrier line, or the next sentence's "Il est porté par …".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .model import Mention, OrgMention
+from .organizations import fold, load_gazetteer
+from .segment import Line, Sentence
+
+STOP = set(
+    "a au aux d de des du en et l la le les pour sa ses son sur un une dans par leur leurs ce cette ces "
+    "à qu que qui ou avec via".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*|\d+[\w]*", re.UNICODE)
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Za-z0-9&\-]{1,9}$")
+_OPEN_QUOTES = "«“\"‘"
+_CLOSE_FOR = {"«": "»", "“": "”", '"': '"', "‘": "’"}
+NP_ADP = {"de", "du", "des", "d'", "d’", "en", "à", "au", "aux", "pour", "sur", "dans", "via", "entre", "contre"}
+POSSESSIVE = {"son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "vos", "ce", "cette", "ces"}
+CONNECT = {"de", "du", "des", "d'", "d’", "la", "l'", "l’", "le", "les", "en", "et", "à", "au", "aux", "pour", "sur", "-"}
+
+
+@dataclass
+class Cand:
+    start: int
+    end: int
+    rule: str
+    score: float
+    acronym: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    amount: object | None = None  # amounts.Amount
+    carriers: list[str] = field(default_factory=list)
+    scope: tuple[int, int] = (0, 0)
+    sentence: int = -1  # index in Ctx.sents, -1 for structure rules
+
+
+@dataclass
+class Ctx:
+    article_id: str
+    text: str
+    folded: str
+    lines: list[Line]
+    sents: list[Sentence]
+    orgs: list[OrgMention]
+    amounts: list  # amounts.Amount
+    roles: dict[int, str]  # amount index -> role
+    docs: dict[int, object]  # sentence index -> spaCy Doc
+    lex: lexicon.Lexicon
+    suppressed: list[tuple[int, int]] = field(default_factory=list)
+    struct_lines: set[int] = field(default_factory=set)
+
+    def orgs_in(self, a: int, b: int) -> list[OrgMention]:
+        return [o for o in self.orgs if o.start >= a and o.end <= b]
+
+    def amounts_in(self, a: int, b: int) -> list[int]:
+        return [i for i, x in enumerate(self.amounts) if x.start >= a and x.end <= b]
+
+    def is_suppressed(self, a: int, b: int) -> bool:
+        return any(x <= a and b <= y for x, y in self.suppressed)
+
+
+# ----------------------------------------------------------------------------------
+# small text helpers
+def content_words(s: str) -> list[str]:
+    return [w for w in (fold(x) for x in _WORD.findall(s)) if w not in STOP and len(w) > 1 or w.isdigit()]
+
+
+def org_coverage(ctx: Ctx, a: int, b: int) -> float:
+    """Share of the letters of text[a:b] that lie inside organisation names."""
+    letters = sum(1 for c in ctx.text[a:b] if c.isalnum())
+    if not letters:
+        return 0.0
+    covered = 0
+    for o in ctx.orgs:
+        lo, hi = max(a, o.start), min(b, o.end)
+        if lo < hi:
+            covered += sum(1 for c in ctx.text[lo:hi] if c.isalnum())
+    small = sum(len(w) for w in re.findall(r"\b(?:et|de|du|des|la|le|les|l|d|au|aux|en)\b", fold(ctx.text[a:b])))
+    return min(1.0, covered / max(1, letters - small))
+
+
+def strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """Trim spaces, punctuation and dangling small words at both ends of a span."""
+    while a < b and (text[a].isspace() or text[a] in ",;:.–—-)]"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:.–—-([«“\"'’"):
+        b -= 1
+    # balance a trailing ")" / "»" that closes something opened inside
+    for o, c in (("(", ")"), ("«", "»"), ("“", "”")):
+        seg = text[a:b]
+        if seg.count(o) > seg.count(c) and b < len(text) and text[b:b + 2].lstrip().startswith(c):
+            b = text.index(c, b) + 1
+    while True:
+        m = re.match(r"(?:le|la|les|l'|l’|un|une|des|du|de|d'|d’|son|sa|ses|leur|leurs|et|ou|ainsi que)\s*(?=\S)", text[a:b], re.I)
+        if not m or m.end() >= b - a:
+            break
+        if text[a:b][:1].isupper() and m.group(0).strip().lower() in ("le", "la", "les") and not _is_sentence_start(text, a):
+            break  # "La Poste", "Le Louvre": a capitalised article inside a sentence belongs to the name
+        a += m.end()
+    while True:
+        m = re.search(r"\s+(?:et|ou|de|du|des|d'|d’|la|le|les|l'|l’|en|à|au|aux|pour|sur|dans|par|avec|qui|que|dont)\s*$", text[a:b], re.I)
+        if not m:
+            break
+        b = a + m.start()
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:.–—-("):
+        b -= 1
+    return a, b
+
+
+def _is_sentence_start(text: str, a: int) -> bool:
+    before = text[max(0, a - 3):a]
+    return a == 0 or before.endswith("\n") or bool(re.search(r"[.!?:]\s*$", before)) or before.endswith("- ")
+
+
+def split_acronym(text: str, a: int, b: int) -> tuple[int, str | None]:
+    """'Numérique en détention (NED)' -> end before ' (NED)', 'NED' when the letters fit."""
+    m = re.search(r"\s*\(([A-Z0-9][A-Za-z0-9&\-]{1,9})\)\s*$", text[a:b])
+    if not m:
+        return b, None
+    acr = m.group(1)
+    if not acronym_fits(acr, text[a:a + m.start()]):
+        return b, None
+    return a + m.start(), acr
+
+
+def acronym_fits(acr: str, name: str) -> bool:
+    """Do the acronym's letters follow the initials of (a tail of) the name's words?"""
+    letters = [c.lower() for c in acr if c.isalpha()]
+    if len(letters) < 2 or sum(c.isupper() for c in acr) < 2:
+        return False
+    words = [fold(w) for w in re.findall(r"[^\W\d_]+", name)]
+    initials = [w[0] for w in words if w not in STOP or len(w) > 3]
+    it = iter(initials)
+    return all(any(c == x for x in it) for c in letters) and fold(acr[0]) in [w[0] for w in words]
+
+
+# ----------------------------------------------------------------------------------
+# amount roles
+def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, lex: lexicon.Lexicon) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for i, a in enumerate(amounts):
+        if a.range_high is not None:
+            roles[i] = "range"
+            continue
+        if a.each:
+            roles[i] = "each"
+            continue
+        sent = next((s for s in sents if s.start <= a.start < s.end), None)
+        lo, hi = (sent.start, sent.end) if sent else (max(0, a.start - 120), min(len(text), a.end + 120))
+        # the clause: between the nearest strong separators around the amount
+        left = max(folded.rfind(sep, lo, a.start) for sep in (";", ":", " dont ", "(", " - ", " – ", ", "))
+        left = lo if left < 0 else left
+        right_candidates = [folded.find(sep, a.end, hi) for sep in (";", ",", ")", " - ", " – ", " dont ", " et ")]
+        right = min([r for r in right_candidates if r >= 0], default=hi)
+        before, after = folded[left:a.start], folded[a.end:right]
+        near_after = folded[a.end:min(hi, a.end + 40)]
+        near_before = folded[max(lo, a.start - 80):a.start]
+        if lex.total_cue.search(before[-60:]) or lex.total_cue.search(after[:60]):
+            roles[i] = "total"
+        elif lex.count.search(after[:45]) or lex.count.search(near_after) or lex.count.search(near_before):
+            roles[i] = "total"
+        elif re.search(r"\b(?:fonds|ftap|programme|plan)\s*,?\s*(?:\w+\s+){0,2}(?:dote|dotee|d'un montant|de|mobilise|represente)\s*$", before[-60:]):
+            roles[i] = "total"
+        else:
+            roles[i] = "project"
+    return roles
+
+
+# ----------------------------------------------------------------------------------
+# noun phrases around a position, with POS tags of the sentence's Doc
+def _tokens(ctx: Ctx, si: int):
+    doc = ctx.docs.get(si)
+    if doc is None:
+        return []
+    base = ctx.sents[si].start
+    return [(base + t.idx, base + t.idx + len(t.text), t) for t in doc]
+
+
+def _in_np(t, prev) -> bool:
+    if t.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "X", "SYM"):
+        return True
+    if t.pos_ == "VERB" and "Part" in t.morph.get("VerbForm") and prev is not None and prev.pos_ in ("NOUN", "ADJ", "PROPN"):
+        return True
+    return bool(t.text[:1].isupper() and t.is_alpha)
+
+
+def np_right(ctx: Ctx, si: int, pos: int, limit: int | None = None) -> tuple[int, int] | None:
+    toks = [x for x in _tokens(ctx, si) if x[0] >= pos]
+    limit = ctx.sents[si].end if limit is None else limit
+    m = ctx.lex.action_prefix.match(ctx.folded[pos:limit])
+    if m:
+        toks = [x for x in toks if x[0] >= pos + m.end()]
+    i = 0
+    while i < len(toks) and (toks[i][2].pos_ in ("DET", "ADP") or toks[i][2].lower_ in POSSESSIVE):
+        i += 1
+    if i >= len(toks) or toks[i][0] >= limit:
+        return None
+    first = toks[i][2]
+    if first.text in _OPEN_QUOTES:
+        close = _CLOSE_FOR.get(first.text, "»")
+        j = ctx.text.find(close, toks[i][1], limit)
+        if j > 0:
+            return toks[i][1], j
+    if not _in_np(first, None):
+        return None
+    start, end = toks[i][0], toks[i][1]
+    prev = first
+    j = i + 1
+    n = 1
+    while j < len(toks) and toks[j][0] < limit and n < 16:
+        s, e, t = toks[j]
+        nxt = toks[j + 1][2] if j + 1 < len(toks) else None
+        if any(a.start <= s < a.end for a in ctx.amounts):
+            break
+        if t.text in _OPEN_QUOTES:
+            close = _CLOSE_FOR.get(t.text, "»")
+            k = ctx.text.find(close, e, limit)
+            if k < 0 or k - e > 120:
+                break
+            end = k + 1
+            j = next((q for q in range(j, len(toks)) if toks[q][0] >= k + 1), len(toks))
+            prev = t
+            continue
+        if t.text == "(":
+            k = ctx.text.find(")", e, limit)
+            inner = ctx.text[e:k] if k > 0 else ""
+            if k < 0 or len(inner.split()) > 4:
+                break
+            end = k + 1
+            j = next((q for q in range(j, len(toks)) if toks[q][0] >= k + 1), len(toks))
+            continue
+        if t.lower_ in ("pour", "afin") and ctx.lex.action_prefix.match(ctx.folded[e:limit].lstrip()[:40]):
+            break
+        if _in_np(t, prev):
+            end = e
+        elif t.pos_ == "ADP" and t.lower_ in NP_ADP and nxt is not None and nxt.pos_ not in ("VERB", "AUX", "PRON", "NUM"):
+            if t.lower_ == "en" and nxt.like_num:
+                break
+        elif t.pos_ == "DET" and prev is not None and (prev.pos_ in ("ADP", "CCONJ") or prev.lower_ in NP_ADP):
+            pass
+        elif t.pos_ == "CCONJ" and t.lower_ == "et" and nxt is not None and nxt.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and (
+            j + 2 >= len(toks) or toks[j + 2][2].pos_ not in ("VERB",)
+        ):
+            pass
+        elif t.text in ("-", "'", "’"):
+            pass
+        else:
+            break
+        prev = t
+        j += 1
+        n += 1
+    a, b = strip_span(ctx.text, start, end)
+    return (a, b) if b > a else None
+
+
+def np_left(ctx: Ctx, si: int, pos: int, floor: int | None = None) -> tuple[int, int] | None:
+    toks = [x for x in _tokens(ctx, si) if x[1] <= pos]
+    floor = ctx.sents[si].start if floor is None else floor
+    toks = [x for x in toks if x[0] >= floor]
+    if not toks:
+        return None
+    # a capitalised run ("figure Intelligence Emploi,") is a name on its own
+    j = len(toks) - 1
+    while j >= 0 and toks[j][2].is_punct and toks[j][2].text not in ")»”\"":
+        j -= 1
+    if j < 0:
+        return None
+    end = toks[j][1]
+    if toks[j][2].text in ")»”\"":
+        opener = {")": "(", "»": "«", "”": "“", '"': '"'}[toks[j][2].text]
+        k = ctx.text.rfind(opener, floor, toks[j][0])
+        if k >= 0:
+            while j >= 0 and toks[j][0] > k:
+                j -= 1
+            j -= 0
+    k = j
+    run_start = None
+    while k >= 0:
+        t = toks[k][2]
+        if (t.text[:1].isupper() and (t.is_alpha or _ACRONYM.match(t.text))) or (t.like_num and run_start is not None) or t.text in "()»«":
+            run_start = k
+            k -= 1
+            continue
+        if t.lower_ in CONNECT and k > 0 and run_start is not None and toks[k - 1][2].text[:1].isupper():
+            k -= 1
+            continue
+        break
+    if run_start is not None:
+        left = toks[run_start - 1][2] if run_start > 0 else None
+        if left is None or not left.text[:1].isupper():
+            a, b = strip_span(ctx.text, toks[run_start][0], end)
+            if b > a and (left is None or left.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "DET", "CCONJ", "ADV", "PRON", "SCONJ") or left.is_punct):
+                return a, b
+    # otherwise walk left over a noun phrase
+    k = j
+    start = toks[j][0]
+    prev = None
+    while k >= 0:
+        s, e, t = toks[k]
+        left = toks[k - 1][2] if k > 0 else None
+        if _in_np(t, left) or t.pos_ in ("DET", "CCONJ") or (t.pos_ == "ADP" and t.lower_ in NP_ADP) or t.text in ("-", "'", "’", "«", "»"):
+            if t.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or t.text[:1].isupper() or (t.pos_ == "VERB"):
+                start = s
+            k -= 1
+            prev = t
+            continue
+        break
+    a, b = strip_span(ctx.text, start, end)
+    return (a, b) if b > a else None
+
+
+# ----------------------------------------------------------------------------------
+# filters
+def head_word(name: str) -> str:
+    words = [fold(w) for w in _WORD.findall(name)]
+    words = [w for w in words if w not in STOP]
+    return words[0] if words else ""
+
+
+def is_trap(ctx: Ctx, a: int, b: int, allow_org: bool = False) -> str | None:
+    """Why text[a:b] is not a project name, or None when it may be one."""
+    name = ctx.text[a:b].strip()
+    f = re.sub(r"\s+", " ", fold(name)).strip(" «»\"“”")
+    lex = ctx.lex
+    if len(f) < 2 or not re.search(r"[^\W\d_]", name):
+        return "no letters"
+    if len(name.split()) > 25:
+        return "too long"
+    if f in lex.known_traps or any((f.startswith(t + " ") and len(t) > 8) or (t.startswith(f + " ") and len(f) > 8)
+                                   for t in lex.known_traps):
+        return "known programme or event"
+    head = head_word(name)
+    two = " ".join(content_words(name)[:2])
+    if head in lex.trap_heads or two in lex.trap_heads:
+        return f"trap head '{head}'"
+    rest = name
+    for o in ctx.orgs_in(a, b):
+        rest = rest.replace(ctx.text[o.start:o.end], " ")
+    words = content_words(rest)
+    if not words:
+        return None if allow_org else "an organisation"
+    if all(w in lex.generic_heads for w in words):
+        return "generic words only"
+    if re.search(r"https?://|www\.|\.(?:fr|com|org|gouv)\b", f):
+        return "a web address"
+    return None
+
+
+# ----------------------------------------------------------------------------------
+# 2. structure
+def _is_org_line(ctx: Ctx, ln: Line) -> bool:
+    if ln.kind == "para" and len(ln.text) > 250:
+        return False
+    return bool(ctx.orgs_in(ln.start, ln.end)) and org_coverage(ctx, ln.start, ln.end) >= 0.6
+
+
+_PORTEUR = re.compile(r"^(?:- )?(?:porteurs?|porteuses?|structures? porteuses?|administrations? porteuses?|pilotes?|ministères? porteurs?|ministère|entités? porteuses?)(?: du projet| de projet)?\s*:\s*", re.I)
+_MONTANT = re.compile(r"^(?:- )?(?:montant|financement|subvention|dotation|aide|budget|soutien|montant accordé|montant alloué|financement ftap|financement accordé)[^:]{0,40}:\s*", re.I)
+
+
+def _is_title_line(ctx: Ctx, ln: Line) -> bool:
+    if ln.kind not in ("heading", "item") or len(ln.text) > 260 or len(ln.text) < 3:
+        return False
+    if _PORTEUR.match(ln.text) or _MONTANT.match(ln.text) or ln.text.rstrip().endswith(":"):
+        return False
+    return not _is_org_line(ctx, ln)
+
+
+def structured(ctx: Ctx) -> list[Cand]:
+    cands: list[Cand] = []
+    lines = ctx.lines
+    n = len(lines)
+    starts = []
+    for i in range(n - 1):
+        if _is_title_line(ctx, lines[i]) and (_is_org_line(ctx, lines[i + 1]) or _PORTEUR.match(lines[i + 1].text)):
+            starts.append(i)
+    for k, i in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else n
+        title = lines[i]
+        carriers: list[str] = []
+        amount = None
+        j = i + 1
+        # carrier, porteur and montant lines right after the title
+        while j < stop and (j == i + 1 or _PORTEUR.match(lines[j].text) or _MONTANT.match(lines[j].text) or _is_org_line(ctx, lines[j])):
+            ln = lines[j]
+            for o in ctx.orgs_in(ln.start, ln.end):
+                if o.name not in carriers:
+                    carriers.append(o.name)
+            for ai in ctx.amounts_in(ln.start, ln.end):
+                if ctx.roles.get(ai) in ("project", "each") and amount is None:
+                    amount = ctx.amounts[ai]
+            j += 1
+        # the description runs until a heading that does not end with ":" (or the next block)
+        last = j - 1
+        while j < stop and not (lines[j].kind == "heading" and not lines[j].text.rstrip().endswith(":")):
+            last = j
+            ln = lines[j]
+            if amount is None and _MONTANT.match(ln.text):
+                for ai in ctx.amounts_in(ln.start, ln.end):
+                    amount = ctx.amounts[ai]
+            j += 1
+        a0 = title.start + (2 if title.text.startswith("- ") else 0)
+        a, b = strip_span(ctx.text, a0, title.end)
+        tail_amount = [ai for ai in ctx.amounts_in(a, b) if ctx.roles.get(ai) == "project"]
+        if tail_amount:
+            if amount is None:
+                amount = ctx.amounts[tail_amount[0]]
+            a, b = strip_span(ctx.text, a, ctx.amounts[tail_amount[0]].start)
+        b2, acr = split_acronym(ctx.text, a, b)
+        name_end = b2 if acr else b
+        if is_trap(ctx, a, name_end):
+            continue
+        c = Cand(a, name_end, "block", 0.9, acronym=acr, aliases=_parts(ctx.text[a:name_end]), amount=amount,
+                 carriers=carriers, scope=(title.start, lines[last].end))
+        cands.append(c)
+        ctx.suppressed.append((title.start, lines[last].end))
+        ctx.struct_lines.update(range(i, last + 1))
+    cands += _lists(ctx)
+    cands += _rows(ctx)
+    return cands
+
+
+def _parts(name: str) -> list[str]:
+    """Other names inside a name: 'A : B' -> A, B; 'A (Other Name)' -> Other Name."""
+    out: list[str] = []
+    for sep in (" : ", " – ", " — ", " - "):
+        if sep in name:
+            for p in name.split(sep):
+                p = p.strip(" ,;.")
+                if len(content_words(p)) >= 1 and p != name and p not in out:
+                    out.append(p)
+    for m in re.finditer(r"\(([^()]{3,60})\)", name):
+        inner = m.group(1).strip()
+        if inner[:1].isupper() and inner not in out:
+            out.append(inner)
+    return out
+
+
+def item_name(ctx: Ctx, a: int, b: int) -> tuple[int, int, list[str]] | None:
+    """Where the name of a list item or a 'Name : description' line ends."""
+    seg = ctx.folded[a:b]
+    raw = ctx.text[a:b]
+    cut = len(raw)
+    m = ctx.lex.name_end.search(seg)
+    if m:
+        cut = m.start()
+    for ai in ctx.amounts_in(a, b):
+        cut = min(cut, ctx.amounts[ai].start - a)
+    aliases: list[str] = []
+    for sep in (" : ", " – ", " — ", " - ", " -- "):
+        idx = raw.find(sep)
+        if 0 < idx < cut:
+            rest_end = cut
+            rest = raw[idx + len(sep):rest_end].strip(" ,;.")
+            if sep == " : " and rest and rest[:1].isupper() and len(rest.split()) <= 5 and not ctx.lex.name_end.search(", " + fold(rest)):
+                aliases += [raw[:idx].strip(), rest]
+                break
+            cut = idx
+            break
+    x, y = strip_span(ctx.text, a, a + cut)
+    if y <= x or len(ctx.text[x:y].split()) > 22:
+        return None
+    return x, y, aliases
+
+
+def _list_intro(ctx: Ctx, li: int) -> Line | None:
+    return ctx.lines[li - 1] if li > 0 and ctx.lines[li - 1].kind != "item" else None
+
+
+def _lists(ctx: Ctx) -> list[Cand]:
+    out: list[Cand] = []
+    lines = ctx.lines
+    i = 0
+    while i < len(lines):
+        if lines[i].kind != "item" or i in ctx.struct_lines:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].kind == "item" and j not in ctx.struct_lines:
+            j += 1
+        items = lines[i:j]
+        intro = _list_intro(ctx, i)
+        fi = fold(intro.text) if intro else ""
+        with_amount = sum(1 for it in items if any(ctx.roles.get(ai) == "project" for ai in ctx.amounts_in(it.start, it.end)))
+        is_projects = bool(intro and ctx.lex.list_intro.search(fi) and not ctx.lex.non_project_list.search(fi)) or with_amount * 2 > len(items)
+        if intro and ctx.lex.non_project_list.search(fi) and with_amount * 2 <= len(items):
+            is_projects = False
+        each = None
+        if intro is not None:
+            for ai in ctx.amounts_in(intro.start, intro.end):
+                if ctx.amounts[ai].each:
+                    each = ctx.amounts[ai]
+        if is_projects:
+            for it in items:
+                got = item_name(ctx, it.start + 2, it.end)
+                if not got:
+                    continue
+                a, b, aliases = got
+                b2, acr = split_acronym(ctx.text, a, b)
+                if is_trap(ctx, a, b2 if acr else b):
+                    continue
+                amount = None
+                for ai in ctx.amounts_in(it.start, it.end):
+                    if ctx.roles.get(ai) in ("project", "each"):
+                        amount = ctx.amounts[ai]
+                        break
+                carriers = _dedupe([o.name for o in ctx.orgs_in(it.start, it.end)])
+                out.append(Cand(a, b2 if acr else b, "list_item", 0.85, acronym=acr,
+                                aliases=aliases + _parts(ctx.text[a:b]), amount=amount or each, carriers=carriers,
+                                scope=(it.start, it.end)))
+                ctx.suppressed.append((it.start, it.end))
+            ctx.struct_lines.update(range(i, j))
+        i = j
+    return out
+
+
+_HEADER_NAME = re.compile(r"\b(?:projet|projets|intitule|nom|laureat|laureats|libelle|titre)\b")
+_HEADER_CARRIER = re.compile(r"\b(?:porteur|porteurs|porte par|ministere|administration|structure|entite|pilote|operateur|beneficiaire)\b")
+_HEADER_AMOUNT = re.compile(r"\b(?:montant|financement|m€|meur|euros|dotation|subvention|aide|budget|€)")
+
+
+def _rows(ctx: Ctx) -> list[Cand]:
+    out: list[Cand] = []
+    cols: dict[str, int] | None = None
+    for ln in ctx.lines:
+        if ln.kind != "row":
+            cols = None
+            continue
+        cells = []
+        pos = ln.start
+        for part in ln.text.split(" | "):
+            cells.append((pos, pos + len(part)))
+            pos += len(part) + 3
+        fcells = [fold(ctx.text[a:b]) for a, b in cells]
+        if any(_HEADER_NAME.search(c) for c in fcells) and not ctx.amounts_in(ln.start, ln.end):
+            cols = {}
+            for k, c in enumerate(fcells):
+                if _HEADER_AMOUNT.search(c) and "amount" not in cols:
+                    cols["amount"] = k
+                elif _HEADER_CARRIER.search(c) and "carrier" not in cols:
+                    cols["carrier"] = k
+                elif _HEADER_NAME.search(c) and "name" not in cols:
+                    cols["name"] = k
+            ctx.suppressed.append((ln.start, ln.end))
+            continue
+        name_k = cols.get("name") if cols else None
+        if name_k is None:
+            for k, (a, b) in enumerate(cells):
+                if ctx.amounts_in(a, b) or org_coverage(ctx, a, b) >= 0.5 or not re.search(r"[^\W\d_]{3}", ctx.text[a:b]):
+                    continue
+                name_k = k
+                break
+        if name_k is None or name_k >= len(cells):
+            continue
+        a, b = strip_span(ctx.text, *cells[name_k])
+        got = item_name(ctx, a, b)
+        if got:
+            a, b = got[0], got[1]
+        b2, acr = split_acronym(ctx.text, a, b)
+        if is_trap(ctx, a, b2 if acr else b):
+            continue
+        amount = None
+        for ai in ctx.amounts_in(ln.start, ln.end):
+            if ctx.roles.get(ai) in ("project", "each", "total"):
+                amount = ctx.amounts[ai]
+                break
+        carriers = _dedupe([o.name for o in ctx.orgs_in(ln.start, ln.end) if not (a <= o.start < b)])
+        out.append(Cand(a, b2 if acr else b, "table_row", 0.85, acronym=acr, aliases=_parts(ctx.text[a:b]),
+                        amount=amount, carriers=carriers, scope=(ln.start, ln.end)))
+        ctx.suppressed.append((ln.start, ln.end))
+    return out
+
+
+def _dedupe(xs: list[str]) -> list[str]:
+    out: list[str] = []
+    for x in xs:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+# ----------------------------------------------------------------------------------
+# 3. prose
+def prose(ctx: Ctx) -> list[Cand]:
+    out: list[Cand] = []
+    for si, s in enumerate(ctx.sents):
+        if ctx.is_suppressed(s.start, s.end) or si not in ctx.docs:
+            continue
+        found: list[Cand] = []
+        found += _amount_rules(ctx, si)
+        found += _quoted(ctx, si)
+        found += _le_projet(ctx, si)
+        found += _enumeration(ctx, si)
+        found += _carrier_left(ctx, si)
+        found += _subject_plans(ctx, si)
+        found += _acronym_defs(ctx, si)
+        found += _named_entities(ctx, si)
+        for c in found:
+            c.sentence = si
+            if c.scope == (0, 0):
+                c.scope = (s.start, s.end)
+        out += [c for c in found if not is_trap(ctx, c.start, c.end, allow_org=c.rule == "org_amount")]
+    return out
+
+
+def _clause_start(ctx: Ctx, si: int, pos: int) -> int:
+    s = ctx.sents[si]
+    seg = ctx.folded[s.start:pos]
+    cut = max(seg.rfind(","), seg.rfind(";"), seg.rfind(":"), seg.rfind("("))
+    return s.start + cut + 1 if cut >= 0 else s.start
+
+
+def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
+    s = ctx.sents[si]
+    out: list[Cand] = []
+    lex = ctx.lex
+    for ai in ctx.amounts_in(s.start, s.end):
+        if ctx.roles.get(ai) != "project":
+            continue
+        am = ctx.amounts[ai]
+        after = ctx.folded[am.end:s.end]
+        before = ctx.folded[s.start:am.start]
+        # "24,3 M€ ont été investis dans X"
+        m = lex.funding_after.match(after)
+        if m:
+            sp = np_right(ctx, si, am.end + m.end())
+            if sp:
+                out.append(Cand(*sp, "amount_invested_in", 0.8, amount=am))
+                continue
+        # "20 M€ pour (le projet) X"
+        m = re.match(r"^\s*(?:de fonds\s+|de financement\s+|de credits\s+)?(?:pour|a|au|en faveur d[eu]s?|en faveur de la)\s+(?:le projet\s+|la plateforme\s+)?", after)
+        if m and not re.match(r"^\s*(?:pour|a|au)\s+(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+|plusieurs|les|des|ces|ses|l'ensemble)\b", after):
+            sp = np_right(ctx, si, am.end + m.end())
+            if sp and not ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
+                carriers = [o.name for o in ctx.orgs_in(s.start, am.start)]
+                if org_coverage(ctx, *sp) >= 0.7:
+                    pass  # "9 M€ au ministère X ... afin de créer Y": handled below
+                else:
+                    out.append(Cand(*sp, "amount_for", 0.7, amount=am, carriers=_dedupe(carriers)))
+                    continue
+        # "X, doté de 20 M€" / "X, soutenue à hauteur de 4 M€"
+        m = lex.funding_before.search(before)
+        if m:
+            sp = np_left(ctx, si, s.start + m.start())
+            if sp:
+                out.append(Cand(*sp, "endowed_with", 0.8, amount=am))
+                continue
+        # "X (2,9 M€)" and "ORG (X - 5,2 M€ - et Y - 4 M€)"
+        m = re.search(r"\(\s*$", before)
+        if m and re.match(r"^\s*\)", after):
+            p = s.start + m.start()
+            sp = np_left(ctx, si, p)
+            if sp:
+                is_org = org_coverage(ctx, *sp) >= 0.7
+                orgs = [o.name for o in ctx.orgs_in(*sp)]
+                out.append(Cand(*sp, "org_amount" if is_org else "name_amount", 0.75, amount=am,
+                                carriers=orgs if is_org else []))
+                continue
+        m = re.search(r"\s[-–—]\s*$", ctx.text[s.start:am.start])
+        if m:
+            open_paren = ctx.text.rfind("(", s.start, am.start)
+            close_paren = ctx.text.rfind(")", s.start, am.start)
+            prev_dash = max(ctx.text.rfind(" - ", s.start, s.start + m.start()), ctx.text.rfind(" – ", s.start, s.start + m.start()))
+            left = max(open_paren, close_paren, prev_dash + 2 if prev_dash >= 0 else -1)
+            if left >= 0:
+                a, b = strip_span(ctx.text, left + 1, s.start + m.start())
+                a2 = re.match(r"(?:et|ou|,)\s+", ctx.text[a:b])
+                if a2:
+                    a += a2.end()
+                if b > a:
+                    carriers = []
+                    if open_paren > close_paren:
+                        lo = max(ctx.text.rfind(")", s.start, open_paren), ctx.text.rfind(",", s.start, open_paren), s.start)
+                        carriers = [o.name for o in ctx.orgs_in(lo, open_paren)]
+                    out.append(Cand(a, b, "name_dash_amount", 0.75, amount=am, carriers=_dedupe(carriers)))
+                    continue
+        # "ORG se voit accorder 9,6 M€ pour son X"; "Le fonds attribue 7,9 M€ au ministère … afin de créer un X"
+        m = lex.purpose.search(after)
+        if m:
+            sp = np_right(ctx, si, am.end + m.end())
+            if sp:
+                carriers = [o.name for o in ctx.orgs_in(am.end, am.end + m.start())]
+                if not carriers:
+                    carriers = [o.name for o in ctx.orgs_in(_clause_start(ctx, si, am.start), am.start)]
+                out.append(Cand(*sp, "amount_purpose", 0.7, amount=am, carriers=_dedupe(carriers)))
+                continue
+        # "X … disposera de 19,3 M€" / "X bénéficie de 5 M€": the subject of a funding verb
+        vm = None
+        for vm in lex.funding_verb.finditer(before):
+            pass
+        if vm is not None:
+            clause_a = s.start
+            subj = ctx.folded[clause_a:s.start + vm.start()]
+            d = lex.discourse.match(subj)
+            a0 = clause_a + (d.end() if d else 0)
+            sp = np_right(ctx, si, a0, limit=s.start + vm.start())
+            if sp:
+                if org_coverage(ctx, *sp) >= 0.7:
+                    carriers = [o.name for o in ctx.orgs_in(*sp)]
+                    pm = re.match(r"^\s*(?:pour|afin de)\s+", after)
+                    if pm:
+                        sp2 = np_right(ctx, si, am.end + pm.end())
+                        if sp2:
+                            out.append(Cand(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers))
+                elif not lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
+                    out.append(Cand(*sp, "subject_receives", 0.65, amount=am))
+    return out
+
+
+def _quoted(ctx: Ctx, si: int) -> list[Cand]:
+    s = ctx.sents[si]
+    out: list[Cand] = []
+    lex = ctx.lex
+    text = ctx.text
+    reported = bool(lex.reporting.search(ctx.folded[s.start:s.end]))
+    for m in re.finditer(r"«\s*([^«»]{2,90}?)\s*»|“([^“”]{2,90}?)”|\"([^\"]{2,90}?)\"", text[s.start:s.end]):
+        g = next(k for k in (1, 2, 3) if m.group(k) is not None)
+        a, b = s.start + m.start(g), s.start + m.end(g)
+        a, b = strip_span(text, a, b)
+        if b <= a:
+            continue
+        inner = text[a:b]
+        before = ctx.folded[max(s.start, s.start + m.start() - 60):s.start + m.start()]
+        after = ctx.folded[s.start + m.end():min(s.end, s.start + m.end() + 40)]
+        if re.search(r"[»”\"]\s*,?\s*$", before):
+            continue  # a quote right after another one is a gloss ("X", "auto-apprenant…")
+        named = bool(lex.project_noun_before.search(before))
+        carried = bool(re.match(r"^\s*,?\s*(?:porte|portee|pilote|pilotee|du ministere|de la direction|de l'agence|lance|developpe)", after))
+        listed = _enumerated(ctx, si, s.start + m.start())
+        if not (named or carried or listed):
+            continue
+        if reported and not named:
+            continue
+        if len(inner.split()) > 9 or re.search(r"\b(?:nous|vous|je|on|est|sont|sera|doit|peut)\b", fold(inner)):
+            continue
+        if is_trap(ctx, a, b):
+            continue
+        out.append(Cand(a, b, "quoted_name", 0.8 if named else 0.6, carriers=_carriers_near(ctx, si, a, b)))
+    return out
+
+
+def _enumerated(ctx: Ctx, si: int, pos: int) -> bool:
+    """Is pos inside an enumeration of projects (before a ':' that announces laureates, or after 'portent sur')?"""
+    s = ctx.sents[si]
+    f = ctx.folded[s.start:s.end]
+    rel = pos - s.start
+    colon = f.find(":")
+    if colon > rel and ctx.lex.list_intro.search(f[colon:]):
+        return True
+    m = ctx.lex.enumeration.search(f)
+    return bool(m and m.end() <= rel and ctx.lex.list_intro.search(f[:m.start()]))
+
+
+def _carriers_near(ctx: Ctx, si: int, a: int, b: int) -> list[str]:
+    """Organisations tied to the name at a..b by a carrier cue or a 'du ministère' complement."""
+    s = ctx.sents[si]
+    f = ctx.folded
+    # the name's segment and the segments after it that carry a carrier cue
+    seg_end = s.end
+    for sep in (",", ";", "(", ":"):
+        k = f.find(sep, b + 1, s.end)
+        if k >= 0:
+            seg_end = min(seg_end, k)
+    out = []
+    right = f[b:seg_end]
+    if re.match(r"^[\s»”\"]*(?:du|de la|de l'|des)\s", right):
+        out += [o.name for o in ctx.orgs_in(b, seg_end)]
+    # appositive or participle clauses right after the name: ", porté par …"
+    pos = b
+    while True:
+        k = f.find(",", pos, s.end)
+        nxt = f.find(",", k + 1, s.end) if k >= 0 else -1
+        chunk_end = nxt if nxt >= 0 else s.end
+        if k < 0 or k - pos > 140:
+            break
+        cm = ctx.lex.carrier_cue.search(f[k:chunk_end])
+        if cm:
+            out += [o.name for o in ctx.orgs_in(k + cm.end(), chunk_end)]
+            break
+        pos = chunk_end
+        if nxt < 0:
+            break
+    return _dedupe(out)
+
+
+def _le_projet(ctx: Ctx, si: int) -> list[Cand]:
+    """'le projet Mentor', 'les projets Alpha et Beta': a capitalised name after a project noun."""
+    s = ctx.sents[si]
+    out: list[Cand] = []
+    for m in re.finditer(r"\b(?:le|du|au|ce|les|des|aux) projets?\s+(?=[A-Z0-9ÉÈÀ])", ctx.text[s.start:s.end], re.I):
+        pos = s.start + m.end()
+        names = re.match(r"((?:[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.]*)(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour|[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.]*))*)", ctx.text[pos:s.end])
+        if not names:
+            continue
+        chunk = names.group(1)
+        parts = re.split(r"\s+et\s+", chunk) if "projets" in m.group(0).lower() else [chunk]
+        off = pos
+        for p in parts:
+            a = ctx.text.find(p, off, s.end)
+            a, b = strip_span(ctx.text, a, a + len(p))
+            off = b
+            if b > a and not is_trap(ctx, a, b):
+                out.append(Cand(a, b, "le_projet_name", 0.75, carriers=_carriers_near(ctx, si, a, b)))
+    return out
+
+
+def _enumeration(ctx: Ctx, si: int) -> list[Cand]:
+    """'D'autres projets portent sur A, B ou un «C»': each item a project."""
+    s = ctx.sents[si]
+    f = ctx.folded[s.start:s.end]
+    m = ctx.lex.enumeration.search(f)
+    if not m or not ctx.lex.list_intro.search(f[:m.start()]):
+        return []
+    rest = f[m.end():]
+    if ":" in rest:
+        return []  # "portent sur un thème : …" announces examples of a theme, not projects
+    out: list[Cand] = []
+    base = s.start + m.end()
+    end = s.end
+    pieces = re.split(r",\s+(?:ou encore\s+|ou\s+|et\s+|ainsi que\s+)?|\s+ou encore\s+|\s+ou\s+|\s+ainsi que\s+|\s+et\s+(?=(?:la|le|les|l'|un|une|des|du)\b)", ctx.folded[base:end])
+    off = base
+    for p in pieces:
+        a = ctx.folded.find(p, off, end)
+        if a < 0:
+            continue
+        b = a + len(p)
+        off = b
+        if "«" in ctx.text[a:b]:
+            continue  # quoted items are read by the quote rule
+        a, b = strip_span(ctx.text, a, b)
+        if b <= a or len(content_words(ctx.text[a:b])) < 2 or is_trap(ctx, a, b):
+            continue
+        out.append(Cand(a, b, "enumerated", 0.6))
+    quoted = len(re.findall(r"«", ctx.text[base:end]))
+    return out if len(out) + quoted >= 2 else []  # "concernent les collectivités" is no enumeration
+
+
+def _carrier_left(ctx: Ctx, si: int) -> list[Cand]:
+    """'X, porté par ORG': the noun phrase before the cue."""
+    s = ctx.sents[si]
+    out: list[Cand] = []
+    for m in ctx.lex.carrier_cue.finditer(ctx.folded[s.start:s.end]):
+        if m.group(0).startswith("porteur") or m.group(0).startswith("il ") or m.group(0).startswith("elle "):
+            continue
+        pos = s.start + m.start()
+        comma = re.search(r",\s*$", ctx.folded[s.start:pos])
+        if not comma:
+            continue
+        sp = np_left(ctx, si, s.start + comma.start())
+        if not sp or org_coverage(ctx, *sp) >= 0.5:
+            continue
+        end_cue = s.start + m.end()
+        stop = min([k for k in (ctx.folded.find(",", end_cue, s.end), ctx.folded.find(";", end_cue, s.end)) if k >= 0], default=s.end)
+        carriers = [o.name for o in ctx.orgs_in(end_cue, stop)]
+        if carriers:
+            out.append(Cand(*sp, "carried_by", 0.6, carriers=_dedupe(carriers)))
+    return out
+
+
+_PLANS = re.compile(r"\b(?:prevoit|lance|lancera|va lancer|compte|entend|souhaite|met en place|mettra en place|developpe|deploie|cree|va|engage|conduit)\b[^.;:]{0,40}?\b(la mise en place d'|la mise en place de|la creation d'|la creation de|le developpement d'|le deploiement d'|recevoir une aide au|recevoir une aide a la|recevoir une aide pour|une aide au|une aide a la)\s*")
+
+
+def _subject_plans(ctx: Ctx, si: int) -> list[Cand]:
+    """'ORG prévoit la mise en place d'un X', 'ORG va recevoir une aide au X' (no amount)."""
+    s = ctx.sents[si]
+    f = ctx.folded[s.start:s.end]
+    d = ctx.lex.discourse.match(f)
+    lead = d.end() if d else 0
+    subj = [o for o in ctx.orgs if s.start + lead <= o.start <= s.start + lead + 4]
+    if not subj:
+        return []
+    m = _PLANS.search(f, subj[0].end - s.start)
+    if not m or m.start() - (subj[0].end - s.start) > 60:
+        return []
+    sp = np_right(ctx, si, s.start + m.end())
+    if not sp or is_trap(ctx, *sp):
+        return []
+    return [Cand(*sp, "org_plans", 0.55, carriers=[subj[0].name])]
+
+
+def _acronym_defs(ctx: Ctx, si: int) -> list[Cand]:
+    """'Plateforme d'échange et de confiance (PEC)' in a sentence about projects."""
+    s = ctx.sents[si]
+    f = ctx.folded[s.start:s.end]
+    if not (ctx.lex.list_intro.search(f) or ctx.amounts_in(s.start, s.end) or ctx.lex.carrier_cue.search(f)):
+        return []
+    out = []
+    for m in re.finditer(r"\(([A-Z][A-Za-z0-9&]{1,9})\)", ctx.text[s.start:s.end]):
+        acr = m.group(1)
+        p = s.start + m.start()
+        if any(o.start <= p <= o.end + 2 for o in ctx.orgs):
+            continue
+        sp = np_left(ctx, si, p)
+        if not sp:
+            continue
+        a, b = sp
+        # shrink to the words whose initials spell the acronym
+        words = list(re.finditer(r"[^\W\d_][\w'’\-]*", ctx.text[a:b]))
+        for k in range(len(words)):
+            cand = ctx.text[a + words[k].start():b]
+            if acronym_fits(acr, cand) and fold(cand[0]) == fold(acr[0]):
+                a = a + words[k].start()
+                break
+        else:
+            continue
+        if is_trap(ctx, a, b) or head_word(ctx.text[a:b]) in ("direction", "agence", "office", "institut", "caisse", "centre", "service", "etablissement", "etablissements", "conseil", "commission", "mission", "delegation", "secretariat", "inspection", "autorite", "observatoire", "universite", "ecole"):
+            continue
+        out.append(Cand(a, b, "acronym_definition", 0.6, acronym=acr, carriers=_carriers_near(ctx, si, a, b)))
+    return out
+
+
+_PROJECT_CONTEXT = re.compile(r"\b(?:projets?|laureats?|porte|portee|portes|financement|finance|dote|dotee|retenus?|selectionnes?|parmi eux|parmi elles|beneficier\w*|investi\w*)\b")
+_COMMON_CAPS = {"etat", "état", "premier", "ministre", "publicite", "credit", "commentaire", "numerique", "cloud", "gouvernement", "france", "paris", "europe"}
+
+
+def _named_entities(ctx: Ctx, si: int) -> list[Cand]:
+    """Proper names the NER tags ORG or MISC, in a sentence about funded projects."""
+    s = ctx.sents[si]
+    f = ctx.folded[s.start:s.end]
+    if not (_PROJECT_CONTEXT.search(f) or any(ctx.roles.get(ai) == "project" for ai in ctx.amounts_in(s.start, s.end))):
+        return []
+    doc = ctx.docs[si]
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("ORG", "MISC"):
+            continue
+        a, b = strip_span(ctx.text, s.start + ent.start_char, s.start + ent.end_char)
+        name = ctx.text[a:b]
+        if b <= a or not name[:1].isupper():
+            continue
+        words = name.split()
+        camel = bool(re.search(r"[a-zé][A-Z]", name))
+        if len(words) < 2 and not camel:
+            continue
+        if fold(words[0]) in _COMMON_CAPS and len(words) < 2:
+            continue
+        if any(o.start < b and a < o.end for o in ctx.orgs):
+            continue
+        if re.search(r"\b(?:ministre|ministere|secretaire d'etat|secretariat|charge|chargee|delegue|deleguee)\b[^,;.]{0,40}$", ctx.folded[max(s.start, a - 60):a]):
+            continue  # part of an office's title: "ministre de l'Action et des Comptes publics"
+        if any(e.label_ == "PER" and e.start_char <= ent.start_char < e.end_char for e in doc.ents):
+            continue
+        if is_trap(ctx, a, b):
+            continue
+        out.append(Cand(a, b, "named_entity", 0.45, carriers=_carriers_near(ctx, si, a, b)))
+    return out
+
+
+# ----------------------------------------------------------------------------------
+# 5. links
+def link(ctx: Ctx, cands: list[Cand]) -> None:
+    by_sent: dict[int, list[Cand]] = {}
+    for c in cands:
+        if c.sentence >= 0:
+            by_sent.setdefault(c.sentence, []).append(c)
+    bound = {id(c.amount) for c in cands if c.amount is not None}
+    for si, cs in by_sent.items():
+        s = ctx.sents[si]
+        free = [ctx.amounts[ai] for ai in ctx.amounts_in(s.start, s.end)
+                if ctx.roles.get(ai) == "project" and id(ctx.amounts[ai]) not in bound]
+        f = ctx.folded[s.start:s.end]
+        rm = re.search(r"\brespectivement\b", f)
+        if rm:
+            after = [x for x in free if x.start >= s.start + rm.start()]
+            before = sorted([c for c in cs if c.end <= s.start + rm.start() and c.amount is None], key=lambda c: c.start)
+            if after and len(before) >= len(after):
+                for c, x in zip(before[-len(after):], after):
+                    c.amount = x
+                    bound.add(id(x))
+                continue
+        names = {fold(ctx.text[c.start:c.end]) for c in cs}
+        if len(names) == 1 and len(free) == 1:
+            for c in cs:
+                if c.amount is None:
+                    c.amount = free[0]
+            bound.add(id(free[0]))
+        # carriers cued anywhere in the sentence ("A et B, portés par ORG")
+        cue = ctx.lex.carrier_cue.search(f)
+        if cue:
+            stop = min([k for k in (f.find(",", cue.end()), f.find(";", cue.end()), f.find(".", cue.end())) if k >= 0], default=len(f))
+            cued = [o.name for o in ctx.orgs_in(s.start + cue.end(), s.start + stop)]
+            for c in cs:
+                if not c.carriers and c.end <= s.start + cue.start():
+                    c.carriers = _dedupe(cued)
+    # next sentence "Il est porté par ORG" / anaphoric amount
+    for si, s in enumerate(ctx.sents):
+        prev = by_sent.get(si - 1)
+        if not prev or si in by_sent or ctx.sents[si - 1].line != s.line:
+            continue
+        f = ctx.folded[s.start:s.end]
+        if re.match(r"^\s*(?:il|elle|celui-ci|celle-ci|ce projet|le projet|ce dispositif|cet outil|cette plateforme)\b[^.]{0,30}?\b(?:porte|portee|pilote|pilotee|conduit|mene|menee|developpe|developpee)\s+par\b", f):
+            orgs = [o.name for o in ctx.orgs_in(s.start, s.end)]
+            for c in prev[-1:]:
+                c.carriers = _dedupe(c.carriers + orgs)
+            by_sent.setdefault(si, [])
+    for ln in ctx.lines:
+        in_line = [c for c in cands if ln.start <= c.start < ln.end and c.rule not in ("block", "list_item", "table_row")]
+        names = {fold(ctx.text[c.start:c.end]) for c in in_line}
+        if len(names) != 1:
+            continue
+        for ai in ctx.amounts_in(ln.start, ln.end):
+            am = ctx.amounts[ai]
+            if ctx.roles.get(ai) != "project" or id(am) in bound:
+                continue
+            if any(c.sentence >= 0 and ctx.sents[c.sentence].start <= am.start < ctx.sents[c.sentence].end for c in in_line):
+                continue
+            if not re.search(r"\b(?:financement|ce projet|le projet|cette somme|ce montant|l'enveloppe|la subvention|l'aide|il|elle|celui-ci|celle-ci)\b", ctx.folded[max(ln.start, am.start - 80):am.start]):
+                continue
+            for c in in_line:
+                if c.amount is None and c.start < am.start:
+                    c.amount = am
+            bound.add(id(am))
+
+
+def resolve_overlaps(ctx: Ctx, cands: list[Cand]) -> list[Cand]:
+    kept: list[Cand] = []
+    for c in sorted(cands, key=lambda c: (-c.score, -(c.end - c.start))):
+        clash = next((k for k in kept if k.start < c.end and c.start < k.end), None)
+        if clash is None:
+            kept.append(c)
+            continue
+        if clash.amount is None and c.amount is not None:
+            clash.amount = c.amount
+        if not clash.carriers and c.carriers:
+            clash.carriers = c.carriers
+        if clash.acronym is None and c.acronym:
+            clash.acronym = c.acronym
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+def to_mentions(ctx: Ctx, cands: list[Cand]) -> list[Mention]:
+    out = []
+    for c in cands:
+        a = c.amount
+        out.append(Mention(
+            article_id=ctx.article_id,
+            name=ctx.text[c.start:c.end],
+            start=c.start,
+            end=c.end,
+            rule=c.rule,
+            score=c.score,
+            acronym=c.acronym,
+            aliases=_dedupe([x for x in c.aliases if x and x != ctx.text[c.start:c.end]]),
+            amount_m_eur=round(a.value, 6) if a is not None else None,
+            amount_qualifier=a.qualifier if a is not None else None,
+            amount_span=(a.start, a.end) if a is not None else None,
+            carriers=_dedupe(c.carriers),
+            context=ctx.text[c.scope[0]:c.scope[1]][:2000],
+            context_span=c.scope,
+            occurrences=[(c.start, c.end)],
+        ))
+    return out
+
+
+def find_mentions(ctx: Ctx, parse_needed=None) -> list[Mention]:
+    """All project mentions of one article. `parse_needed` fills ctx.docs once the
+    structured lists are known, so the model never reads what the layout already gave."""
+    cands = structured(ctx)
+    if parse_needed is not None:
+        parse_needed()
+    cands += prose(ctx)
+    cands = resolve_overlaps(ctx, cands)
+    link(ctx, cands)
+    gaz = load_gazetteer()
+    for c in cands:
+        c.carriers = [x for x in _dedupe(c.carriers) if gaz.get(x) is not None]
+    return to_mentions(ctx, cands)

@@ -1,0 +1,517 @@
+"""Reconcile: group mentions from all articles into real-world projects.
+
+Steps:
+1. name keys per mention: folded content words (CamelCase split, English words
+   translated by data/name_glossary.yaml), the words joined ("France Connect" ==
+   "FranceConnect"), the acronym;
+2. blocking: only mentions that share a distinctive word, a joined key or an acronym are
+   compared (no all-pairs comparison: the cost grows with the number of mentions, not
+   its square);
+3. pair signals: name similarity (equal, contained, acronym, shared distinctive prefix,
+   word overlap), one name inside the other's description, carriers in common, and
+   vetoes: two different mentions of one article, two exact amounts that differ, a bound
+   the exact amount breaks, two different funding rounds;
+4. clustering: pairs by decreasing score, union-find, a merge refused when any veto holds
+   between the two clusters (so A~B and B~C never force A with a C it contradicts);
+5. one project per cluster: the most frequent name, an exact amount over a bound, the
+   carriers of its mentions, the announcement date of its round, the articles it cites;
+   its id is inherited from the previous run's project that shares most mentions, so ids
+   stay stable as articles arrive, else derived from its earliest mention.
+
+`links` records, for each pair compared above a floor, the signals and the decision
+(merged, near miss, vetoed), for the review report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .model import ArticleResult, CallInfo, Mention, Project
+from .organizations import fold
+
+DATA = Path(__file__).parent / "data"
+STOP = set("a au aux d de des du en et l la le les pour sa ses son sur un une dans par leur leurs ce cette ces à qu que qui ou avec via".split())
+MERGE_AT = 0.62
+NEAR_MISS_AT = 0.35
+MAX_BLOCK = 400  # a word shared by more mentions than this is no evidence of identity
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[dict[str, str], frozenset]:
+    with open(DATA / "name_glossary.yaml", encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    return {fold(k): v for k, v in (raw.get("translate") or {}).items()}, frozenset(raw.get("weak_tokens") or [])
+
+
+def split_camel(s: str) -> str:
+    return re.sub(r"(?<=[a-zà-ÿ])(?=[A-Z])", " ", s)
+
+
+def name_tokens(name: str) -> list[str]:
+    trans, _weak = _glossary()
+    f = fold(split_camel(name))
+    f = re.sub(r"[^\w']+", " ", f)
+    for k in sorted((k for k in trans if " " in k), key=len, reverse=True):
+        f = re.sub(rf"\b{re.escape(k)}\b", trans[k], f)
+    out = []
+    for w in re.split(r"[\s']+", f):
+        if not w or w in STOP or (len(w) == 1 and not w.isdigit()):
+            continue
+        out.extend(trans.get(w, w).split())
+    return out
+
+
+def joined(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(name))
+
+
+@dataclass
+class Node:
+    """A mention with its precomputed keys."""
+
+    idx: int
+    m: Mention
+    names: list[str]
+    toks: list[set[str]]
+    joins: set[str]
+    acronym: str | None
+    ctx_toks: set[str]
+    call: CallInfo
+    published: str | None
+
+
+@dataclass
+class Link:
+    a: int
+    b: int
+    score: float
+    signals: dict
+    decision: str = "near_miss"
+
+
+def _nodes(results: list[ArticleResult]) -> list[Node]:
+    nodes = []
+    for r in results:
+        for m in r.mentions:
+            names = [m.name, *m.aliases]
+            toks = [set(name_tokens(n)) for n in names]
+            acr = m.acronym
+            if not acr and re.fullmatch(r"[A-Z][A-Z0-9]{2,9}", m.name):
+                acr = m.name
+            ctx = set(w for w in name_tokens(m.context) if len(w) > 3)
+            nodes.append(Node(len(nodes), m, names, toks, {joined(n) for n in names if joined(n)}, acr, ctx,
+                              r.call, r.article.published_on))
+    return nodes
+
+
+def name_similarity(a: Node, b: Node) -> tuple[float, str]:
+    _trans, weak = _glossary()
+    if a.joins & b.joins:
+        return 1.0, "same name"
+    if a.acronym and b.acronym and a.acronym.upper() == b.acronym.upper() and len(a.acronym) >= 3:
+        return 0.95, "same acronym"
+    for x, y in ((a, b), (b, a)):
+        if x.acronym and len(x.acronym) >= 3 and any(fold(x.acronym) in t for t in y.toks):
+            return 0.9, "acronym named"
+    best, why = 0.0, ""
+    for ta in a.toks:
+        for tb in b.toks:
+            if not ta or not tb:
+                continue
+            inter = ta & tb
+            jac = len(inter) / len(ta | tb)
+            if jac > best:
+                best, why = jac, "shared words"
+            small = ta if len(ta) <= len(tb) else tb
+            strong = [w for w in small if w not in weak]
+            if inter == small and strong and (len(small) >= 2 or len(strong[0]) >= 6):
+                if 0.85 > best:
+                    best, why = 0.85, "name contained"
+    # a shared distinctive beginning ("ciblage de la fraude …")
+    la, lb = name_tokens(a.m.name), name_tokens(b.m.name)
+    if len(la) >= 2 and len(lb) >= 2 and la[:2] == lb[:2] and not all(w in weak for w in la[:2]):
+        if 0.66 > best:
+            best, why = 0.66, "same beginning"
+    return best, why
+
+
+def _amount_conflict(a: Mention, b: Mention) -> bool:
+    if a.amount_m_eur is None or b.amount_m_eur is None:
+        return False
+    qa, qb = a.amount_qualifier or "exact", b.amount_qualifier or "exact"
+    va, vb = a.amount_m_eur, b.amount_m_eur
+    if qa in ("exact", "approx") and qb in ("exact", "approx"):
+        tol = 0.01 if qa == qb == "exact" else 0.15
+        return abs(va - vb) > tol * max(va, vb)
+    for (v1, q1), (v2, q2) in (((va, qa), (vb, qb)), ((vb, qb), (va, qa))):
+        if q1 in ("exact", "approx") and q2 == "min" and v1 < v2 * 0.99:
+            return True
+        if q1 in ("exact", "approx") and q2 == "max" and v1 > v2 * 1.01:
+            return True
+    return False
+
+
+def calls_conflict(x: CallInfo, y: CallInfo) -> bool:
+    if x.fund and y.fund and x.fund != y.fund:
+        return True
+    if x.year and y.year and x.year != y.year:
+        return True
+    if x.ordinal and y.ordinal and x.ordinal != y.ordinal and (x.unit == y.unit or not (x.unit and y.unit)):
+        return True
+    if x.ordinal and y.ordinal and x.unit and y.unit and x.unit != y.unit:
+        return True  # "2e appel à projets" (2018) and "2e session" (2019) are two rounds
+    if x.n_laureates and y.n_laureates and x.n_laureates != y.n_laureates:
+        return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset:
+    t = name_tokens(text)
+    return frozenset(f"{a} {b}" for a, b in zip(t, t[1:]))
+
+
+def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
+    """Score in [0, 1], the signals behind it, and a veto reason (or None)."""
+    sim, why = name_similarity(a, b)
+    signals: dict = {"name": round(sim, 3), "name_why": why}
+    veto = None
+    if a.m.article_id == b.m.article_id:
+        if sim < 0.85:
+            veto = "two names in one article"
+    if _amount_conflict(a.m, b.m):
+        veto = veto or "amounts differ"
+    if calls_conflict(a.call, b.call):
+        veto = veto or "different funding rounds"
+    # one name inside the other's description ("portail numérique" in "… au profit d'un portail numérique …")
+    inside = 0.0
+    _trans, weak = _glossary()
+    for x, y in ((a, b), (b, a)):
+        t = name_tokens(x.m.name)
+        pairs = {f"{p} {q}" for p, q in zip(t, t[1:])}
+        if 2 <= len(t) <= 4 and x.m.article_id != y.m.article_id and pairs <= _bigrams(y.m.context):
+            inside = max(inside, 0.7)
+    signals["name_in_description"] = inside
+    ca, cb = set(a.m.carriers), set(b.m.carriers)
+    if ca and cb:
+        signals["carriers"] = round(len(ca & cb) / len(ca | cb), 3)
+    ctx = len(a.ctx_toks & b.ctx_toks) / max(1, len(a.ctx_toks | b.ctx_toks))
+    signals["description"] = round(ctx, 3)
+    score = max(sim, inside)
+    if "carriers" in signals:
+        score += 0.1 * signals["carriers"] - (0.1 if signals["carriers"] == 0 else 0.0)
+    score += 0.2 * min(ctx, 0.5)
+    if a.m.amount_m_eur is not None and b.m.amount_m_eur is not None and not _amount_conflict(a.m, b.m):
+        score += 0.03
+    return round(min(score, 1.0), 3), signals, veto
+
+
+def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
+    _trans, weak = _glossary()
+    index: dict[str, list[int]] = defaultdict(list)
+    for n in nodes:
+        keys = set()
+        for t in n.toks:
+            keys |= {f"w:{w}" for w in t if w not in weak and len(w) > 2}
+        keys |= {f"j:{j}" for j in n.joins}
+        if n.acronym:
+            keys.add(f"w:{fold(n.acronym)}")
+        for t in name_tokens(n.m.name)[:1]:
+            keys.add(f"w:{t}")
+        # a short name can hide in another's description: index the name's word pairs, and
+        # every word pair of the descriptions, so that the two meet in one block
+        nt = name_tokens(n.m.name)
+        if 2 <= len(nt) <= 4:
+            keys |= {f"d:{a} {b}" for a, b in zip(nt, nt[1:])}
+        ct = name_tokens(n.m.context)
+        for a, b in zip(ct, ct[1:]):
+            keys.add(f"c:{a} {b}")
+        for k in keys:
+            index[k].append(n.idx)
+    pairs: set[tuple[int, int]] = set()
+    for key, ids in index.items():
+        if key.startswith("c:"):
+            continue
+        if len(ids) > MAX_BLOCK:
+            continue
+        peers = ids
+        if key.startswith("d:"):
+            peers = index.get("c:" + key[2:], [])
+            if len(peers) > MAX_BLOCK:
+                continue
+            for i in ids:
+                for j in peers:
+                    if i != j:
+                        pairs.add((min(i, j), max(i, j)))
+            continue
+        for x in range(len(peers)):
+            for y in range(x + 1, len(peers)):
+                pairs.add((peers[x], peers[y]))
+    return pairs
+
+
+class _Clusters:
+    def __init__(self, nodes: list[Node]):
+        self.parent = list(range(len(nodes)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
+        self.nodes = nodes
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def can_merge(self, ra: int, rb: int, vetoed: set[tuple[int, int]]) -> bool:
+        ma, mb = self.members[ra], self.members[rb]
+        if len(ma) * len(mb) > 5000:
+            return False
+        for i in ma:
+            for j in mb:
+                if (min(i, j), max(i, j)) in vetoed:
+                    return False
+                a, b = self.nodes[i], self.nodes[j]
+                if a.m.article_id == b.m.article_id and name_similarity(a, b)[0] < 0.85:
+                    return False
+                if _amount_conflict(a.m, b.m) or calls_conflict(a.call, b.call):
+                    return False
+        return True
+
+    def union(self, ra: int, rb: int) -> None:
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra] += self.members.pop(rb)
+
+
+@dataclass
+class Reconciled:
+    projects: list[Project]
+    mentions: list[tuple[Mention, str]]  # (collapsed mention, project id)
+    links: list[dict] = field(default_factory=list)
+
+
+def _project_id(keys: list[tuple[str, str]]) -> str:
+    k = min(keys)
+    return "p" + hashlib.sha1(f"{k[0]}|{k[1]}".encode()).hexdigest()[:11]
+
+
+def mention_key(m: Mention) -> tuple[str, str]:
+    return (m.article_id, joined(m.name))
+
+
+def reconcile(results: list[ArticleResult], previous: dict[str, set[tuple[str, str]]] | None = None) -> Reconciled:
+    """Group mentions into projects. `previous`: project id -> its mention keys in the last run."""
+    nodes = _nodes(results)
+    pairs = sorted(_candidate_pairs(nodes))
+    scored: list[Link] = []
+    vetoed: set[tuple[int, int]] = set()
+    for i, j in pairs:
+        score, signals, veto = pair_signals(nodes[i], nodes[j])
+        if veto:
+            signals["veto"] = veto
+            if score >= NEAR_MISS_AT:
+                vetoed.add((i, j))
+                scored.append(Link(i, j, score, signals, "vetoed"))
+            else:
+                vetoed.add((i, j))
+            continue
+        if score >= NEAR_MISS_AT:
+            scored.append(Link(i, j, score, signals))
+    scored.sort(key=lambda lk: (-lk.score, lk.a, lk.b))
+    cl = _Clusters(nodes)
+    for lk in scored:
+        if lk.decision == "vetoed" or lk.score < MERGE_AT:
+            continue
+        ra, rb = cl.find(lk.a), cl.find(lk.b)
+        if ra == rb:
+            lk.decision = "merged"
+            continue
+        if cl.can_merge(ra, rb, vetoed):
+            cl.union(ra, rb)
+            lk.decision = "merged"
+        else:
+            lk.decision = "blocked"
+    groups = sorted((sorted(v) for v in cl.members.values()), key=lambda g: min(mention_key(nodes[i].m) for i in g))
+    call_dates = _round_dates(results, nodes, groups)
+    projects: list[Project] = []
+    out_mentions: list[tuple[Mention, str]] = []
+    taken: set[str] = set()
+    node_project: dict[int, str] = {}
+    for g in groups:
+        ms = [nodes[i].m for i in g]
+        keys = [mention_key(m) for m in ms]
+        pid = _inherit(keys, previous, taken) or _project_id(keys)
+        while pid in taken:
+            pid = "p" + hashlib.sha1(pid.encode()).hexdigest()[:11]
+        taken.add(pid)
+        collapsed = _collapse(ms)
+        proj = _project(pid, collapsed, [nodes[i] for i in g], call_dates)
+        projects.append(proj)
+        out_mentions += [(m, pid) for m in collapsed]
+        for i in g:
+            node_project[i] = pid
+    links = []
+    for lk in scored:
+        a, b = nodes[lk.a].m, nodes[lk.b].m
+        links.append({
+            "project_a": node_project[lk.a], "project_b": node_project[lk.b],
+            "article_a": a.article_id, "article_b": b.article_id, "name_a": a.name, "name_b": b.name,
+            "score": lk.score, "decision": lk.decision, "signals": lk.signals,
+        })
+    return Reconciled(projects, out_mentions, links)
+
+
+def _inherit(keys, previous, taken) -> str | None:
+    if not previous:
+        return None
+    ks = set(keys)
+    best, best_n = None, 0
+    for pid, pkeys in previous.items():
+        n = len(ks & pkeys)
+        if n > best_n and pid not in taken:
+            best, best_n = pid, n
+    return best
+
+
+def _collapse(ms: list[Mention]) -> list[Mention]:
+    """One mention per article: the best-evidenced one, holding every span of the project there."""
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for m in ms:
+        by_article[m.article_id].append(m)
+    out = []
+    for aid in sorted(by_article):
+        group = by_article[aid]
+        best = sorted(group, key=lambda m: (m.amount_m_eur is None, -m.score, m.start))[0]
+        occ = sorted({o for m in group for o in (m.occurrences or [(m.start, m.end)])})
+        carriers = []
+        for m in group:
+            carriers += [c for c in m.carriers if c not in carriers]
+        aliases = []
+        for m in group:
+            for n in [m.name, *m.aliases]:
+                if n != best.name and n not in aliases:
+                    aliases.append(n)
+        acr = best.acronym or next((m.acronym for m in group if m.acronym), None)
+        out.append(Mention(**{**best.__dict__, "occurrences": occ, "carriers": carriers, "aliases": aliases, "acronym": acr}))
+    return out
+
+
+def _round_dates(results: list[ArticleResult], nodes: list[Node], groups: list[list[int]]) -> dict[str, str]:
+    """Announcement date per article, completed across the articles of one funding round.
+
+    Articles that share a project and do not contradict each other's round report on the
+    same round: a date one of them gives in full completes one that gives only a day and
+    month, or none.
+    """
+    by_id = {r.article.id: r for r in results}
+    parent = {aid: aid for aid in by_id}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for g in groups:
+        arts = sorted({nodes[i].m.article_id for i in g})
+        for a, b in zip(arts, arts[1:]):
+            if not calls_conflict(by_id[a].call, by_id[b].call):
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[rb] = ra
+    full: dict[str, Counter] = defaultdict(Counter)
+    for aid, r in by_id.items():
+        c = r.call
+        if c.announced_on and c.announced_precision == "day":
+            full[find(aid)][c.announced_on] += 2
+        elif c.announced_on and c.announced_precision == "published":
+            full[find(aid)][c.announced_on] += 1
+    out: dict[str, str] = {}
+    for aid, r in by_id.items():
+        c = r.call
+        if c.announced_on and c.announced_precision == "day":
+            out[aid] = c.announced_on
+            continue
+        cands = full.get(find(aid))
+        if c.announced_on and c.announced_precision == "daymonth":
+            if cands:
+                fit = [d for d in cands if d[4:] == c.announced_on[1:]]
+                if fit:
+                    out[aid] = sorted(fit, key=lambda d: -cands[d])[0]
+                    continue
+        if cands:
+            out[aid] = sorted(cands, key=lambda d: (-cands[d], d))[0]
+        elif c.announced_on and c.announced_precision == "published":
+            out[aid] = c.announced_on
+    return out
+
+
+def _pick_amount(ms: list[Mention]) -> tuple[float | None, str | None]:
+    exact = [m.amount_m_eur for m in ms if m.amount_m_eur is not None and (m.amount_qualifier or "exact") == "exact"]
+    if exact:
+        return Counter(exact).most_common(1)[0][0], "exact"
+    approx = [m.amount_m_eur for m in ms if m.amount_qualifier == "approx" and m.amount_m_eur is not None]
+    if approx:
+        return Counter(approx).most_common(1)[0][0], "approx"
+    mins = [m.amount_m_eur for m in ms if m.amount_qualifier == "min" and m.amount_m_eur is not None]
+    if mins:
+        return max(mins), "min"
+    maxs = [m.amount_m_eur for m in ms if m.amount_qualifier == "max" and m.amount_m_eur is not None]
+    if maxs:
+        return min(maxs), "max"
+    return None, None
+
+
+def _project(pid: str, ms: list[Mention], group: list[Node], call_dates: dict[str, str]) -> Project:
+    forms = Counter()
+    surface: dict[str, Counter] = defaultdict(Counter)
+    rank = {"block": 0, "list_item": 0, "table_row": 0}
+    for m in ms:
+        for n in [m.name]:
+            j = joined(n)
+            forms[j] += 1
+            surface[j][n] += 1
+    # the most frequent name; ties: a name read from a list of laureates, then the shortest
+    def order(j):
+        n = surface[j].most_common(1)[0][0]
+        from_list = any(joined(m.name) == j and m.rule in rank for m in ms)
+        return (-forms[j], not from_list, len(n), n)
+
+    best_j = sorted(forms, key=order)[0]
+    name = surface[best_j].most_common(1)[0][0]
+    aliases = []
+    for m in ms:
+        for n in [m.name, *m.aliases]:
+            if n != name and n not in aliases and joined(n) != best_j:
+                aliases.append(n)
+    acr = Counter(m.acronym for m in ms if m.acronym).most_common(1)
+    amount, qualifier = _pick_amount(ms)
+    carriers = Counter()
+    for m in ms:
+        for c in m.carriers:
+            carriers[c] += 1
+    dates = sorted({call_dates[m.article_id] for m in ms if m.article_id in call_dates})
+    calls = [n.call for n in group]
+    label = Counter(c.label() for c in calls if c.label()).most_common()
+    call = sorted(label, key=lambda kv: (-len(kv[0]), -kv[1]))[0][0] if label else None
+    return Project(
+        id=pid,
+        name=name,
+        acronym=acr[0][0] if acr else None,
+        aliases=aliases,
+        amount_m_eur=amount,
+        amount_qualifier=qualifier,
+        carriers=[c for c, _ in sorted(carriers.items(), key=lambda kv: (-kv[1], kv[0]))],
+        announced_on=dates[0] if dates else None,
+        call=call,
+        sources=sorted({m.article_id for m in ms}),
+        mentions=ms,
+    )

@@ -1,0 +1,194 @@
+"""Store: write the contract's SQLite database with sqlite-utils.
+
+The database is built whole in a temporary file beside the target, in one transaction,
+and moved over the target with an atomic rename: a run that crashes or is killed at any
+point leaves the previous database as it was. Rows are written in a stable order, so
+the same inputs give the same rows and the same ids.
+
+Tables (CONTRACT.md, plus): `articles`, `projects`, `mentions`, `organizations`,
+`ingest_errors`; `links` (reconciliation signals and decisions), `amounts` (every
+amount read, with its role), `calls` (funding round per article), `processed` (content
+ids done, for incremental runs), `runs` (one row per run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import sqlite_utils
+
+from .model import ArticleResult, SourceFile
+from .reconcile import Reconciled
+
+SCHEMA_VERSION = 1
+
+
+def _json(x) -> str:
+    return json.dumps(x, ensure_ascii=False)
+
+
+def read_previous(db_path: str | os.PathLike) -> dict[str, set[tuple[str, str]]]:
+    """Project id -> mention keys (article id, joined name) of the last run, for stable ids."""
+    from .reconcile import joined
+
+    if not os.path.exists(db_path):
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        rows = conn.execute("select project_id, article_id, name from mentions").fetchall()
+        conn.close()
+    except sqlite3.Error:
+        return {}
+    out: dict[str, set[tuple[str, str]]] = {}
+    for pid, aid, name in rows:
+        out.setdefault(pid, set()).add((aid, joined(name or "")))
+    return out
+
+
+def write_database(
+    db_path: str | os.PathLike,
+    results: list[ArticleResult],
+    errors: list[SourceFile],
+    reconciled: Reconciled,
+    organizations: Iterable[dict],
+    run_info: dict | None = None,
+) -> None:
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
+    if tmp.exists():
+        tmp.unlink()
+    try:
+        conn = sqlite3.connect(tmp)
+        db = sqlite_utils.Database(conn)
+        with conn:
+            _write(db, results, errors, reconciled, organizations, run_info or {})
+        conn.close()
+        os.replace(tmp, db_path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+SCHEMA: dict[str, tuple[dict, str | None]] = {
+    "articles": ({"id": str, "path": str, "published_on": str, "text": str, "title": str, "kind": str,
+                  "encoding": str, "n_mentions": int, "error": str}, "id"),
+    "projects": ({"id": str, "name": str, "acronym": str, "aliases": str, "amount_m_eur": float,
+                  "amount_qualifier": str, "carriers": str, "announced_on": str, "call": str, "sources": str,
+                  "n_sources": int}, "id"),
+    "mentions": ({"id": int, "article_id": str, "project_id": str, "name": str, "amount_m_eur": float,
+                  "amount_qualifier": str, "start": int, "end": int, "acronym": str, "carriers": str, "rule": str,
+                  "score": float, "amount_start": int, "amount_end": int, "context_start": int, "context_end": int,
+                  "occurrences": str}, "id"),
+    "organizations": ({"id": int, "name": str, "acronym": str, "kind": str, "parent": str}, "id"),
+    "ingest_errors": ({"path": str, "error": str, "content_id": str}, None),
+    "links": ({"project_a": str, "project_b": str, "article_a": str, "article_b": str, "name_a": str,
+               "name_b": str, "score": float, "decision": str, "signals": str}, None),
+    "amounts": ({"article_id": str, "start": int, "end": int, "value_m_eur": float, "qualifier": str,
+                 "role": str, "range_high": float, "each": int}, None),
+    "calls": ({"article_id": str, "fund": str, "year": int, "ordinal": int, "unit": str, "n_laureates": int,
+               "announced_on": str, "announced_precision": str, "label": str}, "article_id"),
+    "runs": ({"finished_at": str, "schema_version": int}, None),
+}
+
+
+def _write(db, results, errors, reconciled: Reconciled, organizations, run_info) -> None:
+    for table, (cols, pk) in SCHEMA.items():
+        fks = [("article_id", "articles", "id"), ("project_id", "projects", "id")] if table == "mentions" else None
+        db[table].create(cols, pk=pk, foreign_keys=fks)
+    results = sorted(results, key=lambda r: (r.article.path, r.article.id))
+    counts: dict[str, int] = {}
+    for m, _pid in reconciled.mentions:
+        counts[m.article_id] = counts.get(m.article_id, 0) + 1
+    db["articles"].insert_all(
+        (
+            {
+                "id": r.article.id,
+                "path": r.article.path,
+                "published_on": r.article.published_on,
+                "text": r.article.text,
+                "title": r.article.title,
+                "kind": r.article.kind,
+                "encoding": r.article.encoding,
+                "n_mentions": counts.get(r.article.id, 0),
+                "error": r.error,
+            }
+            for r in results
+        ),
+    )
+    projects = sorted(reconciled.projects, key=lambda p: p.id)
+    db["projects"].insert_all(
+        (
+            {
+                "id": p.id,
+                "name": p.name,
+                "acronym": p.acronym,
+                "aliases": _json(p.aliases),
+                "amount_m_eur": p.amount_m_eur,
+                "amount_qualifier": p.amount_qualifier,
+                "carriers": _json(p.carriers),
+                "announced_on": p.announced_on,
+                "call": p.call,
+                "sources": _json(p.sources),
+                "n_sources": len(p.sources),
+            }
+            for p in projects
+        ),
+    )
+    mentions = sorted(reconciled.mentions, key=lambda mp: (mp[0].article_id, mp[0].start, mp[0].end))
+    db["mentions"].insert_all(
+        (
+            {
+                "id": i + 1,
+                "article_id": m.article_id,
+                "project_id": pid,
+                "name": m.name,
+                "amount_m_eur": m.amount_m_eur,
+                "amount_qualifier": m.amount_qualifier,
+                "start": m.start,
+                "end": m.end,
+                "acronym": m.acronym,
+                "carriers": _json(m.carriers),
+                "rule": m.rule,
+                "score": m.score,
+                "amount_start": m.amount_span[0] if m.amount_span else None,
+                "amount_end": m.amount_span[1] if m.amount_span else None,
+                "context_start": m.context_span[0] if m.context_span else None,
+                "context_end": m.context_span[1] if m.context_span else None,
+                "occurrences": _json(m.occurrences),
+            }
+            for i, (m, pid) in enumerate(mentions)
+        ),
+    )
+    db["organizations"].insert_all(
+        ({"id": i + 1, **o} for i, o in enumerate(sorted(organizations, key=lambda o: o["name"]))),
+    )
+    db["ingest_errors"].insert_all(
+        ({"path": e.path, "error": e.error, "content_id": e.id or None} for e in sorted(errors, key=lambda e: e.path)),
+    )
+    db["links"].insert_all(
+        ({**lk, "signals": _json(lk["signals"])} for lk in reconciled.links),
+    )
+    db["amounts"].insert_all(
+        ({"article_id": r.article.id, **a} for r in results for a in r.amounts),
+    )
+    db["calls"].insert_all(
+        (
+            {"article_id": r.article.id, "fund": r.call.fund, "year": r.call.year, "ordinal": r.call.ordinal,
+             "unit": r.call.unit, "n_laureates": r.call.n_laureates, "announced_on": r.call.announced_on,
+             "announced_precision": r.call.announced_precision, "label": r.call.label()}
+            for r in results
+        ),
+    )
+    db["runs"].insert(
+        {"finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "schema_version": SCHEMA_VERSION, **run_info},
+        alter=True,
+    )
+    for table, cols in (("mentions", ["article_id"]), ("mentions", ["project_id"]), ("amounts", ["article_id"]),
+                        ("links", ["project_a"]), ("links", ["project_b"]), ("articles", ["path"])):
+        db[table].create_index(cols, if_not_exists=True)
