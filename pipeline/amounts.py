@@ -432,32 +432,34 @@ def _range(text: str, low: _Atom, high: _Atom, opener: int, floor: int, ceiling:
     )
 
 
+def _start_of(text: str, atoms: list[_Atom], k: int) -> int:
+    """Where atom k starts: the ceiling for the words read after the atom before it."""
+    return atoms[k].start if k < len(atoms) else len(text)
+
+
+def _amounts_at(text: str, atoms: list[_Atom], i: int, floor: int) -> tuple[list[Amount], int]:
+    """The amounts that begin with atoms[i], and the index of the next atom to read."""
+    atom = atoms[i]
+    if i + 1 < len(atoms) and (opener := _range_opener(text, atom, atoms[i + 1], floor)) is not None:
+        return [_range(text, atom, atoms[i + 1], opener, floor, _start_of(text, atoms, i + 2))], i + 2
+    if (last := _list_end(text, atoms, i)) is not None:
+        members = []
+        for k in range(i, last):
+            members.append(_single(text, atoms[k], floor, atoms[k + 1].start, atoms[last]))
+            floor = members[-1].end
+        return members, last  # the figure that carries the unit is read next, like any other
+    if atom.status in ("euro", "implicit"):
+        return [_single(text, atom, floor, _start_of(text, atoms, i + 1))], i + 1
+    return [], i + 1
+
+
 def _assemble(text: str, atoms: list[_Atom]) -> Iterator[Amount]:
-    floor = 0
-    i = 0
+    floor = i = 0
     while i < len(atoms):
-        atom = atoms[i]
-        ceiling = atoms[i + 1].start if i + 1 < len(atoms) else len(text)
-        after = atoms[i + 2].start if i + 2 < len(atoms) else len(text)
-        opener = _range_opener(text, atom, atoms[i + 1], floor) if i + 1 < len(atoms) else None
-        if opener is not None:
-            amount = _range(text, atom, atoms[i + 1], opener, floor, after)
-            i += 2
-        elif (last := _list_end(text, atoms, i)) is not None:
-            for k in range(i, last):
-                amount = _single(text, atoms[k], floor, atoms[k + 1].start, atoms[last])
-                floor = amount.end
-                yield amount
-            i = last
-            continue
-        elif atom.status in ("euro", "implicit"):
-            amount = _single(text, atom, floor, ceiling)
-            i += 1
-        else:
-            i += 1
-            continue
-        floor = amount.end
-        yield amount
+        amounts, i = _amounts_at(text, atoms, i, floor)
+        for amount in amounts:
+            floor = amount.end
+            yield amount
 
 
 # --- step 4: context ------------------------------------------------------------------

@@ -1,20 +1,39 @@
 """Dates written in French press text.
 
-`find_dates` reads every date expression of a text with compiled regexes whose
-lexicon (months, weekdays, lead and context words) lives in data/dates.yaml.
-One regex per form, tried together; where candidates overlap the one that
-starts first wins, then the longest; a candidate that cannot be a date
-("31/02/2019", "le 32 juin 2018", a year outside 1990-2100, a day-month
-without a base date) still claims its span, so no shorter reading of the same
-words ("juin 2018") slips out instead.
+`find_dates` works in three steps:
+
+1. Find. Compiled regexes, one per form, whose lexicon (months, weekdays, lead
+   and context words) lives in data/dates.yaml, find and delimit every
+   candidate and read its parts as written: day, month, year, weekday,
+   direction word. Where candidates overlap the one that starts first wins,
+   then the longest; a candidate that turns out to be no date ("31/02/2019",
+   "le 32 juin 2018") still claims its span, so no shorter reading of the
+   same words ("juin 2018") slips out instead.
+2. Resolve. dateparser (languages ['fr'], results cached per candidate and
+   base) reads the candidate reduced to its date words ("le 22 mai dernier"
+   -> "22 mai"), with the parts the form must have as REQUIRE_PARTS and the
+   publication date as RELATIVE_BASE for forms without a year. PREFER_DATES_FROM
+   is `past` after "dernier"/"passé", `future` after "prochain"; with no
+   direction word both readings are taken and the one closest to the base
+   wins, the past winning ties. Two readings get other preferences: a bare
+   weekday uses `current_period` (the latest such day on or before the base:
+   `past` would skip the base day itself), and a form whose year is written
+   gets no base and `current_period` (`past` would send "20/06/19" a century back).
+3. Check. Every dateparser reading is cross-checked against the parts the
+   regex read, and rejected when it disagrees: day, month and weekday when
+   written, the year when written (its last two digits for "20/06/18"), the
+   direction word, a year within one of the base's for forms without one, and
+   1990-2100 for all. Only the parts the form has come from the reading: the
+   value of a month is its first day, of a year its 1 January. This is what
+   keeps dateparser's guesses out: it invents day and month for "en 2021"
+   (kept: the year only), reads "le 32 juin" as 1932 and finds the first of
+   the month in "lundi un" (rejected: day and weekday disagree).
 
 Forms, by precision:
   day    "mercredi 20 juin 2018", "1er juillet 2019 à 10h30", "20/06/2018",
          "20.06.2018", "20-06-2018", "2018-06-20", "20/06/18";
          without a year ("le 20 juin", "lundi 23 septembre", "le 22 mai dernier")
-         only with a base date: the year is the one that puts the date closest
-         to the base, the past winning ties, "dernier" forcing on/before the base
-         and "prochain" after it; a written weekday picks among candidate years;
+         only with a base date; a written weekday picks among the readings;
          a bare weekday ("a annoncé lundi", "ce mardi", "lundi prochain") only
          with a base and outside habitual or holiday phrasings ("le lundi",
          "Mardi gras"): the latest such day on or before the base, or the next
@@ -23,16 +42,13 @@ Forms, by precision:
          period lead or a direction word and a base ("en février dernier").
   year   a year after a period lead ("en 2021", "depuis 2019", "fin 2020").
          A bare number is never a year: "Action publique 2022" is a name.
-
-dateparser is deliberately not used inside `find_dates`: once our own match has
-split day, month and year, `datetime.date` validates them exactly, whereas
-dateparser invents missing parts ("en 2021" -> 5 January), reads "le 32 juin"
-as 1932 and "lundi un" as the first of the month. `parse_date` keeps it only
-as a last resort for non-French absolute forms found in metadata
-("September 25, 2019").
+Without a base, forms without a year give nothing: dateparser would read them
+against today, and the same article would give other dates next year.
 
 `parse_date` cascade: ISO 8601 (also with time and offset), then the single
-day-precision date `find_dates` finds, then RFC 2822, then dateparser.
+day-precision date `find_dates` finds, then RFC 2822, then a second, strict
+dateparser (French and English, every part required) for the absolute forms
+of other languages found in metadata ("September 25, 2019").
 """
 
 from __future__ import annotations
@@ -163,7 +179,25 @@ def _lexicon() -> _Lexicon:
     )
 
 
-# -------------------------------------------------------------- resolution
+# ------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the regex read in one candidate, before dateparser resolves it."""
+
+    start: int
+    end: int
+    precision: str  # 'day' | 'month' | 'year'
+    query: str  # the candidate reduced to its date words: what dateparser reads
+    parts: tuple[str, ...]  # dateparser's REQUIRE_PARTS: the parts the form has written
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    year_digits: int = 4
+    weekday: int | None = None
+    direction: str | None = None  # 'past' | 'future' (dateparser's words), None
+    weekday_only: bool = False
 
 
 def _make_date(year: int, month: int, day: int) -> datetime.date | None:
@@ -175,42 +209,90 @@ def _make_date(year: int, month: int, day: int) -> datetime.date | None:
         return None
 
 
-def _closest(candidates: Iterable[datetime.date | None], base: datetime.date, direction: str | None) -> datetime.date | None:
-    # "dernier" keeps the base itself (an article may say it the same day), "prochain" does not.
-    pool = [
-        c
-        for c in candidates
-        if c is not None and (direction is None or (c <= base if direction == "past" else c > base))
-    ]
-    if not pool:
+@functools.cache
+def _settings() -> dict[str, Any]:
+    return load_rules()["dateparser"]
+
+
+def _dateparser(settings: dict[str, Any]) -> Any:
+    from dateparser.date import DateDataParser  # slow import, paid once per process
+
+    # A parser holds its settings (RELATIVE_BASE included) from construction; building one
+    # costs ~0.02 ms against ~0.8 ms for a parse, and sharing one across bases would mean
+    # mutating it under Prefect's threads. `_read` caches what matters: the readings.
+    return DateDataParser(languages=_settings()["languages"], settings=settings)
+
+
+@functools.lru_cache(maxsize=65536)
+def _read(query: str, base: datetime.date | None, prefer: str, parts: tuple[str, ...]) -> datetime.date | None:
+    """dateparser's reading of `query`, unchecked; None when it reads nothing."""
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer, "REQUIRE_PARTS": list(parts)}
+    if base is not None:
+        settings["RELATIVE_BASE"] = datetime.datetime.combine(base, datetime.time())
+    try:
+        parsed = _dateparser(settings).get_date_data(query).date_obj
+    except Exception:  # dateparser raises assorted errors on odd input; no reading is the answer
         return None
-    return min(pool, key=lambda c: (abs((c - base).days), c > base))
+    return parsed.date() if parsed is not None else None
 
 
-def _years_around(base: datetime.date) -> range:
-    return range(base.year - 1, base.year + 2)
+def _checked(reading: datetime.date | None, r: _Reading, base: datetime.date | None) -> datetime.date | None:
+    """The value of `r` from dateparser's `reading`, or None when the reading
+    disagrees with what the regex read (module docstring, step 3)."""
+    if reading is None:
+        return None
+    if r.day is not None and reading.day != r.day:
+        return None
+    if r.month is not None and reading.month != r.month:
+        return None
+    if r.year is not None and (reading.year if r.year_digits == 4 else reading.year % 100) != r.year:
+        return None
+    if r.weekday_only and reading.weekday() != r.weekday:
+        return None
+    # Only the parts the form has come from the reading: dateparser fills the others from its base.
+    if r.precision == "year":
+        value = _make_date(reading.year, 1, 1)
+    elif r.precision == "month":
+        value = _make_date(reading.year, reading.month, 1)
+    else:
+        value = _make_date(reading.year, reading.month, reading.day)
+    if value is None or r.year is not None:
+        return value
+    assert base is not None  # forms without a year are only read against a base
+    anchor = base.replace(day=1) if r.precision == "month" else base
+    if abs(value.year - base.year) > 1:
+        return None
+    if r.weekday_only:
+        days = (value - base).days
+        return value if (0 < days <= 7 if r.direction == "future" else -7 < days <= 0) else None
+    if r.direction == "past" and value > anchor or r.direction == "future" and value <= anchor:
+        return None
+    return value
 
 
-def _resolve_day(
-    month: int, day: int, base: datetime.date, direction: str | None, weekday: int | None
-) -> datetime.date | None:
-    candidates = [_make_date(y, month, day) for y in _years_around(base)]
-    if weekday is not None:
-        # "lundi 23 septembre": the written weekday tells the year when it matches only one candidate.
-        agreeing = [c for c in candidates if c is not None and c.weekday() == weekday]
-        candidates = agreeing or candidates
-    return _closest(candidates, base, direction)
+def _preferences(r: _Reading) -> tuple[str, ...]:
+    if r.weekday_only:
+        # dateparser's `past` never gives the base day itself: a paper dated Monday saying "lundi" means that day.
+        return ("future",) if r.direction == "future" else ("current_period",)
+    if r.direction:
+        return (r.direction,)
+    return ("past", "future")  # both, the closest wins
 
 
-def _resolve_month(month: int, base: datetime.date, direction: str | None) -> datetime.date | None:
-    candidates = [_make_date(y, month, 1) for y in _years_around(base)]
-    return _closest(candidates, base.replace(day=1), direction)
-
-
-def _resolve_weekday(weekday: int, base: datetime.date, direction: str | None) -> datetime.date:
-    if direction == "next":
-        return base + datetime.timedelta(days=(weekday - base.weekday() - 1) % 7 + 1)
-    return base - datetime.timedelta(days=(base.weekday() - weekday) % 7)
+def _resolve(r: _Reading, base: datetime.date | None) -> datetime.date | None:
+    if r.year is not None:
+        # Every part is written: the reading must not depend on a base, nor on today.
+        return _checked(_read(r.query, None, "current_period", r.parts), r, None)
+    if base is None:
+        return None
+    values = [v for p in _preferences(r) if (v := _checked(_read(r.query, base, p, r.parts), r, base)) is not None]
+    if r.weekday is not None and not r.weekday_only:
+        # "lundi 23 septembre": the written weekday tells the year when it matches one reading.
+        values = [v for v in values if v.weekday() == r.weekday] or values
+    if not values:
+        return None
+    anchor = base.replace(day=1) if r.precision == "month" else base
+    return min(values, key=lambda v: (abs((v - anchor).days), v > anchor))
 
 
 # -------------------------------------------------------------- candidates
@@ -220,7 +302,7 @@ def _resolve_weekday(weekday: int, base: datetime.date, direction: str | None) -
 class _Candidate:
     start: int
     end: int
-    mention: DateMention | None  # None: the words claim the span but are no usable date
+    reading: _Reading | None  # None: the words claim the span but are no usable date
 
 
 def _direction(lex: _Lexicon, m: re.Match[str]) -> str | None:
@@ -237,50 +319,71 @@ def _weekday_number(lex: _Lexicon, m: re.Match[str]) -> int | None:
     return lex.weekday_of[_fold(word)] if word else None
 
 
-def _textual_day(lex: _Lexicon, m: re.Match[str], base: datetime.date | None) -> DateMention | None:
+def _month_word(m: re.Match[str]) -> str:
+    return _fold(m.group("month"))
+
+
+def _textual_day(lex: _Lexicon, m: re.Match[str]) -> _Reading:
+    # The first day goes to dateparser as "1": it does not read "premier".
     day = _day_number(lex, m.group("day"))
-    month = lex.month_of[_fold(m.group("month"))]
-    if m.group("year"):
-        value = _make_date(int(m.group("year")), month, day)
-    elif base is not None:
-        value = _resolve_day(month, day, base, _direction(lex, m), _weekday_number(lex, m))
-    else:
-        value = None  # no year and nothing to take it from
-    if value is None:
-        return None
-    return DateMention(m.start(), m.end(), value, "day", bool(m.group("year")), False)
+    year = m.group("year")
+    return _Reading(
+        m.start(),
+        m.end(),
+        "day",
+        f"{day} {_month_word(m)}" + (f" {year}" if year else ""),
+        ("day", "month", "year") if year else ("day", "month"),
+        day=day,
+        month=lex.month_of[_month_word(m)],
+        year=int(year) if year else None,
+        weekday=_weekday_number(lex, m),
+        direction=_direction(lex, m),
+    )
 
 
-def _numeric_day(m: re.Match[str]) -> DateMention | None:
+def _numeric_day(m: re.Match[str]) -> _Reading:
     if m.group("iyear"):
         year, month, day = m.group("iyear"), m.group("imonth"), m.group("iday")
+        query = f"{year}-{month}-{day}"
     elif m.group("syear"):
-        short = int(m.group("syear"))
-        # Two-digit years: the press of 1990-1999 or of this century.
-        year = str(1900 + short if short >= 90 else 2000 + short)
-        month, day = m.group("smonth"), m.group("sday")
+        year, month, day = m.group("syear"), m.group("smonth"), m.group("sday")
+        query = f"{day}/{month}/{year}"
     else:
         year, month, day = m.group("year"), m.group("month"), m.group("day")
-    value = _make_date(int(year), int(month), int(day))
-    return DateMention(m.start(), m.end(), value, "day", True, False) if value else None
+        query = f"{day}{m.group('sep')}{month}{m.group('sep')}{year}"
+    return _Reading(
+        m.start(),
+        m.end(),
+        "day",
+        query,
+        ("day", "month", "year"),
+        day=int(day),
+        month=int(month),
+        year=int(year),
+        year_digits=len(year),
+    )
 
 
-def _month_year(lex: _Lexicon, m: re.Match[str]) -> DateMention | None:
-    value = _make_date(int(m.group("year")), lex.month_of[_fold(m.group("month"))], 1)
-    return DateMention(m.start(), m.end(), value, "month", True, False) if value else None
+def _month_year(lex: _Lexicon, m: re.Match[str]) -> _Reading:
+    year = m.group("year")
+    return _Reading(
+        m.start(), m.end(), "month", f"{_month_word(m)} {year}", ("month", "year"),
+        month=lex.month_of[_month_word(m)], year=int(year),
+    )
 
 
-def _lone_month(lex: _Lexicon, m: re.Match[str], base: datetime.date | None) -> DateMention | None:
+def _lone_month(lex: _Lexicon, m: re.Match[str]) -> _Reading | None:
     # Without a lead or a direction word a month name is too weak ("Mars", "Mai 68" style names).
-    if base is None or not (m.group("lead") or m.group("dir")):
+    if not (m.group("lead") or m.group("dir")):
         return None
-    value = _resolve_month(lex.month_of[_fold(m.group("month"))], base, _direction(lex, m))
-    return DateMention(m.start(), m.end(), value, "month", False, False) if value else None
+    return _Reading(
+        m.start(), m.end(), "month", _month_word(m), ("month",),
+        month=lex.month_of[_month_word(m)], direction=_direction(lex, m),
+    )
 
 
-def _lone_year(m: re.Match[str]) -> DateMention | None:
-    value = _make_date(int(m.group("year")), 1, 1)
-    return DateMention(m.start(), m.end(), value, "year", True, False) if value else None
+def _lone_year(m: re.Match[str]) -> _Reading:
+    return _Reading(m.start(), m.end(), "year", m.group("year"), ("year",), year=int(m.group("year")))
 
 
 _SENTENCE_END = ".!?:;«\"(\n"
@@ -305,22 +408,25 @@ def _is_weekday_noise(lex: _Lexicon, text: str, m: re.Match[str]) -> bool:
     return any(re.match(re.escape(w) + r"(?!\w)", after) for w in lex.noise_after)
 
 
-def _bare_weekday(lex: _Lexicon, text: str, m: re.Match[str], base: datetime.date | None) -> DateMention | None:
-    if base is None or _is_weekday_noise(lex, text, m):
+def _bare_weekday(lex: _Lexicon, text: str, m: re.Match[str]) -> _Reading | None:
+    if _is_weekday_noise(lex, text, m):
         return None
-    value = _resolve_weekday(lex.weekday_of[_fold(m.group("wd"))], base, _direction(lex, m))
-    return DateMention(m.start(), m.end(), value, "day", False, True)
+    # Only the weekday word goes to dateparser: given "lundi un" it reads the first of the month.
+    return _Reading(
+        m.start(), m.end(), "day", _fold(m.group("wd")), (),
+        weekday=_weekday_number(lex, m), direction=_direction(lex, m), weekday_only=True,
+    )
 
 
-def _candidates(text: str, base: datetime.date | None) -> Iterator[_Candidate]:
+def _candidates(text: str) -> Iterator[_Candidate]:
     lex = _lexicon()
-    readers: dict[str, Callable[[re.Match[str]], DateMention | None]] = {
-        "day": lambda m: _textual_day(lex, m, base),
+    readers: dict[str, Callable[[re.Match[str]], _Reading | None]] = {
+        "day": lambda m: _textual_day(lex, m),
         "numeric": _numeric_day,
         "month_year": lambda m: _month_year(lex, m),
-        "month": lambda m: _lone_month(lex, m, base),
+        "month": lambda m: _lone_month(lex, m),
         "year": _lone_year,
-        "weekday": lambda m: _bare_weekday(lex, text, m, base),
+        "weekday": lambda m: _bare_weekday(lex, text, m),
     }
     for pattern, kind in lex.patterns:
         for m in pattern.finditer(text):
@@ -339,10 +445,16 @@ def find_dates(text: str, base: datetime.date | None = None) -> list[DateMention
         return []
     base = _as_date(base)
     chosen: list[_Candidate] = []
-    for candidate in sorted(_candidates(text, base), key=lambda c: (c.start, -c.end)):
+    for candidate in sorted(_candidates(text), key=lambda c: (c.start, -c.end)):
         if not chosen or candidate.start >= chosen[-1].end:
             chosen.append(candidate)
-    return [c.mention for c in chosen if c.mention is not None]
+    mentions = []
+    # Spans are settled before any resolution: dateparser runs only for the candidates kept.
+    for r in (c.reading for c in chosen if c.reading is not None):
+        value = _resolve(r, base)
+        if value is not None:
+            mentions.append(DateMention(r.start, r.end, value, r.precision, r.year is not None, r.weekday_only))
+    return mentions
 
 
 # --------------------------------------------------------------- parse_date

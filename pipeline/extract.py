@@ -40,11 +40,11 @@ def extract_article(article: Article, parse: Parser = default_parser) -> Article
     folded = fold(text)
     lines = split_lines(text)
     sents = sentences(text, lines)
-    orgs = gaz.find(text)
+    published = dt.date.fromisoformat(article.published_on) if article.published_on else None
+    orgs = gaz.find(text, year=published.year if published else None)
     traps = fund_spans(text)
     amounts = find_amounts(text)
     roles = amount_roles(text, folded, sents, amounts, lex)
-    published = dt.date.fromisoformat(article.published_on) if article.published_on else None
     ctx = Ctx(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
               amounts=amounts, roles=roles, docs={}, lex=lex)
     ctx.trap_spans = traps  # type: ignore[attr-defined]

@@ -45,6 +45,8 @@ class Lexicon:
     enumeration: re.Pattern
     reporting: re.Pattern
     funder_subject: re.Pattern
+    appositive: re.Pattern
+    org_heads: frozenset
 
 
 def _words(raw: dict, key: str) -> list[str]:
@@ -86,4 +88,6 @@ def load() -> Lexicon:
         enumeration=re.compile(r"\b" + w("enumeration_verbs") + r"\s+"),
         reporting=re.compile(r"\b" + w("reporting_verbs") + r"\b"),
         funder_subject=re.compile(r"^\s*(?:le|la|l'|les)?\s*" + w("funder_subjects") + r"\b"),
+        appositive=re.compile(r"^\s*,\s*(?:un|une|le|la|l')\s*(?:\w+\s+)?" + w("appositive_nouns") + r"\b"),
+        org_heads=frozenset(folded_words(_words(raw, "org_heads"))),
     )

@@ -148,13 +148,22 @@ class Gazetteer:
         for o in self.orgs.values():
             for f in [o.name, *o.aliases]:
                 key_owners.setdefault(name_key(f), set()).add(o.name)
+        self._shared: dict[str, list[str]] = {}
         for o in self.orgs.values():
             forms = [o.name, *o.aliases]
             for f in forms:
                 k = name_key(f)
-                if len(k) < 3 or (len(key_owners[k]) > 1 and k != name_key(o.name)):
-                    continue  # a name several entries share ("Bercy") identifies none of them
+                if len(k) < 3:
+                    continue
+                if len(key_owners[k]) > 1 and k != name_key(o.name):
+                    # a name several entries share: successive names of one ministry ("Quai d'Orsay")
+                    # are told apart by the article's year; others ("Bercy") name none of them
+                    self._shared[k] = sorted(key_owners[k])
+                    continue
                 self._by_key.setdefault(k, o.name)
+        for k, owners in self._shared.items():
+            if k not in self._by_key and _same_lineage([self.orgs[n] for n in owners]):
+                self._by_key[k] = SHARED + k
             if o.acronym and o.acronym not in ambiguous:
                 acronyms.setdefault(o.acronym, o.name)
                 self._by_key.setdefault(name_key(o.acronym), o.name)
@@ -188,7 +197,8 @@ class Gazetteer:
     # -- lookups -------------------------------------------------------------------
     def resolve(self, surface: str) -> str | None:
         """Canonical name of an organisation written as `surface`, when known."""
-        return self._by_key.get(name_key(surface))
+        got = self._by_key.get(name_key(surface))
+        return self.pick(got, None) if got else None
 
     def get(self, name: str) -> Org | None:
         return self.orgs.get(name)
@@ -200,7 +210,18 @@ class Gazetteer:
         ]
 
     # -- matching ------------------------------------------------------------------
-    def find(self, text: str) -> list[OrgMention]:
+    def pick(self, label: str, year: int | None) -> str:
+        """The owner of a shared name in use in `year` (the latest one when the year is unknown)."""
+        if not label.startswith(SHARED):
+            return label
+        owners = [self.orgs[n] for n in self._shared[label[len(SHARED):]]]
+        if year is not None:
+            live = [o for o in owners if _in_period(o.period, year)]
+            if live:
+                return sorted(live, key=lambda o: _period_start(o.period))[-1].name
+        return sorted(owners, key=lambda o: _period_start(o.period))[-1].name
+
+    def find(self, text: str, year: int | None = None) -> list[OrgMention]:
         """Every organisation named in text, longest match first, non-overlapping, with spans."""
         from spacy.util import filter_spans
 
@@ -227,6 +248,7 @@ class Gazetteer:
         found.sort()
         out: list[OrgMention] = []
         for start, end, name in found:
+            name = self.pick(name, year)
             org = self.orgs.get(name)
             if org is not None and org.generic:
                 name = self._qualify(name, text, start, out)
@@ -279,6 +301,31 @@ class Gazetteer:
                 q = qualified_name(generic, org.name)
                 return q if q in self.orgs else generic
         return generic
+
+
+SHARED = "@shared:"
+
+
+def _periods(period: str | None) -> list[tuple[int, int]]:
+    out = []
+    for part in (period or "").split(","):
+        m = re.match(r"\s*(\d{4})\s*-\s*(\d{4})?\s*$", part)
+        if m:
+            out.append((int(m.group(1)), int(m.group(2) or 9999)))
+    return out
+
+
+def _in_period(period: str | None, year: int) -> bool:
+    return any(a <= year <= b for a, b in _periods(period))
+
+
+def _period_start(period: str | None) -> int:
+    return max((a for a, _ in _periods(period)), default=0)
+
+
+def _same_lineage(orgs: list[Org]) -> bool:
+    """Entries sharing a name are one institution under successive names when all are dated."""
+    return len(orgs) > 1 and all(o.kind == orgs[0].kind and o.period for o in orgs)
 
 
 def _load_yaml(name: str):

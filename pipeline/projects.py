@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import lexicon
 from .model import Mention, OrgMention
@@ -122,7 +123,7 @@ def strip_span(text: str, a: int, b: int) -> tuple[int, int]:
         if seg.count(o) > seg.count(c) and b < len(text) and text[b:b + 2].lstrip().startswith(c):
             b = text.index(c, b) + 1
     while True:
-        m = re.match(r"(?:le|la|les|l'|l’|un|une|des|du|de|d'|d’|son|sa|ses|leur|leurs|et|ou|ainsi que)\s*(?=\S)", text[a:b], re.I)
+        m = re.match(r"(?:(?:le|la|les|un|une|des|du|de|son|sa|ses|leur|leurs|et|ou|ainsi que)\s+|(?:l|d)['’](?=\w))", text[a:b], re.I)
         if not m or m.end() >= b - a:
             break
         if text[a:b][:1].isupper() and m.group(0).strip().lower() in ("le", "la", "les") and not _is_sentence_start(text, a):
@@ -161,8 +162,11 @@ def acronym_fits(acr: str, name: str) -> bool:
         return False
     words = [fold(w) for w in re.findall(r"[^\W\d_]+", name)]
     initials = [w[0] for w in words if w not in STOP or len(w) > 3]
+    if not words or fold(acr[0]).lower() != words[0][0]:
+        return False
     it = iter(initials)
-    return all(any(c == x for x in it) for c in letters) and fold(acr[0]) in [w[0] for w in words]
+    hits = sum(1 for c in letters if any(c == x for x in it))
+    return hits == len(letters) or (len(letters) >= 4 and hits >= len(letters) - 1)
 
 
 # ----------------------------------------------------------------------------------
@@ -210,7 +214,8 @@ def _tokens(ctx: Ctx, si: int):
 def _in_np(t, prev) -> bool:
     if t.pos_ in ("NOUN", "PROPN", "ADJ", "NUM", "X", "SYM"):
         return True
-    if t.pos_ == "VERB" and "Part" in t.morph.get("VerbForm") and prev is not None and prev.pos_ in ("NOUN", "ADJ", "PROPN"):
+    if (t.pos_ == "VERB" and "Part" in t.morph.get("VerbForm") and "Pres" not in t.morph.get("Tense")
+            and not t.lower_.endswith("ant") and prev is not None and prev.pos_ in ("NOUN", "ADJ", "PROPN")):
         return True
     return bool(t.text[:1].isupper() and t.is_alpha)
 
@@ -318,7 +323,8 @@ def np_left(ctx: Ctx, si: int, pos: int, floor: int | None = None) -> tuple[int,
         break
     if run_start is not None:
         left = toks[run_start - 1][2] if run_start > 0 else None
-        if left is None or not left.text[:1].isupper():
+        complement = left is not None and left.lower_ in CONNECT and run_start >= 2 and toks[run_start - 2][2].pos_ in ("NOUN", "ADJ", "ADP", "DET")
+        if not complement and (left is None or not left.text[:1].isupper()):
             a, b = strip_span(ctx.text, toks[run_start][0], end)
             if b > a and (left is None or left.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "DET", "CCONJ", "ADV", "PRON", "SCONJ") or left.is_punct):
                 return a, b
@@ -372,6 +378,8 @@ def is_trap(ctx: Ctx, a: int, b: int, allow_org: bool = False) -> str | None:
         return None if allow_org else "an organisation"
     if all(w in lex.generic_heads for w in words):
         return "generic words only"
+    if head in ("projet", "projets", "dossier", "laureat", "chantier") and not re.search(r"[A-Z0-9«\"]", name[1:]):
+        return "a description of a project, not its name"
     if re.search(r"https?://|www\.|\.(?:fr|com|org|gouv)\b", f):
         return "a web address"
     return None
@@ -550,9 +558,36 @@ _HEADER_CARRIER = re.compile(r"\b(?:porteur|porteurs|porte par|ministere|adminis
 _HEADER_AMOUNT = re.compile(r"\b(?:montant|financement|m€|meur|euros|dotation|subvention|aide|budget|€)")
 
 
+def _header_unit(header: str) -> float | None:
+    """Multiplier to M€ that a table's amount header states ("Montant (M€)", "en k€", "(€)")."""
+    f = fold(header)
+    if re.search(r"\bm€|\bmeur|\bmillions?\b|\bm euros", f):
+        return 1.0
+    if re.search(r"k€|\bkeur|\bmilliers", f):
+        return 0.001
+    if "€" in f or re.search(r"\beuros?\b", f):
+        return 1e-6
+    return None
+
+
+def _bare_number(ctx: Ctx, a: int, b: int, unit: float):
+    """A cell holding a number only ("1,8") under a header that gives the unit."""
+    from .amounts import Amount
+
+    m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)(?:[,.](\d+))?\s*", ctx.text[a:b])
+    if not m:
+        return None
+    whole = re.sub(r"\D", "", m.group(1))
+    value = float(f"{whole}.{m.group(2) or 0}") * unit
+    lo = a + m.start(1)
+    hi = a + (m.end(2) if m.group(2) else m.end(1))
+    return Amount(start=lo, end=hi, value=round(value, 6), qualifier="exact", number_start=lo)
+
+
 def _rows(ctx: Ctx) -> list[Cand]:
     out: list[Cand] = []
     cols: dict[str, int] | None = None
+    unit: float | None = None
     for ln in ctx.lines:
         if ln.kind != "row":
             cols = None
@@ -565,9 +600,11 @@ def _rows(ctx: Ctx) -> list[Cand]:
         fcells = [fold(ctx.text[a:b]) for a, b in cells]
         if any(_HEADER_NAME.search(c) for c in fcells) and not ctx.amounts_in(ln.start, ln.end):
             cols = {}
+            unit = None
             for k, c in enumerate(fcells):
                 if _HEADER_AMOUNT.search(c) and "amount" not in cols:
                     cols["amount"] = k
+                    unit = _header_unit(ctx.text[cells[k][0]:cells[k][1]])
                 elif _HEADER_CARRIER.search(c) and "carrier" not in cols:
                     cols["carrier"] = k
                 elif _HEADER_NAME.search(c) and "name" not in cols:
@@ -575,6 +612,8 @@ def _rows(ctx: Ctx) -> list[Cand]:
             ctx.suppressed.append((ln.start, ln.end))
             continue
         name_k = cols.get("name") if cols else None
+        if cols is None and not ctx.amounts_in(ln.start, ln.end):
+            continue  # a row of a table without a header and without an amount is layout, not a laureate
         if name_k is None:
             for k, (a, b) in enumerate(cells):
                 if ctx.amounts_in(a, b) or org_coverage(ctx, a, b) >= 0.5 or not re.search(r"[^\W\d_]{3}", ctx.text[a:b]):
@@ -595,6 +634,8 @@ def _rows(ctx: Ctx) -> list[Cand]:
             if ctx.roles.get(ai) in ("project", "each", "total"):
                 amount = ctx.amounts[ai]
                 break
+        if amount is None and cols and "amount" in cols and unit and cols["amount"] < len(cells):
+            amount = _bare_number(ctx, *cells[cols["amount"]], unit)
         carriers = _dedupe([o.name for o in ctx.orgs_in(ln.start, ln.end) if not (a <= o.start < b)])
         out.append(Cand(a, b2 if acr else b, "table_row", 0.85, acronym=acr, aliases=_parts(ctx.text[a:b]),
                         amount=amount, carriers=carriers, scope=(ln.start, ln.end)))
@@ -625,13 +666,32 @@ def prose(ctx: Ctx) -> list[Cand]:
         found += _carrier_left(ctx, si)
         found += _subject_plans(ctx, si)
         found += _acronym_defs(ctx, si)
+        found += _appositives(ctx, si)
         found += _named_entities(ctx, si)
+        found = _prefer_names(found)
         for c in found:
             c.sentence = si
             if c.scope == (0, 0):
                 c.scope = (s.start, s.end)
         out += [c for c in found if not is_trap(ctx, c.start, c.end, allow_org=c.rule == "org_amount")]
     return out
+
+
+_STRONG = {"quoted_name", "le_projet_name", "acronym_definition", "appositive_name", "subject_receives", "named_entity"}
+_DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for"}
+
+
+def _prefer_names(found: list[Cand]) -> list[Cand]:
+    """A sentence that gives a project both a description ("afin de numériser les registres …") and a
+    name ("le projet d'état civil consulaire numérique (ECCN)") names one project: keep the name."""
+    strong = [c for c in found if c.rule in _STRONG and c.amount is None]
+    weak = [c for c in found if c.rule in _DESCRIPTIVE and c.amount is not None]
+    if len(strong) != 1 or len(weak) != 1:
+        return found
+    name, desc = strong[0], weak[0]
+    name.amount = desc.amount
+    name.carriers = name.carriers or desc.carriers
+    return [c for c in found if c is not desc]
 
 
 def _clause_start(ctx: Ctx, si: int, pos: int) -> int:
@@ -646,11 +706,29 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
     out: list[Cand] = []
     lex = ctx.lex
     for ai in ctx.amounts_in(s.start, s.end):
-        if ctx.roles.get(ai) != "project":
-            continue
+        role = ctx.roles.get(ai)
         am = ctx.amounts[ai]
         after = ctx.folded[am.end:s.end]
         before = ctx.folded[s.start:am.start]
+        # "12,5 M€ revient au X", "plus de 5 M€ chacun, vont à X et à Y"
+        m = re.match(r"^\s*,?\s*(?:revient|reviennent|va|vont|echoit|echoient|est attribue|sont attribues|est allouee?|sont alloues)\s+(?:a|au|aux)\s+", after)
+        if m and role in ("project", "each"):
+            pos = am.end + m.end()
+            got = []
+            while pos < s.end:
+                sp = np_right(ctx, si, pos)
+                if not sp:
+                    break
+                got.append(Cand(*sp, "amount_goes_to", 0.75, amount=am))
+                nxt = re.match(r"^\s*(?:,\s*|\s+et\s+)(?:a|au|aux|a l')\s*", ctx.folded[sp[1]:s.end])
+                if not nxt:
+                    break
+                pos = sp[1] + nxt.end()
+            if got:
+                out += got
+                continue
+        if role != "project":
+            continue
         # "24,3 M€ ont été investis dans X"
         m = lex.funding_after.match(after)
         if m:
@@ -660,7 +738,7 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
                 continue
         # "20 M€ pour (le projet) X"
         m = re.match(r"^\s*(?:de fonds\s+|de financement\s+|de credits\s+)?(?:pour|a|au|en faveur d[eu]s?|en faveur de la)\s+(?:le projet\s+|la plateforme\s+)?", after)
-        if m and not re.match(r"^\s*(?:pour|a|au)\s+(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+|plusieurs|les|des|ces|ses|l'ensemble)\b", after):
+        if m and not re.match(r"^\s*(?:pour|a|au)\s+(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+|plusieurs|les|des|ces|ses|l'ensemble|titre)\b", after):
             sp = np_right(ctx, si, am.end + m.end())
             if sp and not ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
                 carriers = [o.name for o in ctx.orgs_in(s.start, am.start)]
@@ -720,21 +798,143 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
         for vm in lex.funding_verb.finditer(before):
             pass
         if vm is not None:
-            clause_a = s.start
-            subj = ctx.folded[clause_a:s.start + vm.start()]
-            d = lex.discourse.match(subj)
-            a0 = clause_a + (d.end() if d else 0)
-            sp = np_right(ctx, si, a0, limit=s.start + vm.start())
-            if sp:
-                if org_coverage(ctx, *sp) >= 0.7:
+            verb_at = s.start + vm.start()
+            subj = _subject(ctx, si, s.start, verb_at)
+            if subj is not None:
+                sp, is_org = subj
+                if is_org:
                     carriers = [o.name for o in ctx.orgs_in(*sp)]
                     pm = re.match(r"^\s*(?:pour|afin de)\s+", after)
                     if pm:
                         sp2 = np_right(ctx, si, am.end + pm.end())
                         if sp2:
                             out.append(Cand(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers))
-                elif not lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
+                else:
                     out.append(Cand(*sp, "subject_receives", 0.65, amount=am))
+    return out
+
+
+_FUNCTION_POS = {"ADV", "ADJ", "VERB", "AUX", "DET", "ADP", "PRON", "CCONJ", "SCONJ", "PUNCT", "NUM"}
+
+
+def _incises(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans set off inside a clause: ' – … – ', '( … )', '« … »'."""
+    seg = text[a:b]
+    out = []
+    for m in re.finditer(r"\s[–—-]\s.*?\s[–—-]\s|\([^()]*\)|«[^«»]*»|“[^“”]*”"
+                         r"|,\s(?:qui|dont|que|où|porté|portée|portés|portées|piloté|pilotée|pilotés|conçu|conçue|développé|développée|financé|financée|lancé|lancée|mené|menée)\b[^,]*,", seg):
+        out.append((a + m.start(), a + m.end()))
+    return out
+
+
+def capital_runs(ctx: Ctx, si: int, a: int, b: int) -> list[tuple[int, int]]:
+    """Runs of capitalised words in text[a:b] ("Ligne Directe", "Certidiplôme", "Agence de l'eau")."""
+    toks = [x for x in _tokens(ctx, si) if a <= x[0] and x[1] <= b]
+    out = []
+    i = 0
+    while i < len(toks):
+        t = toks[i][2]
+        if not (t.text[:1].isupper() and (t.is_alpha or _ACRONYM.match(t.text) or re.match(r"^\w+['’\-]\w+", t.text))):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks):
+            n = toks[j + 1][2]
+            if n.text[:1].isupper() or (n.like_num and not n.text.isdigit() or (n.like_num and len(n.text) <= 2)):
+                j += 1
+                continue
+            if n.lower_ in CONNECT and j + 2 < len(toks) and toks[j + 2][2].text[:1].isupper():
+                j += 2
+                continue
+            break
+        out.append((toks[i][0], toks[j][1], toks[i][2]))
+        i = j + 1
+    return [(x, y) for x, y, _ in out] if out else []
+
+
+def _proper_name_ok(ctx: Ctx, si: int, a: int, b: int, trust_ner: bool = True) -> bool:
+    """A capitalised run that can be a project's name: not a sentence-initial common word, a body,
+    a person, a place or a trap."""
+    toks = [x for x in _tokens(ctx, si) if a <= x[0] and x[1] <= b]
+    if not toks:
+        return False
+    first = toks[0][2]
+    if len(toks) == 1 and first.pos_ in _FUNCTION_POS:
+        return False
+    if len(toks) == 1 and _is_sentence_start(ctx.text, a) and _common_word(first.text):
+        return False  # "Viennent ensuite …": a capital that only starts the sentence
+    if first.pos_ in ("DET", "ADP", "PRON", "CCONJ", "SCONJ", "ADV", "VERB", "AUX"):
+        return False
+    if head_word(ctx.text[a:b]) in ctx.lex.org_heads or org_coverage(ctx, a, b) >= 0.5:
+        return False
+    if _is_place(ctx.text[a:b]):
+        return False
+    doc = ctx.docs.get(si) if trust_ner else None
+    if doc is not None:
+        base = ctx.sents[si].start
+        if any(e.label_ in ("PER", "LOC") and base + e.start_char <= a and b <= base + e.end_char for e in doc.ents):
+            return False
+    return is_trap(ctx, a, b) is None
+
+
+def _subject(ctx: Ctx, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool] | None:
+    """The subject of a funding verb: (span, is_organisation)."""
+    inc = _incises(ctx.text, clause_a, verb_at)
+    for a, b in capital_runs(ctx, si, clause_a, verb_at):
+        if any(x <= a and b <= y for x, y in inc):
+            continue
+        if org_coverage(ctx, a, b) >= 0.7:
+            return (a, b), True
+        if _proper_name_ok(ctx, si, a, b):
+            return (a, b), False
+    d = ctx.lex.discourse.match(ctx.folded[clause_a:verb_at])
+    a0 = clause_a + (d.end() if d else 0)
+    sp = np_right(ctx, si, a0, limit=verb_at)
+    if not sp or ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
+        return None
+    return sp, org_coverage(ctx, *sp) >= 0.7
+
+
+@lru_cache(maxsize=65536)
+def _common_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "fr") >= 3.0
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset:
+    from .organizations import DATA as ORG_DATA
+    import yaml
+
+    names = set()
+    for fname, key in (("departments.yaml", "departments"), ("regions.yaml", "regions")):
+        with open(ORG_DATA / fname, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        for p in data.get(key, []) if isinstance(data, dict) else data:
+            names.add(re.sub(r"\s+", " ", fold(p["name"])).strip())
+            for v in p.get("variants") or []:
+                names.add(re.sub(r"\s+", " ", fold(v)).strip())
+    names |= {"france", "paris", "europe", "outre mer", "metropole", "etats unis", "royaume uni", "allemagne"}
+    return frozenset(names)
+
+
+def _is_place(name: str) -> bool:
+    f = re.sub(r"\s+", " ", fold(name)).strip()
+    f = re.sub(r"^(?:en|dans|le|la|les|l'|de|du|des)\s+", "", f)
+    return f in _places()
+
+
+def _appositives(ctx: Ctx, si: int) -> list[Cand]:
+    """'Hydroscope, une chaîne de calcul …', 'Scribe, un logiciel …': a name before a project noun."""
+    s = ctx.sents[si]
+    out = []
+    for a, b in capital_runs(ctx, si, s.start, s.end):
+        if not ctx.lex.appositive.match(ctx.folded[b:min(s.end, b + 60)]):
+            continue
+        if not _proper_name_ok(ctx, si, a, b, trust_ner=False):
+            continue
+        out.append(Cand(a, b, "appositive_name", 0.75, carriers=_carriers_near(ctx, si, a, b)))
     return out
 
 
@@ -880,6 +1080,9 @@ def _carrier_left(ctx: Ctx, si: int) -> list[Cand]:
         sp = np_left(ctx, si, s.start + comma.start())
         if not sp or org_coverage(ctx, *sp) >= 0.5:
             continue
+        left = [t for st, en, t in _tokens(ctx, si) if en <= sp[0]]
+        if left and left[-1].pos_ in ("VERB", "AUX"):
+            continue  # "… visant les personnes âgées, pilotée par": the object of a verb, not the name
         end_cue = s.start + m.end()
         stop = min([k for k in (ctx.folded.find(",", end_cue, s.end), ctx.folded.find(";", end_cue, s.end)) if k >= 0], default=s.end)
         carriers = [o.name for o in ctx.orgs_in(end_cue, stop)]
@@ -926,7 +1129,7 @@ def _acronym_defs(ctx: Ctx, si: int) -> list[Cand]:
             continue
         a, b = sp
         # shrink to the words whose initials spell the acronym
-        words = list(re.finditer(r"[^\W\d_][\w'’\-]*", ctx.text[a:b]))
+        words = list(re.finditer(r"[^\W\d_][\w\-]*", ctx.text[a:b]))
         for k in range(len(words)):
             cand = ctx.text[a + words[k].start():b]
             if acronym_fits(acr, cand) and fold(cand[0]) == fold(acr[0]):
@@ -966,6 +1169,8 @@ def _named_entities(ctx: Ctx, si: int) -> list[Cand]:
         if fold(words[0]) in _COMMON_CAPS and len(words) < 2:
             continue
         if any(o.start < b and a < o.end for o in ctx.orgs):
+            continue
+        if head_word(name) in ctx.lex.org_heads or _is_place(name) or fold(words[0]) in STOP | {"dans", "chez", "selon", "apres", "avant", "depuis", "pendant", "vers", "parmi"}:
             continue
         if re.search(r"\b(?:ministre|ministere|secretaire d'etat|secretariat|charge|chargee|delegue|deleguee)\b[^,;.]{0,40}$", ctx.folded[max(s.start, a - 60):a]):
             continue  # part of an office's title: "ministre de l'Action et des Comptes publics"

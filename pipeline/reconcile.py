@@ -120,6 +120,11 @@ def name_similarity(a: Node, b: Node) -> tuple[float, str]:
     for x, y in ((a, b), (b, a)):
         if x.acronym and len(x.acronym) >= 3 and any(fold(x.acronym) in t for t in y.toks):
             return 0.9, "acronym named"
+        if x.acronym and len(x.acronym) >= 3 and not y.acronym:
+            letters = fold(x.acronym)
+            words = [w for w in re.findall(r"[^\W\d_]+", fold(split_camel(y.m.name))) if w not in STOP]
+            if "".join(w[0] for w in words[:len(letters)]) == letters:
+                return 0.9, "acronym spells the name"
     best, why = 0.0, ""
     for ta in a.toks:
         for tb in b.toks:
@@ -189,7 +194,11 @@ def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
     if _amount_conflict(a.m, b.m):
         veto = veto or "amounts differ"
     if calls_conflict(a.call, b.call):
-        veto = veto or "different funding rounds"
+        # the round an article reports on is read from noisy cues (an article cites several
+        # funds and rounds): it only vetoes a merge that the names alone do not make certain
+        signals["rounds_differ"] = True
+        if sim < 0.85:
+            veto = veto or "different funding rounds"
     # one name inside the other's description ("portail numérique" in "… au profit d'un portail numérique …")
     inside = 0.0
     _trans, weak = _glossary()
@@ -205,6 +214,8 @@ def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
     ctx = len(a.ctx_toks & b.ctx_toks) / max(1, len(a.ctx_toks | b.ctx_toks))
     signals["description"] = round(ctx, 3)
     score = max(sim, inside)
+    if signals.get("rounds_differ"):
+        score -= 0.1
     if "carriers" in signals:
         score += 0.1 * signals["carriers"] - (0.1 if signals["carriers"] == 0 else 0.0)
     score += 0.2 * min(ctx, 0.5)
@@ -280,7 +291,9 @@ class _Clusters:
                 a, b = self.nodes[i], self.nodes[j]
                 if a.m.article_id == b.m.article_id and name_similarity(a, b)[0] < 0.85:
                     return False
-                if _amount_conflict(a.m, b.m) or calls_conflict(a.call, b.call):
+                if _amount_conflict(a.m, b.m):
+                    return False
+                if calls_conflict(a.call, b.call) and name_similarity(a, b)[0] < 0.85:
                     return False
         return True
 

@@ -68,8 +68,9 @@ def split_sentences(line: Line) -> list[Sentence]:
         head = text[begin:m.start() + 1]
         w = _LAST_WORD.search(text[begin:m.start()])
         word = w.group(1).lower() if w else ""
-        # "M. Dupont", "art. 3", "J. Dupont", "1,5 M." are not sentence ends
-        if text[m.start()] == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+        # "M. Dupont", "art. 3", "J. Dupont" are not sentence ends; "3,2 M€." is
+        glued = m.start() > 0 and text[m.start() - 1].isalpha()
+        if text[m.start()] == "." and glued and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
             continue
         if head.strip():
             out.append(_sentence(text, base, begin, m.end(), line.index))
