@@ -1,37 +1,89 @@
 """Command line: a thin layer over the flow.
 
-    python -m pipeline run [RAW_DIR] [--db PATH] [--batch-size N] [--max-bytes N]
+    python -m pipeline run [RAW_DIR] [--db PATH] [--full] [--wait] [--workers N | --dask-address URL]
+                           [--batch-size N] [--max-bytes N] [--config FILE]
+    python -m pipeline serve [RAW_DIR] [--db PATH] [--cron EXPR] [--timezone TZ] [--name NAME] ...
 
-Exit 0 when the run completed (unreadable inputs are recorded in `ingest_errors` and
-reported); 2 with a one-line reason on stderr when the run could not happen.
+Exit codes: 0 the run completed (unreadable inputs are recorded in `ingest_errors` and
+reported); 1 the run started and failed; 2 the run could not happen (unusable arguments,
+missing folder, unwritable database, bad configuration); 3 another run holds the
+database (`DB.lock`) and --wait was not given. Every error is one line on stderr.
+
+Other modules add subcommands without editing this file: a module listed in PLUGINS
+that defines `register(subparsers)` adds its parser there and sets
+`func=handler` with `handler(args) -> int` (its exit code).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+COMMANDS = ("run", "serve")
+PLUGINS = ("pipeline.cli_review",)  # loaded when present: see the module docstring
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+
+class UsageError(Exception):
+    """The run cannot happen: one line for the person who typed the command."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, no usage dump, exit 2
-        self.exit(2, f"error: {message}\n")
+        self.exit(EXIT_USAGE, f"error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help="settings file (default: pipeline.toml at the project root, or $PIPELINE_CONFIG)")
+    p.add_argument("--batch-size", type=_positive, help="articles per task (default 25, or [run] batch_size)")
+    p.add_argument("--max-bytes", type=_positive, help="larger files are recorded as errors, not read (default 20 MB)")
+    dask = p.add_mutually_exclusive_group()
+    dask.add_argument("--workers", type=_positive, metavar="N",
+                      help="run the per-article stages on a local Dask cluster of N worker processes")
+    dask.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="run them on this running Dask scheduler")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .ingest import DEFAULT_MAX_BYTES
-
     p = _Parser(prog="python -m pipeline", description="French press articles about public funding -> SQLite.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run = sub.add_parser("run", help="run the flow over a folder of articles")
+
+    run = sub.add_parser("run", help="run the flow once over a folder of articles")
     run.add_argument("raw_dir", nargs="?", default=str(ROOT / "raw"), help="folder of .html/.htm/.txt articles (default: raw/)")
     run.add_argument("--db", default=str(ROOT / "extracted" / "projects.db"), help="output SQLite path (default: extracted/projects.db)")
-    run.add_argument("--batch-size", type=int, default=25, help="articles per task (default 25)")
-    run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
-                     help=f"larger files are recorded as errors, not read (default {DEFAULT_MAX_BYTES})")
+    run.add_argument("--full", action="store_true", help="extract every article again, ignoring stored results")
+    run.add_argument("--wait", action="store_true", help="wait for a run already writing the database instead of stopping (exit 3)")
+    _common(run)
+    run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="serve the flow as a scheduled Prefect deployment (needs PREFECT_API_URL)")
+    serve.add_argument("raw_dir", nargs="?", help="folder of articles (default: [serve] raw_dir)")
+    serve.add_argument("--db", help="output SQLite path (default: [serve] db)")
+    serve.add_argument("--cron", help="schedule, a cron expression (default: [serve] cron, '0 6 * * *')")
+    serve.add_argument("--timezone", help="IANA time zone of the schedule (default: [serve] timezone, Europe/Paris)")
+    serve.add_argument("--name", help="deployment name (default: [serve] name, 'daily')")
+    _common(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    for name in PLUGINS:
+        if importlib.util.find_spec(name) is not None:
+            module = importlib.import_module(name)
+            if hasattr(module, "register"):
+                module.register(sub)
     return p
 
 
@@ -50,43 +102,107 @@ def _check_db_path(db: str) -> str | None:
         probe.unlink()
     except OSError as exc:
         return f"cannot write the database in {parent}: {exc.strerror}"
+    if path.exists() and not os.access(path, os.R_OK):
+        return f"cannot read the existing database {db}"
     return None
 
 
-def cmd_run(args) -> int:
-    raw = Path(args.raw_dir)
+def _check_raw(raw: Path) -> None:
     if not raw.exists():
-        print(f"error: raw folder not found: {raw}", file=sys.stderr)
-        return 2
+        raise UsageError(f"raw folder not found: {raw}")
     if not raw.is_dir():
-        print(f"error: not a folder: {raw}", file=sys.stderr)
-        return 2
-    if args.batch_size < 1:
-        print("error: --batch-size must be at least 1", file=sys.stderr)
-        return 2
-    problem = _check_db_path(args.db)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
+        raise UsageError(f"not a folder: {raw}")
+    if not os.access(raw, os.R_OK | os.X_OK):
+        raise UsageError(f"cannot read the raw folder: {raw}")
+
+
+def _settings(args, **changes):
+    from .config import ConfigError, load
+
+    if args.workers:  # given on the command line: the file's other choice does not apply
+        changes.update(workers=args.workers, dask_address="")
+    elif args.dask_address:
+        changes.update(dask_address=args.dask_address, workers=0)
+    try:
+        return load(args.config).updated(batch_size=args.batch_size, max_bytes=args.max_bytes, **changes)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _quiet_prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    sys.path.insert(0, str(ROOT))
-    from flows import pipeline_flow
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
 
-    summary = pipeline_flow(raw_dir=str(raw), db_path=str(args.db), batch_size=args.batch_size, max_bytes=args.max_bytes)
-    print(
-        f"done: {summary['articles']} articles read, {summary['failed']} unreadable, "
-        f"{summary['extract_errors']} failed extraction, {summary['mentions']} mentions, "
-        f"{summary['projects']} projects in {summary['seconds']} s -> {args.db}"
-    )
+
+def cmd_run(args) -> int:
+    settings = _settings(args)
+    raw = Path(args.raw_dir)
+    _check_raw(raw)
+    problem = _check_db_path(args.db)
+    if problem:
+        raise UsageError(problem)
+    _quiet_prefect_env()
+    from . import incremental as inc
+
+    try:
+        with inc.db_lock(args.db, wait=args.wait):
+            import flows
+
+            try:
+                summary = flows.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
+                                    full=args.full, wait_for_lock=args.wait, dask_address=settings.dask_address,
+                                    workers=settings.workers, log=lambda msg: print(msg, file=sys.stderr))
+            except (KeyboardInterrupt, inc.DatabaseBusy):
+                raise
+            except Exception as exc:  # noqa: BLE001 - one line here; Prefect's log holds the traceback
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                print(f"error: run failed: {exc.__class__.__name__}: {first}", file=sys.stderr)
+                return EXIT_FAILED
+    except inc.DatabaseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return inc.EXIT_BUSY
+    print(f"done: {flows.format_summary(summary, str(args.db))}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    settings = _settings(args, raw_dir=args.raw_dir, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name)
+    from .config import ConfigError
+
+    try:
+        settings.check_schedule()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    _check_raw(Path(settings.raw_dir))
+    problem = _check_db_path(settings.db)
+    if problem:
+        raise UsageError(problem)
+    _quiet_prefect_env()
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        raise UsageError("serve needs a Prefect server: run `prefect server start` and set "
+                         "PREFECT_API_URL=http://127.0.0.1:4200/api")
+    import flows
+
+    print(f"serving {flows.FLOW_NAME}/{settings.name}: '{settings.cron}' ({settings.timezone}) on "
+          f"{settings.raw_dir} -> {settings.db}", file=sys.stderr)
+    flows.serve(settings)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "run":
-        return cmd_run(args)
-    return 2
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -226,7 +226,14 @@ def _dateparser(settings: dict[str, Any]) -> Any:
 @functools.lru_cache(maxsize=65536)
 def _read(query: str, base: datetime.date | None, prefer: str, parts: tuple[str, ...]) -> datetime.date | None:
     """dateparser's reading of `query`, unchecked; None when it reads nothing."""
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": prefer, "REQUIRE_PARTS": list(parts)}
+    settings: dict[str, Any] = {
+        "PREFER_DATES_FROM": prefer,
+        "REQUIRE_PARTS": list(parts),
+        # Parts not written are taken as the first, not the base's: "février" read on 30 January
+        # would otherwise be a 30 February, which dateparser moves to another (leap) year.
+        "PREFER_DAY_OF_MONTH": "first",
+        "PREFER_MONTH_OF_YEAR": "first",
+    }
     if base is not None:
         settings["RELATIVE_BASE"] = datetime.datetime.combine(base, datetime.time())
     try:
@@ -285,13 +292,25 @@ def _resolve(r: _Reading, base: datetime.date | None) -> datetime.date | None:
         return _checked(_read(r.query, None, "current_period", r.parts), r, None)
     if base is None:
         return None
-    values = [v for p in _preferences(r) if (v := _checked(_read(r.query, base, p, r.parts), r, base)) is not None]
+    # A month is read against the base's month: dateparser builds "février" on the base's day
+    # first, and a 29 or 30 sends it to the next leap year before PREFER_DAY_OF_MONTH applies.
+    anchor = base.replace(day=1) if r.precision == "month" else base
+    values = []
+    for prefer in _preferences(r):
+        value = _checked(_read(r.query, anchor, prefer, r.parts), r, base)
+        if value is None:
+            continue
+        values.append(value)
+        if r.weekday is not None and not r.weekday_only and value.weekday() != r.weekday:
+            # "vendredi 14 février" may be of the year before the past reading or after the future one.
+            further = value - datetime.timedelta(days=1) if prefer == "past" else value
+            values.append(_checked(_read(r.query, further, prefer, r.parts), r, base))
+    values = [v for v in values if v is not None]
     if r.weekday is not None and not r.weekday_only:
         # "lundi 23 septembre": the written weekday tells the year when it matches one reading.
         values = [v for v in values if v.weekday() == r.weekday] or values
     if not values:
         return None
-    anchor = base.replace(day=1) if r.precision == "month" else base
     return min(values, key=lambda v: (abs((v - anchor).days), v > anchor))
 
 

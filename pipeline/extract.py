@@ -46,7 +46,7 @@ def extract_article(article: Article, parse: Parser = default_parser) -> Article
     amounts = find_amounts(text)
     roles = amount_roles(text, folded, sents, amounts, lex)
     ctx = Ctx(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
-              amounts=amounts, roles=roles, docs={}, lex=lex)
+              amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None)
     ctx.trap_spans = traps  # type: ignore[attr-defined]
 
     def parse_needed() -> None:

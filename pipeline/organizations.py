@@ -210,6 +210,21 @@ class Gazetteer:
         ]
 
     # -- matching ------------------------------------------------------------------
+    def ministry_by_words(self, text: str, year: int | None = None) -> str | None:
+        """A ministry written without 'Ministère' in a table cell ("Solidarités et Santé", "Armées")."""
+        if not hasattr(self, "_ministry_words"):
+            index: dict[frozenset, list[str]] = {}
+            for o in self.orgs.values():
+                if o.kind == "ministry":
+                    index.setdefault(_content_words(o.name) - {"ministere"}, []).append(o.name)
+            self._ministry_words = index
+        owners = self._ministry_words.get(_content_words(text) - {"ministere"})
+        if not owners:
+            return None
+        orgs = [self.orgs[n] for n in owners]
+        live = [o for o in orgs if year is not None and _in_period(o.period, year)] or orgs
+        return sorted(live, key=lambda o: _period_start(o.period))[-1].name
+
     def pick(self, label: str, year: int | None) -> str:
         """The owner of a shared name in use in `year` (the latest one when the year is unknown)."""
         if not label.startswith(SHARED):
@@ -304,6 +319,13 @@ class Gazetteer:
 
 
 SHARED = "@shared:"
+
+
+_SMALL = set("a au aux d de des du en et l la le les pour".split())
+
+
+def _content_words(name: str) -> frozenset:
+    return frozenset(w for w in re.split(r"[^a-z0-9]+", fold(name)) if w and w not in _SMALL)
 
 
 def _periods(period: str | None) -> list[tuple[int, int]]:

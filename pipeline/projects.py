@@ -80,6 +80,7 @@ class Ctx:
     lex: lexicon.Lexicon
     suppressed: list[tuple[int, int]] = field(default_factory=list)
     struct_lines: set[int] = field(default_factory=set)
+    year: int | None = None  # publication year, to tell successive names of a ministry apart
 
     def orgs_in(self, a: int, b: int) -> list[OrgMention]:
         return [o for o in self.orgs if o.start >= a and o.end <= b]
@@ -164,8 +165,11 @@ def acronym_fits(acr: str, name: str) -> bool:
     initials = [w[0] for w in words if w not in STOP or len(w) > 3]
     if not words or fold(acr[0]).lower() != words[0][0]:
         return False
-    it = iter(initials)
-    hits = sum(1 for c in letters if any(c == x for x in it))
+    hits, pos = 0, 0
+    for c in letters:
+        k = next((i for i in range(pos, len(initials)) if initials[i] == c), None)
+        if k is not None:
+            hits, pos = hits + 1, k + 1
     return hits == len(letters) or (len(letters) >= 4 and hits >= len(letters) - 1)
 
 
@@ -217,7 +221,7 @@ def _in_np(t, prev) -> bool:
     if (t.pos_ == "VERB" and "Part" in t.morph.get("VerbForm") and "Pres" not in t.morph.get("Tense")
             and not t.lower_.endswith("ant") and prev is not None and prev.pos_ in ("NOUN", "ADJ", "PROPN")):
         return True
-    return bool(t.text[:1].isupper() and t.is_alpha)
+    return bool(t.text[:1].isupper() and t.is_alpha and t.pos_ not in ("ADV", "VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ"))
 
 
 def np_right(ctx: Ctx, si: int, pos: int, limit: int | None = None) -> tuple[int, int] | None:
@@ -378,7 +382,7 @@ def is_trap(ctx: Ctx, a: int, b: int, allow_org: bool = False) -> str | None:
         return None if allow_org else "an organisation"
     if all(w in lex.generic_heads for w in words):
         return "generic words only"
-    if head in ("projet", "projets", "dossier", "laureat", "chantier") and not re.search(r"[A-Z0-9«\"]", name[1:]):
+    if name[:1].islower() and head in ("projet", "projets", "dossier", "laureat", "chantier") and not re.search(r"[A-Z0-9«\"]", name[1:]):
         return "a description of a project, not its name"
     if re.search(r"https?://|www\.|\.(?:fr|com|org|gouv)\b", f):
         return "a web address"
@@ -605,6 +609,8 @@ def _rows(ctx: Ctx) -> list[Cand]:
                 if _HEADER_AMOUNT.search(c) and "amount" not in cols:
                     cols["amount"] = k
                     unit = _header_unit(ctx.text[cells[k][0]:cells[k][1]])
+                elif re.search(r"\bminister", c) and "ministry" not in cols:
+                    cols["ministry"] = k
                 elif _HEADER_CARRIER.search(c) and "carrier" not in cols:
                     cols["carrier"] = k
                 elif _HEADER_NAME.search(c) and "name" not in cols:
@@ -637,6 +643,12 @@ def _rows(ctx: Ctx) -> list[Cand]:
         if amount is None and cols and "amount" in cols and unit and cols["amount"] < len(cells):
             amount = _bare_number(ctx, *cells[cols["amount"]], unit)
         carriers = _dedupe([o.name for o in ctx.orgs_in(ln.start, ln.end) if not (a <= o.start < b)])
+        if cols and "ministry" in cols and cols["ministry"] < len(cells):
+            ma, mb = cells[cols["ministry"]]
+            if not ctx.orgs_in(ma, mb):
+                found = load_gazetteer().ministry_by_words(ctx.text[ma:mb], ctx.year)
+                if found and found not in carriers:
+                    carriers.append(found)
         out.append(Cand(a, b2 if acr else b, "table_row", 0.85, acronym=acr, aliases=_parts(ctx.text[a:b]),
                         amount=amount, carriers=carriers, scope=(ln.start, ln.end)))
         ctx.suppressed.append((ln.start, ln.end))
@@ -729,6 +741,8 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
                 continue
         if role != "project":
             continue
+        if re.search(r"\brespectivement\b", before):
+            continue  # "A et B … respectivement 9,4 M€ et 8,6 M€": the linker pairs them in order
         # "24,3 M€ ont été investis dans X"
         m = lex.funding_after.match(after)
         if m:
@@ -877,6 +891,14 @@ def _proper_name_ok(ctx: Ctx, si: int, a: int, b: int, trust_ner: bool = True) -
     return is_trap(ctx, a, b) is None
 
 
+def _is_person(ctx: Ctx, si: int, a: int, b: int) -> bool:
+    doc = ctx.docs.get(si)
+    if doc is None:
+        return False
+    base = ctx.sents[si].start
+    return any(e.label_ == "PER" and base + e.start_char <= a and b <= base + e.end_char for e in doc.ents)
+
+
 def _subject(ctx: Ctx, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool] | None:
     """The subject of a funding verb: (span, is_organisation)."""
     inc = _incises(ctx.text, clause_a, verb_at)
@@ -885,7 +907,7 @@ def _subject(ctx: Ctx, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int,
             continue
         if org_coverage(ctx, a, b) >= 0.7:
             return (a, b), True
-        if _proper_name_ok(ctx, si, a, b):
+        if _proper_name_ok(ctx, si, a, b, trust_ner=False) and not _is_person(ctx, si, a, b):
             return (a, b), False
     d = ctx.lex.discourse.match(ctx.folded[clause_a:verb_at])
     a0 = clause_a + (d.end() if d else 0)
@@ -934,6 +956,9 @@ def _appositives(ctx: Ctx, si: int) -> list[Cand]:
             continue
         if not _proper_name_ok(ctx, si, a, b, trust_ner=False):
             continue
+        left = [t for st, en, t in _tokens(ctx, si) if en <= a]
+        if left and (left[-1].pos_ == "DET" or left[-1].lower_ in ("de", "du", "des", "d'", "d’")):
+            continue  # "… dans les Ehpad, un projet …": a complement, not a name
         out.append(Cand(a, b, "appositive_name", 0.75, carriers=_carriers_near(ctx, si, a, b)))
     return out
 
@@ -1224,7 +1249,8 @@ def link(ctx: Ctx, cands: list[Cand]) -> None:
         if not prev or si in by_sent or ctx.sents[si - 1].line != s.line:
             continue
         f = ctx.folded[s.start:s.end]
-        if re.match(r"^\s*(?:il|elle|celui-ci|celle-ci|ce projet|le projet|ce dispositif|cet outil|cette plateforme)\b[^.]{0,30}?\b(?:porte|portee|pilote|pilotee|conduit|mene|menee|developpe|developpee)\s+par\b", f):
+        if re.match(r"^\s*(?:(?:il|elle|celui-ci|celle-ci|ce projet|le projet|ce dispositif|cet outil|cette plateforme|ce service)\b[^.]{0,30}?\b(?:porte|portee|pilote|pilotee|conduit|mene|menee|developpe|developpee)\s+par\b"
+                    r"|(?:porte|portee|pilote|pilotee|developpe|developpee|concu|concue|incube|incubee|ne|nee|mene|menee)\s+(?:par|au|a la|a l'|aux|au sein d))", f):
             orgs = [o.name for o in ctx.orgs_in(s.start, s.end)]
             for c in prev[-1:]:
                 c.carriers = _dedupe(c.carriers + orgs)

@@ -7,8 +7,12 @@ the same inputs give the same rows and the same ids.
 
 Tables (CONTRACT.md, plus): `articles`, `projects`, `mentions`, `organizations`,
 `ingest_errors`; `links` (reconciliation signals and decisions), `amounts` (every
-amount read, with its role), `calls` (funding round per article), `processed` (content
-ids done, for incremental runs), `runs` (one row per run).
+amount read, with its role), `calls` (funding round per article), `runs` (the run that
+wrote the database), and for incremental runs (pipeline/incremental.py):
+`article_results` (each article's extraction before reconciliation, as JSON without the
+text, which `articles` holds) and `processed` (content id -> pipeline version and
+outcome). They are written in the same transaction as everything else, so the database
+never claims work that it does not hold.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import sqlite_utils
 from .model import ArticleResult, SourceFile
 from .reconcile import Reconciled
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _json(x) -> str:
@@ -50,6 +54,61 @@ def read_previous(db_path: str | os.PathLike) -> dict[str, set[tuple[str, str]]]
     return out
 
 
+def known_results(db_path: str | os.PathLike, version: str) -> set[str]:
+    """Content ids whose extraction the database holds for this pipeline version."""
+    if not os.path.exists(db_path):
+        return set()
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "select p.content_id from processed p join article_results r on r.article_id = p.content_id "
+                "where p.status = 'extracted' and p.pipeline_version = ? and r.pipeline_version = ?",
+                (version, version),
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:  # an older schema or not a database: nothing to reuse
+        return set()
+    return {r[0] for r in rows}
+
+
+def load_results(db_path: str | os.PathLike, ids: set[str]) -> dict[str, ArticleResult]:
+    """The stored extraction of these articles, with their clean text from `articles`."""
+    from .incremental import result_from_json
+
+    if not ids or not os.path.exists(db_path):
+        return {}
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "select r.article_id, r.result, a.text from article_results r join articles a on a.id = r.article_id"
+        ).fetchall()
+    finally:
+        conn.close()
+    out: dict[str, ArticleResult] = {}
+    for aid, raw, text in rows:
+        if aid in ids:
+            try:
+                out[aid] = result_from_json(raw, text)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass  # unreadable record: the article is processed again
+    return out
+
+
+def remove_stale_temp(db_path: str | os.PathLike) -> list[str]:
+    """Temp files left by a killed run (call it while holding the database lock)."""
+    db_path = Path(db_path)
+    gone = []
+    for tmp in db_path.parent.glob(f".{db_path.name}.tmp-*"):
+        try:
+            tmp.unlink()
+            gone.append(str(tmp))
+        except OSError:
+            pass
+    return gone
+
+
 def write_database(
     db_path: str | os.PathLike,
     results: list[ArticleResult],
@@ -57,7 +116,14 @@ def write_database(
     reconciled: Reconciled,
     organizations: Iterable[dict],
     run_info: dict | None = None,
+    version: str | None = None,
 ) -> None:
+    """Build the database in a temp file and rename it over `db_path`.
+
+    `version` is the pipeline version recorded in `processed` (default: the current one).
+    """
+    from .incremental import PIPELINE_VERSION
+
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
@@ -68,11 +134,39 @@ def write_database(
         db = sqlite_utils.Database(conn)
         with conn:
             _write(db, results, errors, reconciled, organizations, run_info or {})
+            _write_incremental(db, results, version or PIPELINE_VERSION)
         conn.close()
+        _fsync(tmp)  # the rename must never expose a file whose pages are not on disk yet
         os.replace(tmp, db_path)
+        _fsync(db_path.parent)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_incremental(db, results: list[ArticleResult], version: str) -> None:
+    from .incremental import result_to_json
+
+    results = sorted(results, key=lambda r: r.article.id)
+    db["processed"].insert_all(
+        (
+            {"content_id": r.article.id, "path": r.article.path, "pipeline_version": version,
+             "status": "extract_error" if r.error else "extracted"}
+            for r in results
+        ),
+    )
+    db["article_results"].insert_all(
+        ({"article_id": r.article.id, "pipeline_version": version, "result": result_to_json(r)}
+         for r in results if not r.error),
+    )
 
 
 SCHEMA: dict[str, tuple[dict, str | None]] = {
@@ -94,6 +188,8 @@ SCHEMA: dict[str, tuple[dict, str | None]] = {
     "calls": ({"article_id": str, "fund": str, "year": int, "ordinal": int, "unit": str, "n_laureates": int,
                "announced_on": str, "announced_precision": str, "label": str}, "article_id"),
     "runs": ({"finished_at": str, "schema_version": int}, None),
+    "processed": ({"content_id": str, "path": str, "pipeline_version": str, "status": str}, "content_id"),
+    "article_results": ({"article_id": str, "pipeline_version": str, "result": str}, "article_id"),
 }
 
 

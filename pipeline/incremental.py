@@ -1,0 +1,299 @@
+"""Incremental runs: what is already done, what is new, and who may write the database.
+
+- `PIPELINE_VERSION` names the rules that produced a result: a hash of the rule data
+  files, of the modules that clean and extract, of the package version and of the spaCy
+  model version. A stored result counts as done only for the same content id *and* the
+  same version, so changing a rule re-processes everything on the next run.
+- Results are stored as JSON (`result_to_json` / `result_from_json`): an exact round trip
+  of `model.ArticleResult`, so a re-run that loads them builds the same database as a run
+  that extracts again.
+- `read_content_ids` hashes files (reading is cheap; cleaning and extracting are not).
+  A transient read error (EIO, EAGAIN, ...) raises `TransientReadError` so that the
+  Prefect task retries; on its last attempt the file goes on to the clean stage, which
+  records the error in `ingest_errors`.
+- `Checkpoint` keeps the results of a run in progress beside the database, one
+  transaction per batch: a run killed half-way resumes from there instead of starting over.
+- `db_lock` serialises runs on one database (`fcntl.flock` on `DB.lock`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import types
+import typing
+from functools import lru_cache
+from pathlib import Path
+
+from .ingest import content_id
+from .model import ArticleResult
+
+PKG = Path(__file__).resolve().parent
+
+# Modules that neither clean nor extract: editing them must not invalidate stored results.
+NOT_PER_ARTICLE = frozenset({
+    "__init__.py", "__main__.py", "cli.py", "cli_review.py", "config.py", "decisions.py",
+    "incremental.py", "publish.py", "reconcile.py", "report.py", "store.py",
+})
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """`<package version>+<12 hex digits>` over the extraction rules, code and model."""
+    from importlib import metadata
+
+    from .nlp import model_name
+
+    h = hashlib.sha256()
+    files = sorted((PKG / "data").glob("*")) + sorted(p for p in PKG.glob("*.py") if p.name not in NOT_PER_ARTICLE)
+    for path in files:
+        if path.is_file():
+            h.update(path.relative_to(PKG).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    model = model_name()
+    try:
+        model_version = metadata.version(model.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        model_version = "?"
+    h.update(f"{model}=={model_version}".encode())
+    try:
+        own = metadata.version("ftap-pipeline")
+    except metadata.PackageNotFoundError:
+        own = "0"
+    return f"{own}+{h.hexdigest()[:12]}"
+
+
+PIPELINE_VERSION = pipeline_version()
+
+
+# --- results <-> JSON -------------------------------------------------------------------
+
+def _encode(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [_encode(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _encode(v) for k, v in obj.items()}
+    return obj
+
+
+@lru_cache(maxsize=None)
+def _hints(cls) -> dict:
+    return typing.get_type_hints(cls)
+
+
+def _decode(tp, value):
+    """JSON value -> the annotated type: dataclasses rebuilt, tuples made tuples again."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _decode(options[0], value) if len(options) == 1 else value
+    if dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        # Unknown keys are dropped and missing ones take their defaults: a result written
+        # by another version of model.py still loads (it is not reused anyway: the version differs).
+        return tp(**{k: _decode(hints[k], v) for k, v in value.items() if k in hints})
+    if origin is list:
+        (arg,) = typing.get_args(tp) or (typing.Any,)
+        return [_decode(arg, v) for v in value]
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in value)
+        return tuple(_decode(a, v) for a, v in zip(args, value)) if args else tuple(value)
+    if origin is dict:
+        args = typing.get_args(tp)
+        return {k: _decode(args[1], v) for k, v in value.items()} if args else dict(value)
+    return value
+
+
+def result_to_json(result: ArticleResult, with_text: bool = False) -> str:
+    """Everything extracted from one article; the text is left out when `articles` holds it."""
+    data = _encode(result)
+    if not with_text:
+        data["article"]["text"] = None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def result_from_json(raw: str, text: str | None = None) -> ArticleResult:
+    data = json.loads(raw)
+    if text is not None:
+        data["article"]["text"] = text
+    return _decode(ArticleResult, data)
+
+
+# --- reading files to know what changed ---------------------------------------------------
+
+TRANSIENT_ERRNOS = frozenset({errno.EIO, errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT,
+                              errno.ESTALE, errno.ENOLCK, errno.EMFILE, errno.ENFILE})
+
+
+class TransientReadError(OSError):
+    """A read failed in a way that a second try may not: the task is retried."""
+
+
+def read_content_ids(paths: list[str], max_bytes: int, last_attempt: bool = True) -> list[tuple[str, str | None]]:
+    """(path, content id) per file; None when it cannot be hashed (the clean stage records why)."""
+    out: list[tuple[str, str | None]] = []
+    for path in paths:
+        try:
+            if os.path.getsize(path) > max_bytes:
+                out.append((path, None))
+                continue
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            if exc.errno in TRANSIENT_ERRNOS and not last_attempt:
+                raise TransientReadError(exc.errno, f"{path}: {exc.strerror} (will retry)") from exc
+            out.append((path, None))
+            continue
+        out.append((path, content_id(data)))
+    return out
+
+
+# --- checkpoint of a run in progress ------------------------------------------------------
+
+def checkpoint_path(db_path: str | os.PathLike) -> Path:
+    p = Path(db_path)
+    return p.with_name(f".{p.name}.checkpoint")
+
+
+class Checkpoint:
+    """Results of the current run, committed batch by batch beside the database.
+
+    Written only by the process that runs the flow (never by Dask workers), removed once
+    the database is written. Rows of another pipeline version are ignored; a checkpoint
+    that SQLite cannot open (a disk fault) is discarded: it only ever saves time.
+    """
+
+    def __init__(self, db_path: str | os.PathLike, version: str = PIPELINE_VERSION):
+        self.path = checkpoint_path(db_path)
+        self.version = version
+        self.conn: sqlite3.Connection | None = None
+
+    def _open(self) -> sqlite3.Connection:
+        if self.conn is None:
+            try:
+                self.conn = self._connect()
+            except sqlite3.DatabaseError:
+                self.discard()
+                self.conn = self._connect()
+        return self.conn
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False)
+        conn.execute("create table if not exists results (id text primary key, version text, result text)")
+        conn.execute("delete from results where version != ?", (self.version,))
+        conn.commit()
+        return conn
+
+    def ids(self) -> set[str]:
+        if not self.path.exists():
+            return set()
+        return {r[0] for r in self._open().execute("select id from results")}
+
+    def add(self, results: list[ArticleResult]) -> None:
+        rows = [(r.article.id, self.version, result_to_json(r, with_text=True)) for r in results if not r.error]
+        if not rows:
+            return
+        conn = self._open()
+        with conn:
+            conn.executemany("insert or replace into results values (?, ?, ?)", rows)
+
+    def load(self, ids: set[str]) -> dict[str, ArticleResult]:
+        if not ids or not self.path.exists():
+            return {}
+        out: dict[str, ArticleResult] = {}
+        for i, raw in self._open().execute("select id, result from results"):
+            if i in ids:
+                try:
+                    out[i] = result_from_json(raw)
+                except (ValueError, TypeError, KeyError, AttributeError):
+                    pass  # processed again
+        return out
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def discard(self) -> None:
+        self.close()
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.path}{suffix}")
+
+
+# --- one run at a time per database -------------------------------------------------------
+
+EXIT_BUSY = 3
+
+
+class DatabaseBusy(RuntimeError):
+    """Another run holds the database's lock."""
+
+
+_held: dict[str, list] = {}  # lock path -> [fd, depth]: the lock is re-entrant within a process
+_held_guard = threading.Lock()
+
+
+def lock_path(db_path: str | os.PathLike) -> str:
+    return os.path.realpath(f"{db_path}.lock")
+
+
+@contextlib.contextmanager
+def db_lock(db_path: str | os.PathLike, wait: bool = False):
+    """Hold `DB.lock` for the block; raise DatabaseBusy at once unless `wait`.
+
+    flock locks belong to the open file, so the kernel drops one held by a killed
+    process: a crash never leaves a stale lock behind. The CLI takes the lock before the
+    flow does, hence the re-entrancy within one process.
+    """
+    key = lock_path(db_path)
+    with _held_guard:
+        if key in _held:
+            _held[key][1] += 1
+            fd = None
+        else:
+            os.makedirs(os.path.dirname(key), exist_ok=True)
+            fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o644)
+    if fd is None:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key][1] -= 1
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        os.close(fd)
+        raise DatabaseBusy(f"another run is writing {db_path} (lock {key}); retry later or pass --wait") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    with _held_guard:
+        _held[key] = [fd, 1]
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for a person looking
+        yield
+    finally:
+        with _held_guard:
+            entry = _held[key]
+            entry[1] -= 1
+            release = entry[1] == 0
+            if release:
+                del _held[key]
+        if release:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
