@@ -1,16 +1,25 @@
-"""The Prefect flow: ingest -> clean -> extract -> reconcile -> store.
+"""The Prefect flow: ingest -> hash -> clean -> extract -> reconcile -> store.
 
 One task per stage and per batch of articles (a Prefect task costs ~5 ms and ~20 KB of
 server database, and ten thousand of them overflow its event queue), plain functions
 from `pipeline/` inside. The spaCy model is loaded once per process by the extract
 function itself and never passed as an argument.
 
-    python flows.py                      # run once on raw/ (same as `python -m pipeline run`)
+Incremental: files are hashed first; an article whose content id the database (or the
+checkpoint of an interrupted run) already holds for this PIPELINE_VERSION is loaded, not
+cleaned or extracted again. Reconciliation always runs over every current article, and
+only the flow's own process writes SQLite (the checkpoint per batch, the database at the
+end): Dask workers return results and write nothing.
+
+    python flows.py [run] [RAW_DIR] [--db PATH] ...   # run once (same as `python -m pipeline run`)
+    python flows.py serve [RAW_DIR] [--db PATH] ...   # serve the scheduled deployment
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -22,13 +31,26 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from pipeline import batch as B  # noqa: E402
+from pipeline import incremental as inc  # noqa: E402
 from pipeline.ingest import DEFAULT_MAX_BYTES, list_sources  # noqa: E402
 from pipeline.model import Article, ArticleResult, SourceFile  # noqa: E402
 
+FLOW_NAME = "press-funding-pipeline"
+READ_RETRIES = 2
 
-@task(name="ingest", retries=2, retry_delay_seconds=1)
+
+@task(name="ingest", retries=READ_RETRIES, retry_delay_seconds=1)
 def ingest_task(raw_dir: str) -> list[str]:
     return list_sources(raw_dir)
+
+
+@task(name="hash", retries=READ_RETRIES, retry_delay_seconds=1)
+def hash_task(paths: list[str], max_bytes: int) -> list[tuple[str, str | None]]:
+    from prefect.runtime import task_run
+
+    # A transient read error raises (and Prefect retries) except on the last attempt,
+    # where the file goes on to `clean`, which records the error in ingest_errors.
+    return inc.read_content_ids(paths, max_bytes, last_attempt=task_run.run_count > READ_RETRIES)
 
 
 @task(name="clean", retries=1, retry_delay_seconds=1)
@@ -51,71 +73,163 @@ def reconcile_task(results: list[ArticleResult], previous: dict):
 @task(name="store")
 def store_task(db_path: str, results, errors, reconciled, run_info: dict) -> None:
     from pipeline.organizations import load_gazetteer
-    from pipeline.store import write_database
+    from pipeline.store import previous_organizations, write_database
 
-    write_database(db_path, results, errors, reconciled, load_gazetteer().rows(), run_info)
+    orgs = previous_organizations(db_path, inc.PIPELINE_VERSION)
+    if orgs is None:
+        orgs = load_gazetteer().rows()
+    write_database(db_path, results, errors, reconciled, orgs, run_info)
 
 
 def chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or []
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-@flow(name="press-funding-pipeline", log_prints=False)
+class _Progress:
+    """One log line per finished batch: done/total, rate, time left."""
+
+    def __init__(self, log, stage: str, total: int):
+        self.log, self.stage, self.total, self.done, self.t0 = log, stage, total, 0, time.perf_counter()
+
+    def step(self, n: int) -> None:
+        self.done += n
+        dt = max(1e-6, time.perf_counter() - self.t0)
+        rate = self.done / dt
+        left = (self.total - self.done) / rate if rate > 0 else 0.0
+        self.log.info("%s: %d/%d articles (%.1f articles/s, ~%.0f s left)", self.stage, self.done, self.total, rate, left)
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.t0
+
+
+@flow(name=FLOW_NAME, log_prints=False)
 def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", batch_size: int = 25,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
-    from pipeline.store import read_previous
+                  max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False, wait_for_lock: bool = True,
+                  decisions_path: str | None = None) -> dict:
+    """Run once over `raw_dir` into `db_path`; only new or changed articles are extracted.
+
+    full: ignore stored results and extract everything again (ids stay stable all the same).
+    wait_for_lock: wait for a run already writing `db_path`, else raise DatabaseBusy.
+    decisions_path: analysts' decisions applied after reconciliation (pipeline/decisions.py).
+    """
+    with inc.db_lock(db_path, wait=wait_for_lock):
+        return _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path)
+
+
+def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
+    from pipeline.store import known_results, load_results, read_previous, remove_stale_temp
 
     log = get_run_logger()
     t0 = time.perf_counter()
+    for tmp in remove_stale_temp(db_path):
+        log.warning("removed %s, left by an interrupted run", tmp)
+    checkpoint = inc.Checkpoint(db_path)
+    if full:
+        checkpoint.discard()
+
     paths = ingest_task(raw_dir)
     log.info("ingest: %d article files under %s", len(paths), raw_dir)
-    batches = chunks(paths, batch_size)
-    cleaned = [clean_task.submit(b, max_bytes) for b in batches]
+
+    # hash: which files are already done (same content id, same pipeline version)
+    hashed: list[tuple[str, str | None]] = []
+    for fut in [hash_task.submit(b, max_bytes) for b in chunks(paths, batch_size)]:
+        hashed += fut.result()
+    in_db = set() if full else known_results(db_path, inc.PIPELINE_VERSION)
+    in_ckpt = set() if full else checkpoint.ids()
+    done = in_db | in_ckpt
+    first_path: dict[str, str] = {}  # content id -> first path (sorted) holding it
+    dupes: list[SourceFile] = []
+    for path, cid in sorted(hashed):
+        if cid is not None and cid in done:
+            if cid in first_path:
+                dupes.append(SourceFile(path=path, id=cid, error=f"same content as {first_path[cid]} (kept once)"))
+            else:
+                first_path[cid] = path
+    loaded = load_results(db_path, set(first_path) & in_db)
+    loaded.update(checkpoint.load(set(first_path) - set(loaded)))
+    for cid, r in loaded.items():
+        r.article.path = first_path[cid]  # a renamed file keeps its results under its new name
+    unchanged = {cid: first_path[cid] for cid in loaded}
+    dupe_paths = {d.path for d in dupes}
+    # what could not be loaded back is simply processed again
+    new_paths = [p for p, cid in sorted(hashed) if p not in dupe_paths and cid not in unchanged]
+    t1 = time.perf_counter()
+    log.info("hash: %d files, %d already processed, %d to read (%.1f s)", len(hashed), len(unchanged) + len(dupes),
+             len(new_paths), t1 - t0)
+
+    # clean: new or changed files only
     articles: list[Article] = []
-    errors: list[SourceFile] = []
-    for fut in cleaned:
+    errors: list[SourceFile] = list(dupes)
+    for fut in [clean_task.submit(b, max_bytes) for b in chunks(new_paths, batch_size)]:
         arts, errs = fut.result()
         articles += arts
         errors += errs
-    articles, dupes = _unique(articles)
-    errors += dupes
-    t1 = time.perf_counter()
-    log.info("clean: %d articles, %d unreadable (%.1f s)", len(articles), len(errors), t1 - t0)
-    extracted = [extract_task.submit(b) for b in chunks(articles, batch_size)]
-    results: list[ArticleResult] = []
-    for k, fut in enumerate(extracted, 1):
-        results += fut.result()
-        done = len(results)
-        rate = done / max(1e-6, time.perf_counter() - t1)
-        log.info("extract: %d/%d articles (%.1f articles/s)", done, len(articles), rate)
+    articles, more_dupes = _unique(articles, taken=unchanged)
+    errors += more_dupes
     t2 = time.perf_counter()
+    log.info("clean: %d new articles, %d unreadable (%.1f s)", len(articles), len(errors), t2 - t1)
+
+    # extract: new articles only; each finished batch is checkpointed
+    log.info("extract: %d new, %d unchanged", len(articles), len(unchanged))
+    from prefect.futures import as_completed
+
+    progress = _Progress(log, "extract", len(articles))
+    extracted: list[ArticleResult] = []
+    for fut in as_completed([extract_task.submit(b) for b in chunks(articles, batch_size)]):
+        got = fut.result()
+        checkpoint.add(got)
+        extracted += got
+        progress.step(len(got))
+    results = sorted(extracted + list(loaded.values()), key=lambda r: (r.article.path, r.article.id))
     failed = [r for r in results if r.error]
     for r in failed:
         log.warning("extract failed for %s: %s", r.article.path, r.error)
+    t3 = time.perf_counter()
+
     previous = read_previous(db_path)
     reconciled = reconcile_task(results, previous)
-    t3 = time.perf_counter()
-    n_mentions = len(reconciled.mentions)
-    log.info("reconcile: %d mentions -> %d projects (%.1f s)", n_mentions, len(reconciled.projects), t3 - t2)
+    if decisions_path:
+        # Hook for the review engineer: apply_decisions(reconciled, path) -> Reconciled.
+        from pipeline.decisions import apply_decisions
+
+        reconciled = apply_decisions(reconciled, decisions_path)
+    t4 = time.perf_counter()
+    log.info("reconcile: %d mentions -> %d projects (%.1f s)", len(reconciled.mentions), len(reconciled.projects),
+             t4 - t3)
+
     summary = {
-        "articles": len(articles),
+        "articles": len(results),
+        "new": len(articles),
+        "unchanged": len(unchanged),
         "failed": len(errors),
         "extract_errors": len(failed),
-        "mentions": n_mentions,
+        "mentions": len(reconciled.mentions),
         "projects": len(reconciled.projects),
-        "seconds": round(time.perf_counter() - t0, 2),
+        "extract_rate": round(len(articles) / progress.seconds, 2) if articles else None,
+        "seconds": 0.0,
     }
-    store_task(db_path, results, errors, reconciled, {**summary, "raw_dir": str(raw_dir)})
+    store_task(db_path, results, errors, reconciled,
+               {**summary, "raw_dir": str(raw_dir), "pipeline_version": inc.PIPELINE_VERSION, "full": full})
+    checkpoint.discard()  # everything it held is in the database now
     for e in errors:
         log.warning("unreadable: %s: %s", e.path, e.error)
     summary["seconds"] = round(time.perf_counter() - t0, 2)
-    log.info("store: %s written", db_path)
+    log.info("store: %s written (%.1f s)", db_path, time.perf_counter() - t4)
+    log.info("done: %s", format_summary(summary, db_path))
     return summary
 
 
-def _unique(articles: list[Article]) -> tuple[list[Article], list[SourceFile]]:
+def format_summary(s: dict, db_path: str) -> str:
+    rate = f", {s['extract_rate']} articles/s" if s.get("extract_rate") else ""
+    return (f"{s['articles']} articles ({s['new']} new, {s['unchanged']} unchanged{rate}), {s['failed']} unreadable, "
+            f"{s['extract_errors']} failed extraction, {s['mentions']} mentions, {s['projects']} projects "
+            f"in {s['seconds']} s -> {db_path}")
+
+
+def _unique(articles: list[Article], taken: dict[str, str] | None = None) -> tuple[list[Article], list[SourceFile]]:
     """Same bytes, same id: keep the first path, account for the others."""
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = dict(taken or {})
     keep, dupes = [], []
     for a in sorted(articles, key=lambda a: a.path):
         if a.id in seen:
@@ -126,7 +240,118 @@ def _unique(articles: list[Article]) -> tuple[list[Article], list[SourceFile]]:
     return keep, dupes
 
 
-if __name__ == "__main__":
-    from pipeline.cli import main
+# --- where tasks run --------------------------------------------------------------------
 
-    sys.exit(main(["run", *sys.argv[1:]]))
+def task_runner(dask_address: str = "", workers: int = 0):
+    """None (Prefect's threads) or a DaskTaskRunner on a scheduler or a local cluster."""
+    if not dask_address and not workers:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    # One thread per worker: spaCy holds the GIL, so threads would only share one core.
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
+def flow_for(dask_address: str = "", workers: int = 0):
+    runner = task_runner(dask_address, workers)
+    if runner is None:
+        return pipeline_flow
+    import cloudpickle
+
+    # Tasks are shipped to workers with cloudpickle: by value, a remote worker needs the
+    # `pipeline` package installed but not this file on its path.
+    if __name__ != "__main__":  # __main__ always goes by value
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    return pipeline_flow.with_options(task_runner=runner)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def prefect_api_for_workers(log=None):
+    """Make sure a real Prefect server is configured; start one on loopback if not.
+
+    Without one, the flow and every Dask worker would each start a temporary server of
+    their own, and the task runs would be scattered over them. The URL goes both into
+    Prefect's settings (serialised with each task) and into the environment (read by
+    worker processes that a local cluster starts).
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield PREFECT_API_URL.value()
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer(port=_free_port())
+    server.start(timeout=120)
+    if log:
+        log(f"started a Prefect server for the Dask workers at {server.api_url}")
+    old = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+    finally:
+        if old is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = old
+        server.stop()
+
+
+def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False,
+        wait_for_lock: bool = True, dask_address: str = "", workers: int = 0, decisions_path: str | None = None,
+        log=None) -> dict:
+    """Run the flow once, on Dask when asked (with a real Prefect server for the workers)."""
+    f = flow_for(dask_address, workers)
+    params = dict(raw_dir=raw_dir, db_path=db_path, batch_size=batch_size, max_bytes=max_bytes, full=full,
+                  wait_for_lock=wait_for_lock, decisions_path=decisions_path)
+    if f is pipeline_flow:
+        return f(**params)
+    with prefect_api_for_workers(log):
+        return f(**params)
+
+
+# --- the scheduled deployment -----------------------------------------------------------
+
+def build_deployment(settings, full: bool = False):
+    """The deployment `serve` runs: the flow, its cron schedule and its parameters."""
+    from prefect.schedules import Cron
+
+    settings.check_schedule()
+    f = flow_for(settings.dask_address, settings.workers)
+    return f.to_deployment(
+        name=settings.name,
+        schedules=[Cron(settings.cron, timezone=settings.timezone)],
+        parameters={
+            "raw_dir": os.path.abspath(settings.raw_dir),
+            "db_path": os.path.abspath(settings.db),
+            "batch_size": settings.batch_size,
+            "max_bytes": settings.max_bytes,
+            "full": full,
+            "wait_for_lock": True,  # a scheduled run waits for a manual one rather than failing
+        },
+        description="Reads new press articles and updates the projects database.",
+    )
+
+
+def serve(settings) -> None:
+    from prefect import serve as prefect_serve
+
+    prefect_serve(build_deployment(settings))
+
+
+if __name__ == "__main__":
+    from pipeline.cli import COMMANDS, main
+
+    args = sys.argv[1:]
+    sys.exit(main(args if args and args[0] in COMMANDS else ["run", *args]))

@@ -84,6 +84,7 @@ class Decision:
     action: str
     projects: tuple[str, ...] = ()  # merge: every project; rename/not_project/amount: the one
     mentions: tuple[str, ...] = ()  # split: normalised mention references
+    labels: tuple[str, ...] = ()  # split: the references as written, for messages
     name: str | None = None
     value: float | None = None
     qualifier: str | None = None
@@ -93,7 +94,7 @@ class Decision:
 
     @property
     def target(self) -> str:
-        return " ".join(self.mentions if self.action == "split" else self.projects)
+        return " ".join((self.labels or self.mentions) if self.action == "split" else self.projects)
 
 
 @dataclass
@@ -128,8 +129,8 @@ SPAN_REF = re.compile(r"^(\d+)-(\d+)$")
 
 
 def mention_ref(article_id: str, name: str) -> str:
-    """The stable reference `decide` writes for a mention."""
-    return f"{article_id}:{joined(name)}"
+    """The stable reference `decide` writes for a mention: its article and its name as written."""
+    return f"{article_id}:{name}"
 
 
 def normalize_ref(ref: str) -> str:
@@ -167,9 +168,11 @@ def _matches(ref: str, m: Mention, by_alias: bool) -> bool:
 # --- loading ------------------------------------------------------------------------------
 
 
-def _derived_id(entry: dict) -> str:
-    body = {k: entry[k] for k in sorted(entry) if k not in ("id", "note")}
-    return "d-" + hashlib.sha1(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:8]
+def _derived_id(d: Decision) -> str:
+    """An id from what the decision does (not its note), for entries written without one."""
+    body = {"action": d.action, "projects": list(d.projects), "mentions": list(d.mentions), "name": d.name,
+            "value": d.value, "qualifier": d.qualifier}
+    return "d-" + hashlib.sha1(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:8]
 
 
 def _entry_lines(text: str) -> list[int]:
@@ -189,13 +192,20 @@ def _entry_lines(text: str) -> list[int]:
 
 def parse_entry(entry, line: int | None = None) -> Decision:
     """One YAML entry -> Decision; an invalid one comes back with `error` set (one line)."""
+    d = _parse(entry, line)
+    if d.id == "" and not d.error:
+        d = replace(d, id=_derived_id(d))
+    return replace(d, id=d.id or "?")
+
+
+def _parse(entry, line: int | None) -> Decision:
     if not isinstance(entry, dict):
         return Decision(id="?", action="?", error=f"an entry must be a mapping with an action, got {entry!r:.60}", line=line)
     raw_id = entry.get("id")
     did = str(raw_id).strip() if raw_id is not None else ""
     action = str(entry.get("action", "")).strip().replace("-", "_")
     note = entry.get("note")
-    base = Decision(id=did or "?", action=action or "?", note=str(note) if note is not None else None, line=line)
+    base = Decision(id=did, action=action or "?", note=str(note) if note is not None else None, line=line)
 
     def bad(msg: str) -> Decision:
         return replace(base, error=msg)
@@ -208,8 +218,6 @@ def parse_entry(entry, line: int | None = None) -> Decision:
     if unknown:
         return bad(f"{action}: unexpected field(s) {', '.join(sorted(map(str, unknown)))} "
                    f"(allowed: {', '.join(sorted(COMMON | FIELDS[action]))})")
-    if not did:
-        base = replace(base, id=_derived_id(entry))
 
     def project_id(value) -> str | None:
         if isinstance(value, str) and value.strip() and not re.search(r"\s", value.strip()):
@@ -239,7 +247,8 @@ def parse_entry(entry, line: int | None = None) -> Decision:
         name = entry.get("name")
         if name is not None and not str(name).strip():
             return bad("split: `name` is empty")
-        return replace(base, mentions=refs, name=str(name).strip() if name is not None else None)
+        labels = tuple(dict.fromkeys(str(m).strip() for m in ms))
+        return replace(base, mentions=refs, labels=labels, name=str(name).strip() if name is not None else None)
     pid = project_id(entry.get("project"))
     if pid is None:
         return bad(f"{action} needs `project`: one project id")
@@ -645,10 +654,10 @@ def make_entry(action: str, *, projects=(), mentions=(), name=None, value=None, 
     if d.error:
         raise DecisionError(d.error)
     if action == "split":
-        entry["mentions"] = list(d.mentions)
+        entry["mentions"] = list(d.labels)
     if action == "amount" and d.value is not None:
         entry["value"], entry["qualifier"] = d.value, d.qualifier
-    return {"id": id or _derived_id(entry), **entry}
+    return {"id": id or d.id, **entry}
 
 
 def append(path: str | os.PathLike | None, entry: dict) -> str:
@@ -662,7 +671,7 @@ def append(path: str | os.PathLike | None, entry: dict) -> str:
     path = Path(path) if path is not None else DEFAULT_PATH
     entries, _ = _read_entries(path)
     if any(isinstance(e, dict) and str(e.get("id")) == entry["id"] for e in entries):
-        raise DecisionError(f"{path} already has a decision with id {entry['id']}")
+        raise DecisionError(f"{path} already has decision {entry['id']} (the same decision, or the same id)")
     item = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     how = "appended"

@@ -161,9 +161,10 @@ class Gazetteer:
                     self._shared[k] = sorted(key_owners[k])
                     continue
                 self._by_key.setdefault(k, o.name)
-        for k, owners in self._shared.items():
-            if k not in self._by_key and _same_lineage([self.orgs[n] for n in owners]):
+        for k, shared_by in self._shared.items():
+            if k not in self._by_key and _same_lineage([self.orgs[n] for n in shared_by]):
                 self._by_key[k] = SHARED + k
+        for o in self.orgs.values():
             if o.acronym and o.acronym not in ambiguous:
                 acronyms.setdefault(o.acronym, o.name)
                 self._by_key.setdefault(name_key(o.acronym), o.name)

@@ -875,7 +875,9 @@ def _proper_name_ok(ctx: Ctx, si: int, a: int, b: int, trust_ner: bool = True) -
     first = toks[0][2]
     if len(toks) == 1 and first.pos_ in _FUNCTION_POS:
         return False
-    if len(toks) == 1 and _is_sentence_start(ctx.text, a) and _common_word(first.text):
+    before = ctx.text[max(0, a - 3):a]
+    starts = a == 0 or before.endswith("\n") or before.endswith("- ") or bool(re.search(r"[.!?]\s*$", before))
+    if len(toks) == 1 and starts and _common_word(first.text):
         return False  # "Viennent ensuite …": a capital that only starts the sentence
     if first.pos_ in ("DET", "ADP", "PRON", "CCONJ", "SCONJ", "ADV", "VERB", "AUX"):
         return False

@@ -96,6 +96,28 @@ def load_results(db_path: str | os.PathLike, ids: set[str]) -> dict[str, Article
     return out
 
 
+def previous_organizations(db_path: str | os.PathLike, version: str) -> list[dict] | None:
+    """The gazetteer rows of the last run when it ran this pipeline version, else None.
+
+    The gazetteer's data and code are part of the version, so the rows are the same; a
+    run with nothing new then needs neither spaCy nor the matcher that building it costs.
+    """
+    if not os.path.exists(db_path):
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            [(last,)] = conn.execute("select pipeline_version from runs").fetchall()
+            if last != version:
+                return None
+            cur = conn.execute("select name, acronym, kind, parent from organizations order by id")
+            return [dict(zip(("name", "acronym", "kind", "parent"), row)) for row in cur]
+        finally:
+            conn.close()
+    except (sqlite3.Error, ValueError):
+        return None
+
+
 def remove_stale_temp(db_path: str | os.PathLike) -> list[str]:
     """Temp files left by a killed run (call it while holding the database lock)."""
     db_path = Path(db_path)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline import dates
 from pipeline.dates import DateMention, find_dates, load_rules, parse_date
 
 from conftest import SHARED, seed_text
@@ -400,6 +401,99 @@ def test_find_dates_never_raises_and_keeps_its_invariants(text: str) -> None:
         assert 0 <= mention.start < mention.end <= len(text)
         assert 1990 <= mention.value.year <= 2100
     assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
+
+
+# ------------------------------------------------ dateparser and its checks
+
+
+def _recorded_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    calls: list[tuple] = []
+    real = dates._read
+
+    def record(*args: object) -> D | None:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(dates, "_read", record)
+    return calls
+
+
+# What dateparser is asked for each form: the candidate reduced to its date words, the base
+# (only without a written year), PREFER_DATES_FROM and REQUIRE_PARTS. Base: Tuesday 2018-11-13.
+TUE_2018_11_13 = D(2018, 11, 13)
+DAY_MONTH = ("day", "month")
+ALL_PARTS = ("day", "month", "year")
+
+
+@pytest.mark.parametrize(
+    ("text", "reads"),
+    [
+        ("le 1er juillet 2019 à 10h30", [("1 juillet 2019", None, "current_period", ALL_PARTS)]),
+        ("le 20/06/18", [("20/06/18", None, "current_period", ALL_PARTS)]),
+        ("en sept. 2019", [("sept 2019", None, "current_period", ("month", "year"))]),
+        ("en 2021", [("2021", None, "current_period", ("year",))]),
+        ("le 22 mai", [("22 mai", TUE_2018_11_13, "past", DAY_MONTH), ("22 mai", TUE_2018_11_13, "future", DAY_MONTH)]),
+        ("le 22 mai dernier", [("22 mai", TUE_2018_11_13, "past", DAY_MONTH)]),
+        ("le premier mai prochain", [("1 mai", TUE_2018_11_13, "future", DAY_MONTH)]),
+        ("en février dernier", [("février", D(2018, 11, 1), "past", ("month",))]),
+        ("a annoncé lundi", [("lundi", TUE_2018_11_13, "current_period", ())]),
+        ("attendu lundi prochain", [("lundi", TUE_2018_11_13, "future", ())]),
+    ],
+)
+def test_what_dateparser_is_asked(monkeypatch: pytest.MonkeyPatch, text: str, reads: list[tuple]) -> None:
+    calls = _recorded_reads(monkeypatch)
+    assert find_dates(text, TUE_2018_11_13)
+    assert calls == reads
+
+
+def test_dateparser_readings_are_cached_per_candidate_and_base() -> None:
+    dates._read.cache_clear()
+    text = "signé le 14 juillet, puis le 14 juillet 2021"
+    first = find_dates(text, D(2021, 9, 1))
+    misses = dates._read.cache_info().misses
+    assert find_dates(text, D(2021, 9, 1)) == first
+    assert dates._read.cache_info().misses == misses
+
+
+# dateparser's guesses, as it gives them for these candidates (1.5.0, French): each reading is
+# handed to find_dates in place of dateparser's and must be refused, or trimmed to what is written.
+@pytest.mark.parametrize(
+    ("text", "reading", "expected", "pitfall"),
+    [
+        ("lancé en 2021", D(2021, 1, 5), [("en 2021", D(2021, 1, 1), "year")], "day and month invented"),
+        ("le 32 juin", D(1932, 6, 5), [], "the day read as a two-digit year"),
+        ("le 32 juin", D(2018, 6, 5), [], "the same, with a year in range: the day is the base's"),
+        ("a signé lundi un accord", D(2019, 1, 1), [], "'lundi un' read as the first, a Tuesday"),
+        ("le 31/02/2019", D(2019, 3, 3), [], "an impossible day carried into the next month"),
+        ("le 12/13/2019", D(2019, 12, 13), [], "day and month swapped"),
+        ("le 20 juin 2018", D(2019, 6, 20), [], "another year than the written one"),
+    ],
+)
+def test_the_cross_check_refuses_dateparser_guesses(
+    monkeypatch: pytest.MonkeyPatch, text: str, reading: D, expected: list, pitfall: str
+) -> None:
+    monkeypatch.setattr(dates, "_read", lambda *args: reading)
+    assert spans(text, SAT_2019_01_05) == expected, pitfall
+
+
+@pytest.mark.parametrize(
+    ("text", "base", "value", "why"),
+    [
+        ("le 20/06/19", SAT_2019_01_05, D(2019, 6, 20), "PREFER past would move a written two-digit year a century back"),
+        ("depuis février prochain", D(2020, 9, 29), D(2021, 2, 1), "read on the 29th, dateparser jumps to the next leap year"),
+        ("le vendredi 14 février passé", D(2021, 6, 16), D(2020, 2, 14), "the weekday picks the year before the past reading"),
+        ("mardi 19 juin passé", D(2018, 5, 30), D(2017, 6, 19), "the weekday and the direction agree on 2017"),
+        ("le 29 février", D(2022, 6, 1), None, "dateparser's leap years (2020, 2024) are too far from the base"),
+    ],
+)
+def test_dateparser_settings_pitfalls(text: str, base: D, value: D | None, why: str) -> None:
+    assert [m.value for m in find_dates(text, base)] == ([value] if value else []), why
+
+
+@pytest.mark.parametrize(("text", "value"), [("le 31/12/68", D(2068, 12, 31)), ("le 9/6/85", None), ("le 1/1/90", D(1990, 1, 1))])
+def test_two_digit_years_take_dateparser_century(text: str, value: D | None) -> None:
+    # 00-68 are this century, 69-99 the last one, and 1969-1989 are before the press we read.
+    assert [m.value for m in find_dates(text)] == ([value] if value else [])
 
 
 # ---------------------------------------------------------------- parse_date
