@@ -111,10 +111,13 @@ def read_call(text: str, sents: list[Sentence], published: dt.date | None) -> Ca
 
 def _announcement(text, f, sents, published, info, announce, laureates, selection) -> None:
     found: list[tuple[int, object, str, tuple[int, int]]] = []  # (priority, value, precision, span)
+    from .lexicon import load as load_lexicon
+
+    count = load_lexicon().count
     for s in sents:
         fs = f[s.start:s.end]
-        if not laureates.search(fs):
-            continue
+        if not (laureates.search(fs) or count.search(fs)):
+            continue  # the sentence must be about laureates: "17 lauréats", "sept projets"
         is_announce = bool(announce.search(fs))
         is_selection = bool(selection.search(fs))
         if not (is_announce or is_selection):

@@ -132,7 +132,7 @@ def cmd_decide(args) -> int:
         if args.action == "merge":
             fields["projects"] = args.projects
         elif args.action == "split":
-            fields["mentions"] = _resolve_mentions(conn, args.mentions)
+            fields["mentions"] = args.mentions
             fields["name"] = args.name
         else:
             fields["projects"] = [args.project]
@@ -143,12 +143,17 @@ def cmd_decide(args) -> int:
                 if fields["value"] is None and args.qualifier:
                     raise UsageError("a --qualifier without a value")
                 fields["qualifier"] = args.qualifier
+        # the entry's shape first (same message as in the file), then its ids against the database
+        if args.action == "split":
+            D.make_entry(args.action, **{**fields, "mentions": [m for m in args.mentions if not m.isdigit()] or ["x:x"]})
+            fields["mentions"] = _resolve_mentions(conn, args.mentions)
+        entry = D.make_entry(args.action, **fields)
         if conn is not None and fields.get("projects"):
             _check_projects(conn, list(fields["projects"]))
     finally:
         if conn is not None:
             conn.close()
-    entry, how = D.decide(args.decisions, args.action, **fields)
+    how = D.append(args.decisions, entry)
     target = " ".join(entry.get("projects") or entry.get("mentions") or [entry.get("project", "")])
     checked = "" if conn is not None else f" (ids not checked: no database at {args.db})"
     print(f"{how} {entry['id']}: {args.action} {target} -> {args.decisions}{checked}; applied at the next run")

@@ -21,7 +21,8 @@ from .segment import sentences, split_lines
 
 _WORTH_PARSING = re.compile(
     r"«|“|\"|\(\s*[A-Z]{2,}|\b(?:projets?|laureats?|porte|portee|portes|portees|pilote|finance|financement|dote|dotee|soutenu|soutenue|"
-    r"investi|investis|alloue|attribue|accorde|beneficie\w*|recev\w+|dispos\w+|prevoit|plateforme|mise en place|creation|respectivement|aide)\b"
+    r"investi|investis|alloue|attribue|accorde|beneficie\w*|recev\w+|recoit|obtient|obtiennent|dispos\w+|prevoit|plateforme|mise en place|creation|respectivement|aide|"
+    r"logiciel|application|outil|service|baptise|baptisee|nomme|nommee|appele|appelee|s'appelle\w*)\b"
 )
 
 Parser = Callable[[list[str]], list]

@@ -44,29 +44,34 @@ NOT_PER_ARTICLE = frozenset({
 })
 
 
+def rules_hash(pkg: Path = PKG) -> str:
+    """12 hex digits over the data files and the per-article modules of a package folder."""
+    h = hashlib.sha256()
+    files = sorted((pkg / "data").rglob("*")) + sorted(p for p in pkg.glob("*.py") if p.name not in NOT_PER_ARTICLE)
+    for path in files:
+        if path.is_file():
+            h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """`<package version>+<12 hex digits>` over the extraction rules, code and model."""
+    """`<package version>+<12 hex digits>` over the extraction rules, code and spaCy model."""
     from importlib import metadata
 
     from .nlp import model_name
 
-    h = hashlib.sha256()
-    files = sorted((PKG / "data").glob("*")) + sorted(p for p in PKG.glob("*.py") if p.name not in NOT_PER_ARTICLE)
-    for path in files:
-        if path.is_file():
-            h.update(path.relative_to(PKG).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     model = model_name()
     try:
         model_version = metadata.version(model.replace("_", "-"))
     except metadata.PackageNotFoundError:
         model_version = "?"
-    h.update(f"{model}=={model_version}".encode())
     try:
         own = metadata.version("ftap-pipeline")
     except metadata.PackageNotFoundError:
         own = "0"
-    return f"{own}+{h.hexdigest()[:12]}"
+    digest = hashlib.sha256(f"{rules_hash()} {model}=={model_version}".encode()).hexdigest()[:12]
+    return f"{own}+{digest}"
 
 
 PIPELINE_VERSION = pipeline_version()

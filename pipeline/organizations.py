@@ -351,6 +351,16 @@ def _same_lineage(orgs: list[Org]) -> bool:
     return len(orgs) > 1 and all(o.kind == orgs[0].kind and o.period for o in orgs)
 
 
+def organization_rows(carriers: list[str] | set[str] = ()) -> list[dict]:
+    """Rows of the `organizations` table: the gazetteer, plus the carriers the articles' layout
+    named that it lacks (kind 'unlisted'), so every carrier is an `organizations.name`."""
+    gaz = load_gazetteer()
+    rows = gaz.rows()
+    known = {r["name"] for r in rows}
+    rows += [{"name": c, "acronym": None, "kind": "unlisted", "parent": None} for c in sorted(set(carriers) - known)]
+    return rows
+
+
 def _load_yaml(name: str):
     with open(DATA / name, encoding="utf-8") as fh:
         return yaml.safe_load(fh)

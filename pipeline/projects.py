@@ -81,6 +81,7 @@ class Ctx:
     suppressed: list[tuple[int, int]] = field(default_factory=list)
     struct_lines: set[int] = field(default_factory=set)
     year: int | None = None  # publication year, to tell successive names of a ministry apart
+    unlisted: set[str] = field(default_factory=set)  # carriers named by layout that the gazetteer lacks
 
     def orgs_in(self, a: int, b: int) -> list[OrgMention]:
         return [o for o in self.orgs if o.start >= a and o.end <= b]
@@ -271,6 +272,10 @@ def np_right(ctx: Ctx, si: int, pos: int, limit: int | None = None) -> tuple[int
             continue
         if t.lower_ in ("pour", "afin") and ctx.lex.action_prefix.match(ctx.folded[e:limit].lstrip()[:40]):
             break
+        after_next = toks[j + 2][2] if j + 2 < len(toks) else None
+        if t.pos_ == "VERB" and nxt is not None and (nxt.lower_ == "par" or (
+                nxt.lower_ in ("à", "a", "de", "d'", "d’", "pour") and after_next is not None and after_next.pos_ == "VERB")):
+            break  # "destiné à repérer …", "piloté par …": the participle starts a clause
         if _in_np(t, prev):
             end = e
         elif t.pos_ == "ADP" and t.lower_ in NP_ADP and nxt is not None and nxt.pos_ not in ("VERB", "AUX", "PRON", "NUM"):
@@ -426,9 +431,11 @@ def structured(ctx: Ctx) -> list[Cand]:
         # carrier, porteur and montant lines right after the title
         while j < stop and (j == i + 1 or _PORTEUR.match(lines[j].text) or _MONTANT.match(lines[j].text) or _is_org_line(ctx, lines[j])):
             ln = lines[j]
-            for o in ctx.orgs_in(ln.start, ln.end):
-                if o.name not in carriers:
-                    carriers.append(o.name)
+            pm = _PORTEUR.match(ln.text)
+            found = layout_orgs(ctx, ln.start + pm.end(), ln.end) if pm else [o.name for o in ctx.orgs_in(ln.start, ln.end)]
+            for name in found:
+                if name not in carriers:
+                    carriers.append(name)
             for ai in ctx.amounts_in(ln.start, ln.end):
                 if ctx.roles.get(ai) in ("project", "each") and amount is None:
                     amount = ctx.amounts[ai]
@@ -460,7 +467,35 @@ def structured(ctx: Ctx) -> list[Cand]:
         ctx.struct_lines.update(range(i, last + 1))
     cands += _lists(ctx)
     cands += _rows(ctx)
+    cands += _amount_lines(ctx)
     return cands
+
+
+def _amount_lines(ctx: Ctx) -> list[Cand]:
+    """Consecutive lines 'Name – 13,9 M€' (a list of laureates without bullets)."""
+    found: list[tuple[int, Cand]] = []
+    for k, ln in enumerate(ctx.lines):
+        if k in ctx.struct_lines or ln.kind not in ("heading", "para") or len(ln.text) > 220:
+            continue
+        ams = [ai for ai in ctx.amounts_in(ln.start, ln.end) if ctx.roles.get(ai) in ("project", "each")]
+        if len(ams) != 1:
+            continue
+        am = ctx.amounts[ams[0]]
+        if ctx.text[am.end:ln.end].strip(" .;") or not re.search(r"\s[–—:-]\s*$|\s\($", ctx.text[ln.start:am.start]):
+            continue
+        a, b = strip_span(ctx.text, ln.start, am.start)
+        b2, acr = split_acronym(ctx.text, a, b)
+        if b <= a or is_trap(ctx, a, b2 if acr else b):
+            continue
+        found.append((k, Cand(a, b2 if acr else b, "name_amount_line", 0.8, acronym=acr, amount=am, scope=(ln.start, ln.end))))
+    out = []
+    for idx, (k, c) in enumerate(found):
+        near = (idx > 0 and found[idx - 1][0] == k - 1) or (idx + 1 < len(found) and found[idx + 1][0] == k + 1)
+        if near:  # a lone "Enveloppe : 80 M€" is a figure, not a list
+            out.append(c)
+            ctx.suppressed.append(c.scope)
+            ctx.struct_lines.add(k)
+    return out
 
 
 def _parts(name: str) -> list[str]:
@@ -490,8 +525,8 @@ def item_name(ctx: Ctx, a: int, b: int) -> tuple[int, int, list[str]] | None:
     for ai in ctx.amounts_in(a, b):
         cut = min(cut, ctx.amounts[ai].start - a)
     aliases: list[str] = []
-    for sep in (" : ", " – ", " — ", " - ", " -- "):
-        idx = raw.find(sep)
+    found = sorted((raw.find(sep), sep) for sep in (" : ", " – ", " — ", " - ", " -- ") if 0 < raw.find(sep) < cut)
+    for idx, sep in found[:1]:
         if 0 < idx < cut:
             rest_end = cut
             rest = raw[idx + len(sep):rest_end].strip(" ,;.")
@@ -501,6 +536,9 @@ def item_name(ctx: Ctx, a: int, b: int) -> tuple[int, int, list[str]] | None:
             cut = idx
             break
     x, y = strip_span(ctx.text, a, a + cut)
+    q = re.fullmatch(r"[«“\"]\s*(.+?)\s*[»”\"]", ctx.text[x:y])
+    if q:
+        x, y = x + q.start(1), x + q.end(1)
     if y <= x or len(ctx.text[x:y].split()) > 22:
         return None
     return x, y, aliases
@@ -643,6 +681,8 @@ def _rows(ctx: Ctx) -> list[Cand]:
         if amount is None and cols and "amount" in cols and unit and cols["amount"] < len(cells):
             amount = _bare_number(ctx, *cells[cols["amount"]], unit)
         carriers = _dedupe([o.name for o in ctx.orgs_in(ln.start, ln.end) if not (a <= o.start < b)])
+        if cols and "carrier" in cols and cols["carrier"] < len(cells):
+            carriers = _dedupe(layout_orgs(ctx, *cells[cols["carrier"]]) + carriers)
         if cols and "ministry" in cols and cols["ministry"] < len(cells):
             ma, mb = cells[cols["ministry"]]
             if not ctx.orgs_in(ma, mb):
@@ -653,6 +693,49 @@ def _rows(ctx: Ctx) -> list[Cand]:
                         amount=amount, carriers=carriers, scope=(ln.start, ln.end)))
         ctx.suppressed.append((ln.start, ln.end))
     return out
+
+
+def layout_orgs(ctx: Ctx, a: int, b: int) -> list[str]:
+    """Organisations of a span that layout says holds carriers (a table's carrier cell, a
+    'Porteur du projet :' line): gazetteer names, and for each part the gazetteer lacks
+    ("Commune de Millau", "Direction régionale … (DREAL) Provence-Alpes-Côte d'Azur"), the
+    part itself, recorded as an unlisted organisation."""
+    out: list[str] = []
+    text = ctx.text
+    parts, depth, start = [], 0, a
+    i = a
+    while i < b:
+        c = text[i]
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            for sep in (" – ", " — ", ", ", " / ", " ; ", " et "):
+                if text.startswith(sep, i):
+                    parts.append((start, i))
+                    start = i + len(sep)
+                    i += len(sep) - 1
+                    break
+        i += 1
+    parts.append((start, b))
+    for x, y in parts:
+        x, y = strip_span(text, x, y)
+        if y <= x:
+            continue
+        inside = ctx.orgs_in(x, y)
+        out += [o.name for o in inside]
+        # what the gazetteer did not cover, without parentheses naming a known parent
+        rest = text[x:y]
+        for o in sorted(inside, key=lambda o: -o.start):
+            rest = rest[:o.start - x] + " " * (o.end - o.start) + rest[o.end - x:]
+        rest = re.sub(r"\(\s*\)", " ", rest)
+        rest_words = content_words(rest)
+        if inside and len(rest_words) <= 1:
+            continue
+        name = re.sub(r"\s*\([^()]*\)\s*$", "", text[x:y]).strip(" ,;:")
+        name = re.sub(r"\s*\(\s*(?:minist|rattach)[^()]*\)", "", name).strip()
+        if name[:1].isupper() and len(name.split()) >= 2 and org_coverage(ctx, x, x + len(name)) < 0.6 and not _is_place(name):
+            out.append(name)
+            ctx.unlisted.add(name)
+    return _dedupe(out)
 
 
 def _dedupe(xs: list[str]) -> list[str]:
@@ -675,6 +758,7 @@ def prose(ctx: Ctx) -> list[Cand]:
         found += _quoted(ctx, si)
         found += _le_projet(ctx, si)
         found += _enumeration(ctx, si)
+        found += _projet_de(ctx, si)
         found += _carrier_left(ctx, si)
         found += _subject_plans(ctx, si)
         found += _acronym_defs(ctx, si)
@@ -689,7 +773,7 @@ def prose(ctx: Ctx) -> list[Cand]:
     return out
 
 
-_STRONG = {"quoted_name", "le_projet_name", "acronym_definition", "appositive_name", "subject_receives", "named_entity"}
+_STRONG = {"quoted_name", "le_projet_name", "project_of_org", "acronym_definition", "appositive_name", "subject_receives", "named_entity"}
 _DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for"}
 
 
@@ -761,6 +845,15 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
                 else:
                     out.append(Cand(*sp, "amount_for", 0.7, amount=am, carriers=_dedupe(carriers)))
                     continue
+        # "X … grâce aux 4 M€ accordés à ORG": the clause's subject, carried by the recipient
+        m = re.search(r"\bgrace (?:aux|au|a)\s*$", before)
+        if m:
+            d = lex.discourse.match(before)
+            sp = np_right(ctx, si, s.start + (d.end() if d else 0), limit=s.start + m.start())
+            if sp:
+                stop = min([k for k in (ctx.folded.find(",", am.end, s.end), ctx.folded.find(";", am.end, s.end)) if k >= 0], default=s.end)
+                out.append(Cand(*sp, "thanks_to_amount", 0.7, amount=am, carriers=[o.name for o in ctx.orgs_in(am.end, stop)]))
+                continue
         # "X, doté de 20 M€" / "X, soutenue à hauteur de 4 M€"
         m = lex.funding_before.search(before)
         if m:
@@ -776,8 +869,7 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
             if sp:
                 is_org = org_coverage(ctx, *sp) >= 0.7
                 orgs = [o.name for o in ctx.orgs_in(*sp)]
-                out.append(Cand(*sp, "org_amount" if is_org else "name_amount", 0.75, amount=am,
-                                carriers=orgs if is_org else []))
+                out.append(Cand(*sp, "org_amount" if is_org else "name_amount", 0.75, amount=am, carriers=orgs))
                 continue
         m = re.search(r"\s[-–—]\s*$", ctx.text[s.start:am.start])
         if m:
@@ -879,8 +971,10 @@ def _proper_name_ok(ctx: Ctx, si: int, a: int, b: int, trust_ner: bool = True) -
     starts = a == 0 or before.endswith("\n") or before.endswith("- ") or bool(re.search(r"[.!?]\s*$", before))
     if len(toks) == 1 and starts and _common_word(first.text):
         return False  # "Viennent ensuite …": a capital that only starts the sentence
-    if first.pos_ in ("DET", "ADP", "PRON", "CCONJ", "SCONJ", "ADV", "VERB", "AUX"):
+    if first.pos_ in ("DET", "ADP", "PRON", "CCONJ", "SCONJ"):
         return False
+    if first.pos_ in ("ADV", "VERB", "AUX") and not (len(toks) >= 2 and toks[-1][2].text[:1].isupper()):
+        return False  # a capitalised verb or adverb alone is a sentence start; "Signalement Bruit" is a name
     if head_word(ctx.text[a:b]) in ctx.lex.org_heads or org_coverage(ctx, a, b) >= 0.5:
         return False
     if _is_place(ctx.text[a:b]):
@@ -965,6 +1059,9 @@ def _appositives(ctx: Ctx, si: int) -> list[Cand]:
     return out
 
 
+_NAMING = re.compile(r"\b(?:s'appelle|s'appellera|s'appelait|baptise|baptisee|nomme|nommee|intitule|intitulee|denomme|denommee|sous le nom de|au nom de|appele|appelee)\s*$")
+
+
 def _quoted(ctx: Ctx, si: int) -> list[Cand]:
     s = ctx.sents[si]
     out: list[Cand] = []
@@ -982,7 +1079,7 @@ def _quoted(ctx: Ctx, si: int) -> list[Cand]:
         after = ctx.folded[s.start + m.end():min(s.end, s.start + m.end() + 40)]
         if re.search(r"[»”\"]\s*,?\s*$", before):
             continue  # a quote right after another one is a gloss ("X", "auto-apprenant…")
-        named = bool(lex.project_noun_before.search(before))
+        named = bool(lex.project_noun_before.search(before)) or bool(_NAMING.search(before))
         carried = bool(re.match(r"^\s*,?\s*(?:porte|portee|pilote|pilotee|du ministere|de la direction|de l'agence|lance|developpe)", after))
         listed = _enumerated(ctx, si, s.start + m.start())
         if not (named or carried or listed):
@@ -1045,13 +1142,17 @@ def _le_projet(ctx: Ctx, si: int) -> list[Cand]:
     """'le projet Mentor', 'les projets Alpha et Beta': a capitalised name after a project noun."""
     s = ctx.sents[si]
     out: list[Cand] = []
-    for m in re.finditer(r"\b(?:le|du|au|ce|les|des|aux) projets?\s+(?=[A-Z0-9ÉÈÀ])", ctx.text[s.start:s.end], re.I):
+    nouns = r"(?:projets?|application|plateforme|dispositif|outil|logiciel|service|portail|téléservice|chatbot|assistant|programme)"
+    naming = r"(?:[Bb]aptisée?|[Nn]ommée?|[Aa]ppelée?|[Dd]énommée?|[Ii]ntitulée?|[Ss]urnommée?)"
+    for m in re.finditer(r"(?:\b(?:le|du|au|ce|les|des|aux|la|l'|l’|une?|son|sa|cette)\s*" + nouns + r"|\b" + naming + r")\s+(?=[A-Z0-9ÉÈÀ])", ctx.text[s.start:s.end]):
         pos = s.start + m.end()
         names = re.match(r"((?:[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.]*)(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour|[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.]*))*)", ctx.text[pos:s.end])
         if not names:
             continue
         chunk = names.group(1)
         parts = re.split(r"\s+et\s+", chunk) if "projets" in m.group(0).lower() else [chunk]
+        if "projet" not in m.group(0).lower() and len(chunk.split()) == 1 and _common_word(chunk) and not re.search(r"[A-Z].*[A-Z]|\d", chunk):
+            continue  # "la plateforme Internet": a common word, not a name
         off = pos
         for p in parts:
             a = ctx.text.find(p, off, s.end)
@@ -1059,6 +1160,21 @@ def _le_projet(ctx: Ctx, si: int) -> list[Cand]:
             off = b
             if b > a and not is_trap(ctx, a, b):
                 out.append(Cand(a, b, "le_projet_name", 0.75, carriers=_carriers_near(ctx, si, a, b)))
+    return out
+
+
+def _projet_de(ctx: Ctx, si: int) -> list[Cand]:
+    """'l'ARS …, dont le projet de gestion électronique des documents doit …': named after an organisation."""
+    s = ctx.sents[si]
+    out = []
+    for m in re.finditer(r"\b(?:dont le|son|leur) projet d(?:e |'|’)\s*", ctx.text[s.start:s.end]):
+        pos = s.start + m.end()
+        owners = [o for o in ctx.orgs if s.start <= o.end <= s.start + m.start() and s.start + m.start() - o.end < 80]
+        if not owners:
+            continue
+        sp = np_right(ctx, si, pos)
+        if sp and not is_trap(ctx, *sp):
+            out.append(Cand(*sp, "project_of_org", 0.55, carriers=[owners[-1].name]))
     return out
 
 
@@ -1108,6 +1224,8 @@ def _carrier_left(ctx: Ctx, si: int) -> list[Cand]:
         if not sp or org_coverage(ctx, *sp) >= 0.5:
             continue
         left = [t for st, en, t in _tokens(ctx, si) if en <= sp[0]]
+        while left and left[-1].pos_ == "DET":
+            left.pop()
         if left and left[-1].pos_ in ("VERB", "AUX"):
             continue  # "… visant les personnes âgées, pilotée par": the object of a verb, not the name
         end_cue = s.start + m.end()
@@ -1328,5 +1446,5 @@ def find_mentions(ctx: Ctx, parse_needed=None) -> list[Mention]:
     link(ctx, cands)
     gaz = load_gazetteer()
     for c in cands:
-        c.carriers = [x for x in _dedupe(c.carriers) if gaz.get(x) is not None]
+        c.carriers = [x for x in _dedupe(c.carriers) if gaz.get(x) is not None or x in ctx.unlisted]
     return to_mentions(ctx, cands)
