@@ -143,9 +143,8 @@ def cmd_decide(args) -> int:
                 if fields["value"] is None and args.qualifier:
                     raise UsageError("a --qualifier without a value")
                 fields["qualifier"] = args.qualifier
-        # the entry's shape first (same message as in the file), then its ids against the database
+        # the entry's shape first (same messages as for the file), then its ids against the database
         if args.action == "split":
-            D.make_entry(args.action, **{**fields, "mentions": [m for m in args.mentions if not m.isdigit()] or ["x:x"]})
             fields["mentions"] = _resolve_mentions(conn, args.mentions)
         entry = D.make_entry(args.action, **fields)
         if conn is not None and fields.get("projects"):

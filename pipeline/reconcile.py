@@ -197,8 +197,6 @@ def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
         # the round an article reports on is read from noisy cues (an article cites several
         # funds and rounds): it only vetoes a merge that the names alone do not make certain
         signals["rounds_differ"] = True
-        if sim < 0.85:
-            veto = veto or "different funding rounds"
     # one name inside the other's description ("portail numérique" in "… au profit d'un portail numérique …")
     inside = 0.0
     _trans, weak = _glossary()
@@ -293,8 +291,7 @@ class _Clusters:
                     return False
                 if _amount_conflict(a.m, b.m):
                     return False
-                if calls_conflict(a.call, b.call) and name_similarity(a, b)[0] < 0.85:
-                    return False
+
         return True
 
     def union(self, ra: int, rb: int) -> None:
