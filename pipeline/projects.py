@@ -163,7 +163,7 @@ def acronym_fits(acr: str, name: str) -> bool:
     if len(letters) < 2 or sum(c.isupper() for c in acr) < 2:
         return False
     words = [fold(w) for w in re.findall(r"[^\W\d_]+", name)]
-    initials = [w[0] for w in words if w not in STOP or len(w) > 3]
+    initials = [w[0] for w in words]  # small words may give a letter ("Numérique en détention", NED) or not (CFVR)
     if not words or fold(acr[0]).lower() != words[0][0]:
         return False
     hits, pos = 0, 0
@@ -366,6 +366,10 @@ def head_word(name: str) -> str:
 def is_trap(ctx: Ctx, a: int, b: int, allow_org: bool = False) -> str | None:
     """Why text[a:b] is not a project name, or None when it may be one."""
     name = ctx.text[a:b].strip()
+    if name[:1] in "()[]":
+        return "a parenthesis"
+    if re.search(r"\bfonds\b", fold(name)):
+        return "names the fund"
     f = re.sub(r"\s+", " ", fold(name)).strip(" «»\"“”")
     lex = ctx.lex
     if len(f) < 2 or not re.search(r"[^\W\d_]", name):
@@ -774,7 +778,7 @@ def prose(ctx: Ctx) -> list[Cand]:
 
 
 _STRONG = {"quoted_name", "le_projet_name", "project_of_org", "acronym_definition", "appositive_name", "subject_receives", "named_entity"}
-_DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for"}
+_DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for", "subject_phrase"}
 
 
 def _prefer_names(found: list[Cand]) -> list[Cand]:
@@ -903,20 +907,21 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
         vm = None
         for vm in lex.funding_verb.finditer(before):
             pass
-        if vm is not None:
+        if vm is not None and len(before) - vm.end() <= 40 and "," not in before[vm.end():]:
             verb_at = s.start + vm.start()
-            subj = _subject(ctx, si, s.start, verb_at)
+            clause_a = s.start + max(before.rfind(":", 0, vm.start()), before.rfind(";", 0, vm.start())) + 1
+            subj = _subject(ctx, si, clause_a, verb_at)
             if subj is not None:
-                sp, is_org = subj
+                sp, is_org, proper = subj
                 if is_org:
-                    carriers = [o.name for o in ctx.orgs_in(*sp)]
+                    carriers = [o.name for o in ctx.orgs if o.start < sp[1] and sp[0] < o.end]
                     pm = re.match(r"^\s*(?:pour|afin de)\s+", after)
                     if pm:
                         sp2 = np_right(ctx, si, am.end + pm.end())
                         if sp2:
                             out.append(Cand(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers))
                 else:
-                    out.append(Cand(*sp, "subject_receives", 0.65, amount=am))
+                    out.append(Cand(*sp, "subject_receives" if proper else "subject_phrase", 0.65, amount=am))
     return out
 
 
@@ -995,22 +1000,22 @@ def _is_person(ctx: Ctx, si: int, a: int, b: int) -> bool:
     return any(e.label_ == "PER" and base + e.start_char <= a and b <= base + e.end_char for e in doc.ents)
 
 
-def _subject(ctx: Ctx, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool] | None:
-    """The subject of a funding verb: (span, is_organisation)."""
+def _subject(ctx: Ctx, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool, bool] | None:
+    """The subject of a funding verb: (span, is_organisation, is_proper_name)."""
     inc = _incises(ctx.text, clause_a, verb_at)
     for a, b in capital_runs(ctx, si, clause_a, verb_at):
         if any(x <= a and b <= y for x, y in inc):
             continue
         if org_coverage(ctx, a, b) >= 0.7:
-            return (a, b), True
+            return (a, b), True, True
         if _proper_name_ok(ctx, si, a, b, trust_ner=False) and not _is_person(ctx, si, a, b):
-            return (a, b), False
+            return (a, b), False, True
     d = ctx.lex.discourse.match(ctx.folded[clause_a:verb_at])
     a0 = clause_a + (d.end() if d else 0)
     sp = np_right(ctx, si, a0, limit=verb_at)
     if not sp or ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
         return None
-    return sp, org_coverage(ctx, *sp) >= 0.7
+    return sp, org_coverage(ctx, *sp) >= 0.7, False
 
 
 @lru_cache(maxsize=65536)

@@ -183,13 +183,33 @@ def _bigrams(text: str) -> frozenset:
     return frozenset(f"{a} {b}" for a, b in zip(t, t[1:]))
 
 
+PROSE_RULES = {"amount_for", "org_receives_for", "amount_purpose", "subject_phrase"}
+LISTED_RULES = {"block", "list_item", "table_row", "name_amount_line"}
+
+
+def _describes(x: Node, y: Node) -> bool:
+    """In one article, a prose summary ("2,8 M€ pour un nouveau système d'information") of a
+    project its list names ("Système d'information de prévention du décrochage scolaire"):
+    a carrier in common and two words of the summary in the listed name."""
+    if x.m.rule not in PROSE_RULES or y.m.rule not in LISTED_RULES:
+        return False
+    if not set(x.m.carriers) & set(y.m.carriers):
+        return False
+    if x.m.amount_m_eur is not None and y.m.amount_m_eur is not None:
+        return False
+    return len(set(name_tokens(x.m.name)) & set(name_tokens(y.m.name))) >= 2
+
+
 def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
     """Score in [0, 1], the signals behind it, and a veto reason (or None)."""
     sim, why = name_similarity(a, b)
     signals: dict = {"name": round(sim, 3), "name_why": why}
     veto = None
     if a.m.article_id == b.m.article_id:
-        if sim < 0.85:
+        if _describes(a, b) or _describes(b, a):
+            sim = max(sim, 0.7)
+            signals["name"], signals["name_why"] = sim, "summary of a listed project"
+        elif sim < 0.85:
             veto = "two names in one article"
     if _amount_conflict(a.m, b.m):
         veto = veto or "amounts differ"
@@ -287,7 +307,7 @@ class _Clusters:
                 if (min(i, j), max(i, j)) in vetoed:
                     return False
                 a, b = self.nodes[i], self.nodes[j]
-                if a.m.article_id == b.m.article_id and name_similarity(a, b)[0] < 0.85:
+                if a.m.article_id == b.m.article_id and name_similarity(a, b)[0] < 0.85 and not (_describes(a, b) or _describes(b, a)):
                     return False
                 if _amount_conflict(a.m, b.m):
                     return False
