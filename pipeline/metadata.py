@@ -236,7 +236,19 @@ def _date_of_line(line: str) -> DateMention | None:
     residue = "".join(line[a:b] for a, b in zip([0] + [m.end for m in dates], [m.start for m in dates] + [len(line)]))
     if _only_lead_words(residue) or _is_dateline(line, dates[0]):
         return _publication(line, dates)
+    # "Publié le 8 juin 2021 · Rubrique X · Lecture 5 min": a byline split by separators;
+    # the part holding the date must be a date line on its own
+    for m in _SEGMENT.finditer(line):
+        part = [d for d in dates if m.start() <= d.start and d.end <= m.end()]
+        if not part:
+            continue
+        inner = "".join(line[a:b] for a, b in zip([m.start()] + [d.end for d in part], [d.start for d in part] + [m.end()]))
+        if _only_lead_words(inner):
+            return _publication(line, part)
     return None
+
+
+_SEGMENT = re.compile(r"[^·|•]+")
 
 
 def published_from_text(clean_text: str) -> tuple[datetime.date, int, int] | None:

@@ -355,7 +355,6 @@ def test_update_cue_cases_cover_the_lexicon() -> None:
     ("line", "why"),
     [
         ("Le gouvernement annonce 16 projets le 20 juin 2018", "a headline holding a date"),
-        ("28 juin 2018 | Lecture 3 min", "other words than lead words"),
         ("Juin 2018", "no day"),
         ("Le 28 juin", "no year"),
         ("Publié lundi", "no full date"),
@@ -446,3 +445,16 @@ def test_seed_publication_dates(seeds_dir: object, name: str, accepted: list[str
     value, start, end = found
     assert value.isoformat() in accepted
     assert parse_date(text[start:end]) == value
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Publié le 8 juin 2021 · Rubrique Start-up d'État · Lecture 5 min", datetime.date(2021, 6, 8)),
+        ("Le 8 juin 2021 | 3 min de lecture", datetime.date(2021, 6, 8)),
+        ("Rubrique · Lecture 5 min", None),
+    ],
+)
+def test_byline_split_by_separators(line, expected):
+    got = published_from_text(f"Un titre\n{line}\nLe corps de l'article commence ici.")
+    assert (got[0] if got else None) == expected
