@@ -132,6 +132,8 @@ def _settings(args, **changes):
 def _quiet_prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # the temporary server may need more than Prefect's default 20 s on a busy machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
 

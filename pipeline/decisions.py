@@ -389,11 +389,14 @@ def _name_of(ms: list[Mention]) -> str:
     return sorted(forms, key=lambda n: (-forms[n], len(n), n))[0]
 
 
-def _rebuild(p: Project, ms: list[Mention], name: str | None = None, keep_name: bool = True) -> Project:
-    """A project's fields recomputed from its mentions (the rules of reconcile._project)."""
+def _rebuild(p: Project, ms: list[Mention], name: str | None = None) -> Project:
+    """A project's fields recomputed from its mentions (the rules of reconcile._project).
+
+    The name is kept while a mention still carries it, else the most frequent name.
+    """
     names = {joined(n) for m in ms for n in [m.name, *m.aliases]}
     if name is None:
-        name = p.name if keep_name and joined(p.name) in names else _name_of(ms)
+        name = p.name if joined(p.name) in names else _name_of(ms)
     aliases: list[str] = []
     for n in [*(n for m in ms for n in [m.name, *m.aliases]), *p.aliases]:
         if n != name and joined(n) != joined(name) and n not in aliases and joined(n) in names:

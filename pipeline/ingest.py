@@ -1,6 +1,8 @@
 """Ingest: find article files, read them, decode them, give each a content id.
 
 Cascade for one file (first step that decides wins):
+0. not a regular file (FIFO, device, directory, socket) -> error: it is opened without
+   blocking and never read, so a named pipe or a link to /dev/zero cannot hang the run;
 1. size: larger than the limit -> error (bounded time and memory, whatever the folder holds);
 2. empty or whitespace-only -> error;
 3. byte-order mark -> that Unicode encoding (UTF-8, UTF-16 LE/BE, UTF-32);
@@ -19,6 +21,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from .model import SourceFile
@@ -93,16 +96,47 @@ def decode(data: bytes, kind: str) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+_FILE_TYPES = [
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+]
+
+
+class _Refused(Exception):
+    """A file that is not read, with the one-line reason."""
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return f"file too large: {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"
+
+
+def _read_bytes(path: str, max_bytes: int) -> bytes:
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "not a regular file")
+            raise _Refused(f"not a regular file: {what}")
+        if info.st_size > max_bytes:
+            raise _Refused(_too_large(info.st_size, max_bytes))
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while we looked
+        raise _Refused(_too_large(len(data), max_bytes))
+    return data
+
+
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
     """Read and decode one file; never raises."""
     src = SourceFile(path=path, kind=EXTENSIONS.get(Path(path).suffix.lower(), "text"))
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            src.error = f"file too large: {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"
-            return src
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        data = _read_bytes(path, max_bytes)
+    except _Refused as exc:
+        src.error = str(exc)
+        return src
     except OSError as exc:
         src.error = f"cannot read: {exc.strerror or exc.__class__.__name__}"
         return src

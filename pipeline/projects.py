@@ -332,7 +332,10 @@ def np_left(ctx: Ctx, si: int, pos: int, floor: int | None = None) -> tuple[int,
         break
     if run_start is not None:
         left = toks[run_start - 1][2] if run_start > 0 else None
-        complement = left is not None and left.lower_ in CONNECT and run_start >= 2 and toks[run_start - 2][2].pos_ in ("NOUN", "ADJ", "ADP", "DET")
+        run_text = ctx.text[toks[run_start][0]:end]
+        complement = (left is not None and left.lower_ in CONNECT and run_start >= 2
+                      and toks[run_start - 2][2].pos_ in ("NOUN", "ADJ", "ADP", "DET")
+                      and (_is_place(run_text) or org_coverage(ctx, toks[run_start][0], end) >= 0.7))
         if not complement and (left is None or not left.text[:1].isupper()):
             a, b = strip_span(ctx.text, toks[run_start][0], end)
             if b > a and (left is None or left.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "DET", "CCONJ", "ADV", "PRON", "SCONJ") or left.is_punct):
@@ -773,7 +776,27 @@ def prose(ctx: Ctx) -> list[Cand]:
             c.sentence = si
             if c.scope == (0, 0):
                 c.scope = (s.start, s.end)
+        found = _aliases_in_sentence(ctx, found)
         out += [c for c in found if not is_trap(ctx, c.start, c.end, allow_org=c.rule == "org_amount")]
+    return out
+
+
+_ALIAS_INTRO = re.compile(r"\b(?:sous le nom de|sous le nom d'|aussi appele|aussi appelee|egalement appele|alias|connu sous|connue sous|rebaptise|rebaptisee|surnomme|surnommee|en anglais)\s*[«“\"]?\s*$")
+
+
+def _aliases_in_sentence(ctx: Ctx, found: list[Cand]) -> list[Cand]:
+    """'Certidiplôme – présenté sous le nom de « Verified Degrees » – recevra …': the quoted
+    name is another name of the sentence's project, not a second project."""
+    out = list(found)
+    for c in found:
+        if not _ALIAS_INTRO.search(ctx.folded[max(0, c.start - 40):c.start]):
+            continue
+        others = [o for o in out if o is not c and not (o.start < c.end and c.start < o.end)]
+        if not others:
+            continue
+        host = min(others, key=lambda o: abs(o.start - c.start))
+        host.aliases.append(ctx.text[c.start:c.end])
+        out.remove(c)
     return out
 
 
@@ -910,7 +933,19 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
         if vm is not None and len(before) - vm.end() <= 40 and "," not in before[vm.end():]:
             verb_at = s.start + vm.start()
             clause_a = s.start + max(before.rfind(":", 0, vm.start()), before.rfind(";", 0, vm.start())) + 1
-            subj = _subject(ctx, si, clause_a, verb_at)
+            rel = re.search(r",\s*qui\s*$", before[:vm.start()])
+            subj = None
+            if rel:
+                # "la procédure civile dématérialisée portée par la Chancellerie, qui a obtenu …"
+                head_end = s.start + rel.start()
+                cue = None
+                for cue in ctx.lex.carrier_cue.finditer(ctx.folded[clause_a:head_end]):
+                    pass
+                sp = np_left(ctx, si, clause_a + cue.start() if cue else head_end, floor=clause_a)
+                if sp and org_coverage(ctx, *sp) < 0.7:
+                    subj = (sp, False, bool(re.match(r"[A-Z]", ctx.text[sp[0]])))
+            if subj is None:
+                subj = _subject(ctx, si, clause_a, verb_at)
             if subj is not None:
                 sp, is_org, proper = subj
                 if is_org:
@@ -1023,6 +1058,13 @@ def _common_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.lower(), "fr") >= 3.0
+
+
+@lru_cache(maxsize=65536)
+def _very_common(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "fr") >= 4.0
 
 
 @lru_cache(maxsize=1)
@@ -1156,7 +1198,8 @@ def _le_projet(ctx: Ctx, si: int) -> list[Cand]:
             continue
         chunk = names.group(1)
         parts = re.split(r"\s+et\s+", chunk) if "projets" in m.group(0).lower() else [chunk]
-        if "projet" not in m.group(0).lower() and len(chunk.split()) == 1 and _common_word(chunk) and not re.search(r"[A-Z].*[A-Z]|\d", chunk):
+        if ("projet" not in m.group(0).lower() and not re.search(r"(?i)baptis|nomm|appel|intitul|surnomm", m.group(0))
+                and len(chunk.split()) == 1 and _very_common(chunk) and not re.search(r"[A-Z].*[A-Z]|\d", chunk)):
             continue  # "la plateforme Internet": a common word, not a name
         off = pos
         for p in parts:

@@ -175,9 +175,10 @@ def write_decisions(db: sqlite_utils.Database, outcomes) -> None:
 
 
 def enable_search(db: sqlite_utils.Database) -> None:
+    # triggers keep the index right if a later run updates rows in place instead of rebuilding the file
     for table, cols in FTS.items():
         if table in db.table_names():
-            db[table].enable_fts(cols, tokenize=TOKENIZE, replace=True)
+            db[table].enable_fts(cols, tokenize=TOKENIZE, create_triggers=True, replace=True)
 
 
 def metadata(db: sqlite_utils.Database, name: str) -> dict:

@@ -254,6 +254,9 @@ def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
             keys.add(f"w:{fold(n.acronym)}")
         for t in name_tokens(n.m.name)[:1]:
             keys.add(f"w:{t}")
+        words = [w for w in re.findall(r"[^\W\d_]+", fold(split_camel(n.m.name))) if w not in STOP]
+        if 3 <= len(words) <= 6:
+            keys.add(f"w:{''.join(w[0] for w in words)}")  # "Building Information Modeling" meets "BIM"
         # a short name can hide in another's description: index the name's word pairs, and
         # every word pair of the descriptions, so that the two meet in one block
         nt = name_tokens(n.m.name)

@@ -153,6 +153,10 @@ def write_database(
         tmp.unlink()
     try:
         conn = sqlite3.connect(tmp)
+        # No journal and no syncs while building: a half-written temp file is never used (a
+        # crash leaves it to remove_stale_temp); the file is synced once before the rename.
+        conn.execute("pragma journal_mode = off")
+        conn.execute("pragma synchronous = off")
         db = sqlite_utils.Database(conn)
         with conn:
             _write(db, results, errors, reconciled, organizations, run_info or {})
