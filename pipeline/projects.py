@@ -347,6 +347,10 @@ def np_left(ctx: Ctx, si: int, pos: int, floor: int | None = None) -> tuple[int,
     while k >= 0:
         s, e, t = toks[k]
         left = toks[k - 1][2] if k > 0 else None
+        if (t.text[:1].isupper() and t.is_alpha and left is not None and left.lower_ in ("d'", "d’", "de", "du")
+                and not _is_place(ctx.text[s:end]) and org_coverage(ctx, s, end) < 0.7):
+            start = s  # "la montée en charge d'Atlas des compétences": the name starts at the capital
+            break
         if _in_np(t, left) or t.pos_ in ("DET", "CCONJ") or (t.pos_ == "ADP" and t.lower_ in NP_ADP) or t.text in ("-", "'", "’", "«", "»"):
             if t.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or t.text[:1].isupper() or (t.pos_ == "VERB"):
                 start = s
@@ -968,7 +972,8 @@ def _incises(text: str, a: int, b: int) -> list[tuple[int, int]]:
     seg = text[a:b]
     out = []
     for m in re.finditer(r"\s[–—-]\s.*?\s[–—-]\s|\([^()]*\)|«[^«»]*»|“[^“”]*”"
-                         r"|,\s(?:qui|dont|que|où|porté|portée|portés|portées|piloté|pilotée|pilotés|conçu|conçue|développé|développée|financé|financée|lancé|lancée|mené|menée)\b[^,]*,", seg):
+                         r"|,\s(?:qui|dont|que|où)\b[^,]*,"
+                         r"|,\s\w+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues)\s+(?:par|à|au|aux|de|du|des|sur|avec|en)\b[^,]*,", seg):
         out.append((a + m.start(), a + m.end()))
     return out
 
