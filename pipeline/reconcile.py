@@ -120,10 +120,12 @@ def name_similarity(a: Node, b: Node) -> tuple[float, str]:
     for x, y in ((a, b), (b, a)):
         if x.acronym and len(x.acronym) >= 3 and any(fold(x.acronym) in t for t in y.toks):
             return 0.9, "acronym named"
-        if x.acronym and len(x.acronym) >= 3 and not y.acronym:
-            letters = fold(x.acronym)
-            words = [w for w in re.findall(r"[^\W\d_]+", fold(split_camel(y.m.name))) if w not in STOP]
-            if "".join(w[0] for w in words[:len(letters)]) == letters:
+        acronyms = {x.acronym} if x.acronym else set()
+        acronyms |= {w for n in x.names for w in re.findall(r"\b[A-Z]{3,8}\b", n)}
+        words = [w for w in re.findall(r"[^\W\d_]+", fold(split_camel(y.m.name))) if w not in STOP]
+        for acr in acronyms:
+            letters = fold(acr)
+            if len(words) == len(letters) and "".join(w[0] for w in words) == letters:
                 return 0.9, "acronym spells the name"
     best, why = 0.0, ""
     for ta in a.toks:
