@@ -10,6 +10,10 @@ inside a line; no empty line; no line padding. Typographic characters (’ « »
 Rules and word lists live in data/boilerplate.yaml.
 
 HTML cascade (`clean_html`)
+  0. Depth: an element more than MAX_DEPTH levels down (real pages stay under
+     ~60; a broken or hostile page may nest 10,000 <div>s) is flattened into
+     the text of its ancestor at that depth, so that every later step works
+     on a bounded tree, in bounded time and without recursion errors.
   1. Title: og:title, else the first <h1>, else <title> minus a trailing
      " | Site" / " - Site" part. Read first, before anything is removed.
   2. Remove what is never article text: script, style, nav, aside, form,
@@ -90,7 +94,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +117,9 @@ MENU_MIN_PARTS = 3  # a site menu bar has at least this many labels...
 MENU_PART_WORDS = 4  # ...each at most this long
 TITLE_MIN_WORDS = 6  # shorter heading lines above a text are more often site names than headlines
 TITLE_MAX_WORDS = 25
+# Deeper elements become text (step 0). The recursive block walk uses ~3 frames a level,
+# so this keeps it far below Python's recursion limit, even inside a deep task runner stack.
+MAX_DEPTH = 200
 DATE_LINE_WORDS = 10  # a line this short holding a date is a dateline, not a title
 GUARD_SHARE = 0.5  # never drop, on class alone, an element with more than this share of the text
 
@@ -180,11 +187,27 @@ class _Data:
 # ---------------------------------------------------------------- data
 
 
+class _Uncombined(dict):
+    """str.translate table that deletes combining marks, filled as characters are met
+    (a translate in C instead of a Python test per character)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_UNCOMBINED = _Uncombined()
+
+
+# Each line is keyed by several rules in turn (whole line, its parts, privacy, headlines):
+# remember a whole document's worth, so a long text costs one pass per character, not seven.
+@lru_cache(maxsize=1 << 16)
 def line_key(text: str) -> str:
     """Comparison form of a line: lowercase, no accents, straight apostrophes,
     single spaces, decoration trimmed at both ends."""
     t = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = t.translate(_UNCOMBINED).lower()
     return " ".join(t.split()).strip(_KEY_TRIM)
 
 
@@ -675,6 +698,30 @@ def _protected(el: Tag, total: int) -> bool:
     return total > 0 and _paragraph_chars(el) > GUARD_SHARE * total
 
 
+def _decomposed(el: Tag) -> bool:
+    # Not `el.decomposed`: on a live element bs4 answers it through Tag.__getattr__, a search of
+    # the whole subtree, which makes a pass over a deep page quadratic. The flag is an attribute.
+    return bool(vars(el).get("_decomposed", False))
+
+
+def limit_depth(soup: BeautifulSoup | Tag, max_depth: int = MAX_DEPTH) -> int:
+    """Step 0 of the HTML cascade: every element below `max_depth` levels becomes
+    text of its ancestor at that depth. Returns how many ancestors were flattened."""
+    flattened = 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        el, depth = stack.pop()
+        children = [c for c in el.contents if isinstance(c, Tag)]
+        if depth < max_depth:
+            stack.extend((c, depth + 1) for c in children)
+        elif children:
+            text = el.get_text(" ")  # bs4 walks strings iteratively: no recursion here
+            el.clear()
+            el.append(text)
+            flattened += 1
+    return flattened
+
+
 def _remove(el: Tag, why: str, dropped: list[tuple[str, str]]) -> None:
     dropped.append((why, _summary(el)))
     el.decompose()
@@ -686,10 +733,10 @@ def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
     for el in soup.find_all(list(data.drop_tags)):
-        if not el.decomposed:
+        if not _decomposed(el):
             _remove(el, f"tag:{el.name}", dropped)
     for el in soup.find_all(True):
-        if el.decomposed:
+        if _decomposed(el):
             continue
         if _hidden(el) and el.name not in ("html", "body"):
             _remove(el, "hidden", dropped)
@@ -699,7 +746,7 @@ def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
             _remove(el, f"role:{el['role']}", dropped)
     total = _paragraph_chars(soup)
     for el in soup.find_all(True):
-        if el.decomposed or el.name in ("html", "body"):
+        if _decomposed(el) or el.name in ("html", "body"):
             continue
         hit = token_hit(_attr_values(el), data.drop_tokens)
         if hit and not _protected(el, total):
@@ -831,6 +878,7 @@ def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     """Clean an HTML page (see the module docstring for the cascade). A soup
     passed in is modified."""
     soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
+    limit_depth(soup)
     title = title_of(soup)
     dropped: list[tuple[str, str]] = []
     strip_noise(soup, dropped)

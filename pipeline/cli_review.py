@@ -14,8 +14,8 @@ named `<article_id>:<name>` (see pipeline/decisions.py); a bare number is taken 
 `mentions.id` of that database and written in the stable form. Decisions take effect
 at the next run. Errors: one line on stderr, exit 2.
 
-Wired into `python -m pipeline` by `add_commands(sub)` / `run(args)`; runs on its own
-as `python -m pipeline.cli_review ...` too.
+Wired into `python -m pipeline` through cli.PLUGINS (`register(subparsers)`); runs on
+its own as `python -m pipeline.cli_review ...` too.
 """
 
 from __future__ import annotations
@@ -38,13 +38,20 @@ class UsageError(Exception):
     pass
 
 
+def register(sub) -> None:
+    """cli.PLUGINS protocol: add the commands, each handled by `run`."""
+    add_commands(sub)
+
+
 def add_commands(sub) -> None:
     """Add `report` and `decide` to the subparsers of `python -m pipeline`."""
     rep = sub.add_parser("report", help="write the review report (HTML + CSV) from the database")
+    rep.set_defaults(func=run)
     rep.add_argument("--db", default=str(DEFAULT_DB), help="the database to review (default: extracted/projects.db)")
     rep.add_argument("--out", default=str(DEFAULT_OUT), help="folder for report.html and the CSV files "
                                                              "(default: extracted/report)")
     dec = sub.add_parser("decide", help="record a reconciliation decision in reconciliation.yaml")
+    dec.set_defaults(func=run)
     acts = dec.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     def action(name: str, help: str) -> argparse.ArgumentParser:

@@ -571,6 +571,37 @@ def apply(reconciled: Reconciled, decisions: list[Decision]) -> tuple[Reconciled
     return Reconciled(projects, mentions, links), [outcomes[i] for i in range(len(decisions))]
 
 
+@dataclass
+class Decided(Reconciled):
+    """A reconciliation with the decisions applied, carrying their outcomes to the store."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+def apply_decisions(reconciled: Reconciled, path: str | os.PathLike | None = None, log=None) -> Decided:
+    """The flow's step: load the file, apply it, log every outcome (stale ones as warnings).
+
+    The outcomes ride along on the result (`.outcomes`) so that `store.write_database`
+    can hand them to `publish.finish` without a new argument.
+    """
+    out, outcomes = apply(reconciled, load(path))
+    log = log or _run_logger()
+    for level, line in log_lines(outcomes):
+        getattr(log, level)(line)
+    return Decided(out.projects, out.mentions, out.links, outcomes=outcomes)
+
+
+def _run_logger():
+    try:
+        from prefect import get_run_logger
+
+        return get_run_logger()
+    except Exception:  # noqa: BLE001 - outside a flow run (tests, scripts): plain logging
+        import logging
+
+        return logging.getLogger("pipeline.decisions")
+
+
 def _relink(lk: dict, st: _State) -> dict:
     """A reconcile link with its project ids brought up to date (for the review report)."""
     out = dict(lk)

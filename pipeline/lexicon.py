@@ -19,8 +19,15 @@ def folded_words(words: list[str]) -> list[str]:
 
 
 def alternation(words: list[str]) -> str:
-    """Regex alternation of folded phrases, longest first, spaces flexible."""
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded_words(words)) + ")"
+    """Regex alternation of folded phrases, longest first, spaces flexible; a final "de"
+    also stands for its contracted forms ("à l'initiative du ministère")."""
+    def one(w: str) -> str:
+        pat = re.escape(w).replace(r"\ ", r"\s+")
+        if w.endswith(" de"):
+            pat = pat[: -len("de")] + "(?:de|du|des|d')"
+        return pat
+
+    return "(?:" + "|".join(one(w) for w in folded_words(words)) + ")"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,188 @@
+"""Every entry of pipeline/data/projects.yaml, exercised in the phrasing it exists for.
+
+A word list is only as good as its entries: each one here gets a sentence built around it,
+and the extractor must read (or refuse) what the entry promises.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from pipeline.extract import extract_article
+from pipeline.lexicon import DATA
+from pipeline.model import Article
+from pipeline.projects import Ctx, amount_roles, is_trap
+from pipeline.lexicon import load
+from pipeline.organizations import fold
+from pipeline.segment import sentences, split_lines
+from pipeline.amounts import find_amounts
+
+RAW = yaml.safe_load(open(DATA / "projects.yaml", encoding="utf-8"))
+
+
+def mentions(text: str):
+    return extract_article(Article(id="t", path="t.txt", text=text, published_on="2021-03-02")).mentions
+
+
+def names(text: str) -> dict:
+    return {m.name: m for m in mentions(text)}
+
+
+def bare_ctx(text: str) -> Ctx:
+    lines = split_lines(text)
+    sents = sentences(text, lines)
+    amounts = find_amounts(text)
+    lex = load()
+    return Ctx(article_id="t", text=text, folded=fold(text), lines=lines, sents=sents, orgs=[], amounts=amounts,
+               roles=amount_roles(text, fold(text), sents, amounts, lex), docs={}, lex=lex)
+
+
+@pytest.mark.parametrize("word", RAW["funding_before_amount"])
+def test_funding_participle_before_an_amount(word):
+    got = names(f"Parmi les lauréats, le portail Orion, {word} de 2 M€, sera ouvert en 2022.")
+    assert any(m.amount_m_eur == 2.0 and "Orion" in n for n, m in got.items()), got
+
+
+@pytest.mark.parametrize("word", RAW["funding_after_amount"])
+def test_funding_participle_after_an_amount(word):
+    got = names(f"Au total, 2 M€ ont été {word} à Orion, un outil de suivi des dossiers.")
+    assert got.get("Orion") is not None and got["Orion"].amount_m_eur == 2.0, got
+
+
+def _verb_phrase(verb: str) -> str:
+    needs_de = re.match(r"(a |ont )?(bénéfici|dispos|va bénéficier)", verb)
+    return f"{verb} de" if needs_de else verb
+
+
+@pytest.mark.parametrize("verb", RAW["funding_verbs"])
+def test_funding_verb_with_a_proper_name_subject(verb):
+    got = names(f"Parmi les lauréats, Orion Santé {_verb_phrase(verb)} 2 M€.")
+    assert got.get("Orion Santé") is not None and got["Orion Santé"].amount_m_eur == 2.0, got
+
+
+CARRIER_TEMPLATES = {
+    "porteur": None, "porteurs": None, "porteuse": None,  # read on 'Porteur du projet :' lines: test_projects
+}
+
+
+@pytest.mark.parametrize("cue", [c for c in RAW["carrier_cues"] if c not in CARRIER_TEMPLATES])
+def test_carrier_cue(cue):
+    if cue.startswith(("il ", "elle ")):
+        text = f"Le projet «Orion» a été retenu. {cue[0].upper() + cue[1:]} le ministère de l'Intérieur."
+    else:
+        tail = "" if cue.endswith((" de", " au", " à", " par")) else ""
+        text = f"Le projet «Orion», {cue}{tail} le ministère de l'Intérieur, a été retenu."
+        text = text.replace("au le", "au").replace("à le ministère", "au ministère").replace("de le ministère", "du ministère")
+    got = names(text)
+    assert "Orion" in got and "Ministère de l'Intérieur" in got["Orion"].carriers, (text, got)
+
+
+@pytest.mark.parametrize("noun", RAW["appositive_nouns"])
+def test_appositive_noun(noun):
+    got = names(f"Parmi les lauréats figure Orion, un {noun} de suivi des demandes.")
+    assert "Orion" in got, got
+
+
+@pytest.mark.parametrize("marker", RAW["discourse_markers"])
+def test_discourse_marker_before_a_subject(marker):
+    lead = marker[0].upper() + marker[1:]
+    got = names(f"{lead}, la plateforme de suivi des subventions bénéficie de 2 M€.")
+    assert any("plateforme de suivi des subventions" in n for n in got), got
+
+
+@pytest.mark.parametrize("verb", RAW["enumeration_verbs"])
+def test_enumeration_verb(verb):
+    got = names(f"D'autres projets {verb} la refonte des archives sonores, la gestion des stocks militaires et la dématérialisation des titres.")
+    assert {"refonte des archives sonores", "gestion des stocks militaires", "dématérialisation des titres"} <= set(got), got
+
+
+@pytest.mark.parametrize("word", RAW["list_intro_cues"])
+def test_list_intro_cue(word):
+    text = f"Voici les {word} de l'année :\n- Orion, pour simplifier les demandes.\n- Véga, pour suivre les dossiers."
+    assert {"Orion", "Véga"} <= set(names(text))
+
+
+@pytest.mark.parametrize("word", RAW["non_project_list_cues"])
+def test_non_project_list_cue(word):
+    text = f"Voici les {word} retenus :\n- Simplicité des démarches, pour les usagers.\n- Économies durables, pour l'État."
+    assert names(text) == {}
+
+
+@pytest.mark.parametrize("cue", RAW["total_cues"])
+def test_total_cue_makes_an_amount_a_total(cue):
+    for text in (f"Le comité a engagé 12 M€ {cue} pour la refonte des archives.",
+                 f"Le comité a engagé, {cue}, 12 M€ pour la refonte des archives.",
+                 f"Sur 50 M€ engagés, {cue} 12 M€ pour la refonte des archives."):
+        ctx = bare_ctx(text)
+        small = [i for i, a in enumerate(ctx.amounts) if a.value == 12]
+        if small and all(ctx.roles[i] == "total" for i in small):
+            return
+    pytest.fail(f"{cue!r} did not make 12 M€ a total")
+
+
+@pytest.mark.parametrize("noun", RAW["count_nouns"])
+def test_count_noun_makes_an_amount_a_total(noun):
+    ctx = bare_ctx(f"Au final, 12 M€ iront à dix-sept {noun} de l'État.")
+    assert list(ctx.roles.values()) == ["total"]
+
+
+@pytest.mark.parametrize("word", RAW["trap_heads"])
+def test_trap_head(word):
+    name = f"{word[0].upper() + word[1:]} de la modernisation des archives"
+    ctx = bare_ctx(f"Le {name} est lancé.")
+    a = ctx.text.index(name)
+    assert is_trap(ctx, a, a + len(name)) is not None
+
+
+@pytest.mark.parametrize("name", RAW["known_traps"])
+def test_known_trap(name):
+    ctx = bare_ctx(f"Voici {name}.")
+    a = ctx.text.index(name)
+    assert is_trap(ctx, a, a + len(name)) is not None
+
+
+@pytest.mark.parametrize("word", RAW["generic_heads"])
+def test_generic_words_alone_are_no_name(word):
+    ctx = bare_ctx(f"Voici le {word}.")
+    a = ctx.text.index(word)
+    assert is_trap(ctx, a, a + len(word)) is not None
+
+
+@pytest.mark.parametrize("verb", RAW["reporting_verbs"])
+def test_quote_in_reported_speech_is_no_name(verb):
+    assert names(f"Les projets retenus visent une «exigence de qualité», {verb} le ministre.") == {}
+
+
+@pytest.mark.parametrize("prefix", RAW["action_prefixes"])
+def test_action_prefix_is_stripped(prefix):
+    got = names(f"Le ministère de la Culture obtient 2 M€ pour {prefix} portail des archives sonores.".replace("d' portail", "d'un portail"))
+    assert any(n.startswith("portail des archives sonores") or n == "portail des archives sonores" for n in got), got
+
+
+@pytest.mark.parametrize("verb", RAW["purpose_verbs"])
+def test_purpose_verb(verb):
+    got = names(f"Le fonds attribue 2 M€ au ministère de la Culture afin de {verb} un portail des archives sonores.")
+    assert "portail des archives sonores" in got and "Ministère de la Culture" in got["portail des archives sonores"].carriers, got
+
+
+@pytest.mark.parametrize("word", RAW["funder_subjects"])
+def test_funder_is_never_the_project(word):
+    got = names(f"Le {word} bénéficie de 2 M€.")
+    assert not any(fold(word) in fold(n) for n in got), got
+
+
+@pytest.mark.parametrize("noun", RAW["project_nouns"])
+def test_project_noun_before_a_quoted_name(noun):
+    got = names(f"Le ministère lance {('un' if noun[0] not in 'aeiouéè' else 'un')} {noun} «Orion» pour les usagers.")
+    assert "Orion" in got, got
+
+
+@pytest.mark.parametrize("head", RAW["org_heads"])
+def test_org_head_makes_a_proper_name_a_body(head):
+    from pipeline.projects import head_word
+    from pipeline.lexicon import load as lx
+
+    assert head_word(f"{head[0].upper() + head[1:]} Orion") in lx().org_heads
