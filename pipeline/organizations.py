@@ -57,9 +57,21 @@ def fold_char(c: str) -> str:
     return base if len(base) == 1 else c.lower()[:1] or c
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character (one in, one out)."""
+
+    def __missing__(self, code: int) -> str:
+        out = fold_char(chr(code))
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Offset-preserving fold of a whole string (len(fold(t)) == len(t))."""
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 def name_key(name: str) -> str:
@@ -134,7 +146,11 @@ class Gazetteer:
                 q = qualified_name(g.name, m.name)
                 if q not in self.orgs:
                     self.orgs[q] = Org(name=q, acronym=None, kind=g.kind, parent=m.name)
-        self._nlp = spacy.blank("fr")
+        # the model's own tokenizer: building a second French tokenizer costs seconds of regex
+        # compilation per process, and patterns must be tokenised as the text is
+        from .nlp import get_nlp
+
+        self._nlp = get_nlp()
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="ORTH")
         self._by_key: dict[str, str] = {}
         acronyms: dict[str, str] = {}
@@ -189,10 +205,6 @@ class Gazetteer:
                 if len(d) >= 4 and len(key) >= 20:
                     self._fuzzy.setdefault((d[0].text, d[1].text), []).append((key, len(d), canonical))
         self._acronyms = acronyms
-        alts = sorted(acronyms, key=len, reverse=True)
-        self._acronym_re = re.compile(
-            r"(?<![\w\-])(" + "|".join(re.escape(a) for a in alts) + r")(?![\w\-])", re.IGNORECASE
-        ) if alts else None
         self._acronym_upper = {a.upper(): a for a in acronyms}
 
     # -- lookups -------------------------------------------------------------------
@@ -251,16 +263,18 @@ class Gazetteer:
         kept += self._fuzzy_spans(doc, kept)
         found = [(s.start_char, s.end_char, s.label_) for s in filter_spans(kept)]
         taken = [(a, b) for a, b, _ in found]
-        if self._acronym_re is not None:
-            for m in self._acronym_re.finditer(text):
-                surface = m.group(1)
+        # acronyms: capitalised words looked up in a dict (a regex alternation of a thousand
+        # acronyms scanned every position of the text and cost more than all the rest)
+        for m in _CAPITAL_WORD.finditer(text):
+            for surface, end in ((m.group(0), m.end()), (m.group(1), m.start() + len(m.group(1)))):
                 exact = surface in self._acronyms
                 written = surface if exact else self._acronym_upper.get(surface.upper())
                 if written is None or (not exact and not surface.isupper()):
                     continue  # "ans", "Dae": a folded acronym is too often a plain word
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                found.append((m.start(), m.end(), self._acronyms[written]))
+                if any(a < end and m.start() < b for a, b in taken):
+                    break
+                found.append((m.start(), end, self._acronyms[written]))
+                break
         found.sort()
         out: list[OrgMention] = []
         for start, end, name in found:
@@ -320,6 +334,9 @@ class Gazetteer:
 
 
 SHARED = "@shared:"
+# a capitalised word, possibly hyphenated ("ONAC-VG"), possibly followed by a department
+# number ("DDT 88"); group 1 is the word alone
+_CAPITAL_WORD = re.compile(r"(?<![\w\-])([A-Z][\w]*(?:-[A-Z][\w]*)*)(?: \d{1,3}[AB]?)?(?![\w\-])")
 
 
 _SMALL = set("a au aux d de des du en et l la le les pour".split())
