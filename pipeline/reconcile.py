@@ -40,7 +40,7 @@ DATA = Path(__file__).parent / "data"
 STOP = set("a au aux d de des du en et l la le les pour sa ses son sur un une dans par leur leurs ce cette ces à qu que qui ou avec via".split())
 MERGE_AT = 0.62
 NEAR_MISS_AT = 0.35
-MAX_BLOCK = 400  # a word shared by more mentions than this is no evidence of identity
+MAX_BLOCK = 50  # a word shared by more mentions than this is no evidence of identity
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +54,7 @@ def split_camel(s: str) -> str:
     return re.sub(r"(?<=[a-zà-ÿ])(?=[A-Z])", " ", s)
 
 
+@lru_cache(maxsize=262144)
 def name_tokens(name: str) -> list[str]:
     trans, _weak = _glossary()
     f = fold(split_camel(name))
@@ -68,6 +69,7 @@ def name_tokens(name: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=262144)
 def joined(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(name))
 
@@ -238,64 +240,92 @@ def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
         score -= 0.1
     if "carriers" in signals:
         score += 0.1 * signals["carriers"] - (0.1 if signals["carriers"] == 0 else 0.0)
-    score += 0.2 * min(ctx, 0.5)
+    if sim >= 0.66 or inside:
+        # similar descriptions support a name that is already close, never a mere word overlap:
+        # press releases describe different projects in the same words
+        score += 0.2 * min(ctx, 0.5)
     if a.m.amount_m_eur is not None and b.m.amount_m_eur is not None and not _amount_conflict(a.m, b.m):
         score += 0.03
     return round(min(score, 1.0), 3), signals, veto
 
 
 def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
+    """Pairs worth comparing, by blocking (no all-pairs comparison).
+
+    - the same written name (joined) or acronym: chained, since every pair of such a block
+      is alike and a chain is enough for the clustering to join them;
+    - a distinctive word, the initials of a name: all pairs of blocks of at most
+      MAX_BLOCK mentions (a word more common than that is no evidence of identity);
+    - a short name's word pairs against the word pairs of other mentions' descriptions.
+    """
     _trans, weak = _glossary()
+    chained: dict[str, list[int]] = defaultdict(list)
     index: dict[str, list[int]] = defaultdict(list)
+    described: dict[str, list[int]] = defaultdict(list)
     for n in nodes:
         keys = set()
         for t in n.toks:
             keys |= {f"w:{w}" for w in t if w not in weak and len(w) > 2}
-        keys |= {f"j:{j}" for j in n.joins}
-        if n.acronym:
-            keys.add(f"w:{fold(n.acronym)}")
         for t in name_tokens(n.m.name)[:1]:
             keys.add(f"w:{t}")
         words = [w for w in re.findall(r"[^\W\d_]+", fold(split_camel(n.m.name))) if w not in STOP]
         if 3 <= len(words) <= 6:
             keys.add(f"w:{''.join(w[0] for w in words)}")  # "Building Information Modeling" meets "BIM"
-        # a short name can hide in another's description: index the name's word pairs, and
-        # every word pair of the descriptions, so that the two meet in one block
-        nt = name_tokens(n.m.name)
-        if 2 <= len(nt) <= 4:
-            keys |= {f"d:{a} {b}" for a, b in zip(nt, nt[1:])}
-        ct = name_tokens(n.m.context)
-        for a, b in zip(ct, ct[1:]):
-            keys.add(f"c:{a} {b}")
         for k in keys:
             index[k].append(n.idx)
+        for j in n.joins:
+            chained[f"j:{j}"].append(n.idx)
+        if n.acronym:
+            chained[f"a:{fold(n.acronym)}"].append(n.idx)
+            index[f"w:{fold(n.acronym)}"].append(n.idx)
+        ct = name_tokens(n.m.context)
+        for x, y in set(zip(ct, ct[1:])):
+            described[f"{x} {y}"].append(n.idx)
     pairs: set[tuple[int, int]] = set()
-    for key, ids in index.items():
-        if key.startswith("c:"):
-            continue
+    for ids in chained.values():
+        ids = sorted(set(ids))
+        pairs.update(zip(ids, ids[1:]))
+
+    def representatives(ids: list[int]) -> list[int]:
+        # mentions written alike are already chained: compare one of each written form
+        reps: dict[str, int] = {}
+        for i in sorted(set(ids)):
+            reps.setdefault(min(nodes[i].joins) if nodes[i].joins else str(i), i)
+        return list(reps.values())
+
+    for ids in index.values():
+        ids = representatives(ids)
         if len(ids) > MAX_BLOCK:
             continue
-        peers = ids
-        if key.startswith("d:"):
-            peers = index.get("c:" + key[2:], [])
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                pairs.add((ids[x], ids[y]))
+    described = {k: representatives(v) for k, v in described.items()}
+    for n in representatives(list(range(len(nodes)))):
+        n = nodes[n]
+        nt = name_tokens(n.m.name)
+        if not 2 <= len(nt) <= 4:
+            continue
+        for x, y in zip(nt, nt[1:]):
+            peers = described.get(f"{x} {y}", [])
             if len(peers) > MAX_BLOCK:
                 continue
-            for i in ids:
-                for j in peers:
-                    if i != j:
-                        pairs.add((min(i, j), max(i, j)))
-            continue
-        for x in range(len(peers)):
-            for y in range(x + 1, len(peers)):
-                pairs.add((peers[x], peers[y]))
+            pairs.update((min(n.idx, j), max(n.idx, j)) for j in peers if j != n.idx)
     return pairs
 
 
 class _Clusters:
+    """Union-find whose merges keep every cluster free of contradictions.
+
+    Each cluster keeps a summary (its mentions per article, its exact amounts and bounds)
+    so that a merge is checked against the summaries, not every pair of members."""
+
     def __init__(self, nodes: list[Node]):
         self.parent = list(range(len(nodes)))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
         self.nodes = nodes
+        self.size = [1] * len(nodes)
+        self.by_article: dict[int, dict[str, list[int]]] = {i: {n.m.article_id: [i]} for i, n in enumerate(nodes)}
+        self.amounts: dict[int, list[Mention]] = {i: [n.m] if n.m.amount_m_eur is not None else [] for i, n in enumerate(nodes)}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -303,27 +333,42 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def can_merge(self, ra: int, rb: int, vetoed: set[tuple[int, int]]) -> bool:
-        ma, mb = self.members[ra], self.members[rb]
-        if len(ma) * len(mb) > 5000:
-            return False
-        for i in ma:
-            for j in mb:
-                if (min(i, j), max(i, j)) in vetoed:
-                    return False
-                a, b = self.nodes[i], self.nodes[j]
-                if a.m.article_id == b.m.article_id and name_similarity(a, b)[0] < 0.85 and not (_describes(a, b) or _describes(b, a)):
-                    return False
-                if _amount_conflict(a.m, b.m):
-                    return False
+    def members(self, r: int) -> list[int]:
+        return [i for ids in self.by_article[r].values() for i in ids]
 
+    def can_merge(self, ra: int, rb: int) -> bool:
+        arts_a, arts_b = self.by_article[ra], self.by_article[rb]
+        for aid in arts_a.keys() & arts_b.keys():
+            for i in arts_a[aid]:
+                for j in arts_b[aid]:
+                    a, b = self.nodes[i], self.nodes[j]
+                    if name_similarity(a, b)[0] < 0.85 and not (_describes(a, b) or _describes(b, a)):
+                        return False
+        for x in _distinct(self.amounts[ra]):
+            for y in _distinct(self.amounts[rb]):
+                if _amount_conflict(x, y):
+                    return False
         return True
 
     def union(self, ra: int, rb: int) -> None:
-        if len(self.members[ra]) < len(self.members[rb]):
+        if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
-        self.members[ra] += self.members.pop(rb)
+        self.size[ra] += self.size[rb]
+        for aid, ids in self.by_article.pop(rb).items():
+            self.by_article[ra].setdefault(aid, []).extend(ids)
+        self.amounts[ra] += self.amounts.pop(rb)
+
+
+def _distinct(ms: list[Mention]) -> list[Mention]:
+    """One mention per distinct (amount, qualifier): conflicts depend on nothing else."""
+    seen, out = set(), []
+    for m in ms:
+        k = (m.amount_m_eur, m.amount_qualifier)
+        if k not in seen:
+            seen.add(k)
+            out.append(m)
+    return out
 
 
 @dataclass
@@ -347,16 +392,12 @@ def reconcile(results: list[ArticleResult], previous: dict[str, set[tuple[str, s
     nodes = _nodes(results)
     pairs = sorted(_candidate_pairs(nodes))
     scored: list[Link] = []
-    vetoed: set[tuple[int, int]] = set()
     for i, j in pairs:
         score, signals, veto = pair_signals(nodes[i], nodes[j])
         if veto:
             signals["veto"] = veto
             if score >= NEAR_MISS_AT:
-                vetoed.add((i, j))
                 scored.append(Link(i, j, score, signals, "vetoed"))
-            else:
-                vetoed.add((i, j))
             continue
         if score >= NEAR_MISS_AT:
             scored.append(Link(i, j, score, signals))
@@ -369,12 +410,13 @@ def reconcile(results: list[ArticleResult], previous: dict[str, set[tuple[str, s
         if ra == rb:
             lk.decision = "merged"
             continue
-        if cl.can_merge(ra, rb, vetoed):
+        if cl.can_merge(ra, rb):
             cl.union(ra, rb)
             lk.decision = "merged"
         else:
             lk.decision = "blocked"
-    groups = sorted((sorted(v) for v in cl.members.values()), key=lambda g: min(mention_key(nodes[i].m) for i in g))
+    roots = {cl.find(i) for i in range(len(nodes))}
+    groups = sorted((sorted(cl.members(r)) for r in roots), key=lambda g: min(mention_key(nodes[i].m) for i in g))
     call_dates = _round_dates(results, nodes, groups)
     projects: list[Project] = []
     out_mentions: list[tuple[Mention, str]] = []
