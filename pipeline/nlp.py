@@ -1,7 +1,8 @@
 """The spaCy model: loaded once per process, run only over the sentences that need it.
 
-Only tok2vec, morphologizer (POS for noun-phrase boundaries), attribute_ruler and ner
-run: the parser and lemmatizer cost most of the time and the rules do not need them.
+Only tok2vec, morphologizer (POS for noun-phrase boundaries) and ner run: the parser,
+lemmatizer and attribute ruler cost most of the time and the rules do not need them (the
+French morphologizer predicts the coarse POS tags itself).
 The model is never passed between tasks or processes (it does not pickle cheaply):
 each process calls `get_nlp()` and keeps its own copy.
 """
@@ -12,7 +13,7 @@ import os
 from functools import lru_cache
 
 DEFAULT_MODEL = "fr_core_news_md"
-DISABLED = ("parser", "lemmatizer", "senter")
+DISABLED = ("parser", "lemmatizer", "senter", "attribute_ruler")
 
 
 def model_name() -> str:

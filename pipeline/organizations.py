@@ -292,16 +292,18 @@ class Gazetteer:
         covered = set()
         for sp in exact:
             covered.update(range(sp.start, sp.end))
+        words = [t.text for t in doc]  # spaCy tokens are costly to build one by one in a loop
         out = []
         i = 0
-        while i < len(doc) - 3:
-            cands = self._fuzzy.get((doc[i].text, doc[i + 1].text))
+        n_words = len(words)
+        while i < n_words - 3:
+            cands = self._fuzzy.get((words[i], words[i + 1]))
             if not cands or i in covered:
                 i += 1
                 continue
             best = None
             for key, n, canonical in cands:
-                if i + n > len(doc) or any(k in covered for k in range(i, i + n)):
+                if i + n > n_words or any(k in covered for k in range(i, i + n)):
                     continue
                 seg = doc[i:i + n].text
                 if abs(len(seg) - len(key)) > 2 or seg == key:
