@@ -21,14 +21,20 @@ import contextlib
 import os
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
-
-from prefect import flow, get_run_logger, task
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if __name__ == "__main__":  # `python flows.py`: the CLI's Prefect settings, before Prefect reads them
+    from pipeline.cli import prefect_env_defaults
+
+    prefect_env_defaults()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline import batch as B  # noqa: E402
 from pipeline import incremental as inc  # noqa: E402
@@ -58,8 +64,28 @@ def clean_task(paths: list[str], max_bytes: int) -> tuple[list[Article], list[So
     return B.clean_batch(paths, max_bytes)
 
 
+_WARM = threading.Lock()
+
+
+def _warm_up() -> None:
+    """Load the spaCy model and the gazetteer once per process before extracting.
+
+    Their lru_caches do not stop two threads that miss at the same time from each
+    building a copy: with Prefect's thread pool, the first batches would all load the
+    model at once (three copies, four times slower to start).
+    """
+    with _WARM:
+        from pipeline.nlp import get_nlp
+        from pipeline.organizations import load_gazetteer
+
+        get_nlp()
+        load_gazetteer()
+
+
 @task(name="extract")
 def extract_task(articles: list[Article]) -> list[ArticleResult]:
+    if articles:
+        _warm_up()
     return B.extract_batch(articles)
 
 
@@ -103,7 +129,9 @@ class _Progress:
         return time.perf_counter() - self.t0
 
 
-@flow(name=FLOW_NAME, log_prints=False)
+# Without Dask, one batch at a time: extraction holds the GIL, so more threads would not
+# go faster, and batches finishing one by one give steady progress lines and checkpoints.
+@flow(name=FLOW_NAME, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", batch_size: int = 25,
                   max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False, wait_for_lock: bool = True,
                   decisions_path: str | None = None) -> dict:
@@ -188,6 +216,11 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
     t3 = time.perf_counter()
 
     previous = read_previous(db_path)
+    if decisions_path:
+        # ids are inherited from reconcile's own last output, not from what decisions made of it
+        from pipeline.decisions import base_previous
+
+        previous = base_previous(previous, db_path)
     reconciled = reconcile_task(results, previous)
     if decisions_path:
         # Hook for the review engineer: apply_decisions(reconciled, path) -> Reconciled.
@@ -222,9 +255,9 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
 
 def format_summary(s: dict, db_path: str) -> str:
     rate = f", {s['extract_rate']} articles/s" if s.get("extract_rate") else ""
-    return (f"{s['articles']} articles ({s['new']} new, {s['unchanged']} unchanged{rate}), {s['failed']} unreadable, "
-            f"{s['extract_errors']} failed extraction, {s['mentions']} mentions, {s['projects']} projects "
-            f"in {s['seconds']} s -> {db_path}")
+    return (f"{s['articles']} articles read, {s['failed']} unreadable, {s['extract_errors']} failed extraction, "
+            f"{s['mentions']} mentions, {s['projects']} projects in {s['seconds']} s "
+            f"({s['new']} new, {s['unchanged']} unchanged{rate}) -> {db_path}")
 
 
 def _unique(articles: list[Article], taken: dict[str, str] | None = None) -> tuple[list[Article], list[SourceFile]]:
@@ -253,19 +286,16 @@ def task_runner(dask_address: str = "", workers: int = 0):
     # One thread per worker: spaCy holds the GIL, so threads would only share one core.
     return DaskTaskRunner(cluster_class="distributed.LocalCluster",
                           cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None})
+                                          "host": "127.0.0.1", "dashboard_address": None})
 
 
 def flow_for(dask_address: str = "", workers: int = 0):
     runner = task_runner(dask_address, workers)
     if runner is None:
         return pipeline_flow
-    import cloudpickle
-
-    # Tasks are shipped to workers with cloudpickle: by value, a remote worker needs the
-    # `pipeline` package installed but not this file on its path.
-    if __name__ != "__main__":  # __main__ always goes by value
-        cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    # Tasks reach the workers pickled by reference: a worker imports `flows` and `pipeline`
+    # itself (a local cluster inherits this process's sys.path; a remote worker runs from a
+    # checkout of the project, see the README).
     return pipeline_flow.with_options(task_runner=runner)
 
 
@@ -299,13 +329,35 @@ def prefect_api_for_workers(log=None):
     os.environ["PREFECT_API_URL"] = server.api_url
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server.api_url
+            try:
+                yield server.api_url
+            finally:
+                _drain_prefect_workers()  # queued logs and events go now, not later to a dead port
     finally:
         if old is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = old
         server.stop()
+
+
+def _drain_prefect_workers() -> None:
+    import inspect
+
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def drain():
+        with contextlib.suppress(RuntimeError):  # never started
+            got = APILogWorker.instance().drain()
+            if inspect.isawaitable(got):
+                await got
+        got = EventsWorker.drain_all()
+        if inspect.isawaitable(got):
+            await got
+
+    run_coro_as_sync(drain())
 
 
 def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False,
@@ -317,6 +369,11 @@ def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAU
                   wait_for_lock=wait_for_lock, decisions_path=decisions_path)
     if f is pipeline_flow:
         return f(**params)
+    import logging
+
+    # The scheduler's and nannies' INFO lines (workers joining, leaving) would drown the progress lines.
+    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core", "distributed.http"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     with prefect_api_for_workers(log):
         return f(**params)
 
@@ -339,6 +396,8 @@ def build_deployment(settings, full: bool = False):
             "max_bytes": settings.max_bytes,
             "full": full,
             "wait_for_lock": True,  # a scheduled run waits for a manual one rather than failing
+            # analysts' decisions apply to scheduled runs too, when the file exists
+            "decisions_path": str(ROOT / "reconciliation.yaml") if (ROOT / "reconciliation.yaml").exists() else None,
         },
         description="Reads new press articles and updates the projects database.",
     )

@@ -338,7 +338,11 @@ class NameIndex:
 
     def coined_clash(self, name: str) -> bool:
         j = re.sub(r"[^a-z0-9]", "", fold(name))
-        return any(SequenceMatcher(None, j, c).ratio() >= 0.8 for c in self.coined)
+        for c in self.coined:
+            sm = SequenceMatcher(None, j, c)
+            if sm.real_quick_ratio() >= 0.8 and sm.quick_ratio() >= 0.8 and sm.ratio() >= 0.8:
+                return True
+        return False
 
     def add(self, names: list[str], coined: str | None = None) -> None:
         for n in names:
@@ -374,9 +378,9 @@ def build_world(rng: random.Random, n_projects: int) -> tuple[list[Org], list[Ca
             calls.append(Call(y, o, CALL_UNITS[y], dt.date(y, month, rng.randint(1, 28))))
     index = NameIndex(seed_names() + TRAP_EVENTS + TRAP_PROGRAMMES + [FUND] + [o.name for o in orgs])
     projects: list[ProjectSpec] = []
-    tries = 0
-    while len(projects) < n_projects and tries < n_projects * 400:
-        tries += 1
+    fails = 0
+    while len(projects) < n_projects and fails < 5000:  # the word lists hold about 1,500 distinct names
+        fails += 1
         coined = rng.random() < 0.35
         if coined:
             p, s = rng.choice(COIN_PREFIXES), rng.choice(COIN_SUFFIXES)
@@ -403,6 +407,7 @@ def build_world(rng: random.Random, n_projects: int) -> tuple[list[Org], list[Ca
                 acr = None
             spec = ProjectSpec("", "descriptive", long, short, acr, None, None, g, None, [], 0, rng.choice(DESCRIPTIONS))
             index.add([long, short] + ([acr] if acr else []))
+        fails = 0
         if rng.random() < 0.12:
             spec.phase2 = f"{spec.long} – phase 2"
         spec.key = f"p{len(projects):04d}-" + re.sub(r"[^a-z0-9]+", "-", fold(spec.long)).strip("-")[:40]

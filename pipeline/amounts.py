@@ -172,7 +172,7 @@ _UNIT = re.compile(
 )
 
 _FOREIGN_SYMBOL = _alt(_LEX["foreign_symbols"], word_start=False)
-_FOREIGN_AFTER = re.compile(rf"\s{{0,3}}(?:{_DE}?{_alt(_LEX['foreign_words'])}|{_FOREIGN_SYMBOL})", re.IGNORECASE)
+_FOREIGN_AFTER = re.compile(rf"\s{{0,3}}{_DE}?(?:{_alt(_LEX['foreign_words'])}|{_FOREIGN_SYMBOL})", re.IGNORECASE)
 _FOREIGN_BEFORE = re.compile(rf"{_FOREIGN_SYMBOL}\s?\Z", re.IGNORECASE)
 _EURO_BEFORE = re.compile(rf"{_alt(_LEX['euro_before'])}\s?\Z", re.IGNORECASE)
 _COUNTED = re.compile(rf"\s{{0,3}}{_DE}(?!{_alt(_LEX['not_count_heads'])})\w", re.IGNORECASE)

@@ -550,25 +550,34 @@ def _text_lines(raw: str) -> list[Line]:
     return out
 
 
-def _continues(prev: Line, nxt: Line) -> bool:
-    """`nxt` is the wrapped continuation of `prev` (a paragraph broken over lines)."""
+def _continues(prev_last: str, prev_alnum: bool, nxt: Line) -> bool:
+    """`nxt` is the wrapped continuation of the paragraph whose last line is
+    `prev_last` (`prev_alnum`: that paragraph has a letter or digit so far)."""
     return (
         not nxt.gap_before
         and nxt.kind == "para"
-        and has_alnum(prev.text)
+        and prev_alnum
         and nxt.text[0].islower()
-        and not _BLOCK_END.search(prev.text)
+        # The end of the joined paragraph is the end of its last line: lines are joined by a
+        # space, which the end pattern cannot cross. Testing the whole paragraph each time
+        # made a text of many short lines quadratic.
+        and not _BLOCK_END.search(prev_last)
     )
 
 
 def unwrap(lines: list[Line]) -> list[Line]:
-    out: list[Line] = []
+    firsts: list[Line] = []
+    parts: list[list[str]] = []
+    alnum: list[bool] = []
     for ln in lines:
-        if out and _continues(out[-1], ln):
-            out[-1] = replace(out[-1], text=f"{out[-1].text} {ln.text}")
+        if firsts and _continues(parts[-1][-1], alnum[-1], ln):
+            parts[-1].append(ln.text)
+            alnum[-1] = alnum[-1] or has_alnum(ln.text)
         else:
-            out.append(ln)
-    return out
+            firsts.append(ln)
+            parts.append([ln.text])
+            alnum.append(has_alnum(ln.text))
+    return [first if len(texts) == 1 else replace(first, text=" ".join(texts)) for first, texts in zip(firsts, parts)]
 
 
 def clean_text(raw: str) -> CleanDoc:

@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", default=str(ROOT / "extracted" / "projects.db"), help="output SQLite path (default: extracted/projects.db)")
     run.add_argument("--full", action="store_true", help="extract every article again, ignoring stored results")
     run.add_argument("--wait", action="store_true", help="wait for a run already writing the database instead of stopping (exit 3)")
+    run.add_argument("--decisions", default=str(ROOT / "reconciliation.yaml"),
+                     help="analysts' reconciliation decisions, applied on every run (default: reconciliation.yaml)")
     _common(run)
     run.set_defaults(func=cmd_run)
 
@@ -129,7 +131,7 @@ def _settings(args, **changes):
         raise UsageError(str(exc)) from None
 
 
-def _quiet_prefect_env() -> None:
+def prefect_env_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     # the temporary server may need more than Prefect's default 20 s on a busy machine
@@ -145,7 +147,7 @@ def cmd_run(args) -> int:
     problem = _check_db_path(args.db)
     if problem:
         raise UsageError(problem)
-    _quiet_prefect_env()
+    prefect_env_defaults()
     from . import incremental as inc
 
     try:
@@ -155,7 +157,8 @@ def cmd_run(args) -> int:
             try:
                 summary = flows.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
                                     full=args.full, wait_for_lock=args.wait, dask_address=settings.dask_address,
-                                    workers=settings.workers, log=lambda msg: print(msg, file=sys.stderr))
+                                    workers=settings.workers, log=lambda msg: print(msg, file=sys.stderr),
+                                    decisions_path=args.decisions if Path(args.decisions).exists() else None)
             except (KeyboardInterrupt, inc.DatabaseBusy):
                 raise
             except Exception as exc:  # noqa: BLE001 - one line here; Prefect's log holds the traceback
@@ -170,6 +173,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    prefect_env_defaults()  # before anything imports Prefect, which reads them once
     settings = _settings(args, raw_dir=args.raw_dir, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name)
     from .config import ConfigError
 
@@ -181,7 +185,6 @@ def cmd_serve(args) -> int:
     problem = _check_db_path(settings.db)
     if problem:
         raise UsageError(problem)
-    _quiet_prefect_env()
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():

@@ -482,8 +482,7 @@ def _split(st: _State, d: Decision) -> Outcome:
             emptied.append(pid)
             st.remove(pid, f"all its mentions split out by {d.id}")
     # the new project's round and date: those of the project it came from (same articles)
-    seed = replace(first, id=new_id, name=d.name or ms[0].name, aliases=[], acronym=None)
-    st.projects[new_id] = _rebuild(seed, ms, name=d.name or _name_of(ms))
+    st.projects[new_id] = _rebuild(replace(first, id=new_id, aliases=[], acronym=None), ms, name=d.name or _name_of(ms))
     st.members[new_id] = ms
     st.order.append(new_id)
     for m in ms:

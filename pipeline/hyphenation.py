@@ -42,6 +42,7 @@ is everywhere), hence the comparison rather than a fixed threshold.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -61,6 +62,7 @@ _LINE_END = re.compile(rf"(?<!\w)({_WORD})-[ \t]*\n[ \t]*({_WORD})(?!\w)")
 # Soft hyphens only mark where a word may break: they never belong to the text.
 _SOFT_HYPHEN = re.compile(r"\u00ad[ \t]*(?:\n[ \t]*)?")
 # Hyphens inside addresses are never typesetting breaks.
+_TOKEN = re.compile(r"\S+")
 _URLISH = re.compile(r"://|www\.|@|\.[a-z]{2,4}(?:\b|/)", re.IGNORECASE)
 
 
@@ -121,11 +123,15 @@ def should_join(left: str, right: str, at_line_end: bool = False) -> bool:
     return joined + bonus > rarer_part
 
 
-def _in_address(text: str, start: int, end: int) -> bool:
-    before = re.search(r"\S*$", text[:start])
-    after = re.match(r"\S*", text[end:])
-    token = (before.group() if before else "") + text[start:end] + (after.group() if after else "")
-    return bool(_URLISH.search(token))
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the whitespace-separated tokens of `text` that look like addresses, in order.
+    Found in one pass: looking around each hyphen instead costs the square of a long token."""
+    return [m.span() for m in _TOKEN.finditer(text) if _URLISH.search(m.group())]
+
+
+def _in_address(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
 
 
 def _mend_line_end(match: re.Match[str]) -> str:
@@ -137,9 +143,9 @@ def _mend_line_end(match: re.Match[str]) -> str:
     return f"{left}-{right}"
 
 
-def _mend_inline(match: re.Match[str]) -> str:
+def _mend_inline(match: re.Match[str], addresses: list[tuple[int, int]]) -> str:
     left, right = match.group(1), match.group(2)
-    if _in_address(match.string, match.start(), match.end()) or not should_join(left, right):
+    if _in_address(addresses, match.start(), match.end()) or not should_join(left, right):
         return match.group(0)
     return left + right
 
@@ -150,4 +156,5 @@ def mend_hyphens(text: str) -> str:
     removed together with its line break, whether the hyphen goes or stays."""
     text = _SOFT_HYPHEN.sub("", text)
     text = _LINE_END.sub(_mend_line_end, text)
-    return _INLINE.sub(_mend_inline, text)
+    addresses = _address_spans(text)
+    return _INLINE.sub(lambda m: _mend_inline(m, addresses), text)

@@ -32,7 +32,7 @@ import typing
 from functools import lru_cache
 from pathlib import Path
 
-from .ingest import content_id
+from .ingest import content_id, Refused, read_bytes
 from .model import ArticleResult
 
 PKG = Path(__file__).resolve().parent
@@ -151,11 +151,10 @@ def read_content_ids(paths: list[str], max_bytes: int, last_attempt: bool = True
     out: list[tuple[str, str | None]] = []
     for path in paths:
         try:
-            if os.path.getsize(path) > max_bytes:
-                out.append((path, None))
-                continue
-            with open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+            data = read_bytes(path, max_bytes)  # refuses FIFOs and devices without blocking
+        except Refused:
+            out.append((path, None))
+            continue
         except OSError as exc:
             if exc.errno in TRANSIENT_ERRNOS and not last_attempt:
                 raise TransientReadError(exc.errno, f"{path}: {exc.strerror} (will retry)") from exc
@@ -180,9 +179,9 @@ class Checkpoint:
     that SQLite cannot open (a disk fault) is discarded: it only ever saves time.
     """
 
-    def __init__(self, db_path: str | os.PathLike, version: str = PIPELINE_VERSION):
+    def __init__(self, db_path: str | os.PathLike, version: str | None = None):
         self.path = checkpoint_path(db_path)
-        self.version = version
+        self.version = version or PIPELINE_VERSION
         self.conn: sqlite3.Connection | None = None
 
     def _open(self) -> sqlite3.Connection:

@@ -7,7 +7,8 @@ Cascade for one file (first step that decides wins):
 2. empty or whitespace-only -> error;
 3. byte-order mark -> that Unicode encoding (UTF-8, UTF-16 LE/BE, UTF-32);
 4. binary signatures (PDF, PNG, GIF, JPEG, gzip, zip) or NUL bytes -> error naming what it is;
-5. strict UTF-8;
+5. strict UTF-8; a file cut inside its last character (an interrupted download) keeps
+   the characters before the cut, rather than going on to be misread as cp1252;
 6. for HTML, the charset its <meta> declares, when Python knows it and it decodes;
 7. cp1252 (what French Windows editors write; a superset of latin-1 for printable text);
 8. latin-1, which cannot fail: the last resort, recorded as such.
@@ -80,8 +81,11 @@ def decode(data: bytes, kind: str) -> tuple[str, str]:
         raise ValueError("binary content (NUL bytes), not an article")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # The decoder stops at the first error: one that is a sequence cut by the end of the
+        # file leaves everything before it valid.
+        if exc.reason == "unexpected end of data" and exc.end == len(data) and exc.start > len(data) - 4:
+            return data[: exc.start].decode("utf-8"), "utf-8"
     if kind == "html":
         m = _META_CHARSET.search(data[:4096])
         if m:
@@ -105,7 +109,7 @@ _FILE_TYPES = [
 ]
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """A file that is not read, with the one-line reason."""
 
 
@@ -113,19 +117,22 @@ def _too_large(size: int, max_bytes: int) -> str:
     return f"file too large: {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)"
 
 
-def _read_bytes(path: str, max_bytes: int) -> bytes:
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most max_bytes; raises Refused (not a regular
+    file, too large) or OSError. Anything that reads article files should read them here.
+    """
     # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            what = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "not a regular file")
-            raise _Refused(f"not a regular file: {what}")
+            what = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "an unknown kind of file")
+            raise Refused(f"not a regular file: {what}")
         if info.st_size > max_bytes:
-            raise _Refused(_too_large(info.st_size, max_bytes))
+            raise Refused(_too_large(info.st_size, max_bytes))
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:  # it grew while we looked
-        raise _Refused(_too_large(len(data), max_bytes))
+        raise Refused(_too_large(len(data), max_bytes))
     return data
 
 
@@ -133,8 +140,8 @@ def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
     """Read and decode one file; never raises."""
     src = SourceFile(path=path, kind=EXTENSIONS.get(Path(path).suffix.lower(), "text"))
     try:
-        data = _read_bytes(path, max_bytes)
-    except _Refused as exc:
+        data = read_bytes(path, max_bytes)
+    except Refused as exc:
         src.error = str(exc)
         return src
     except OSError as exc:
@@ -146,11 +153,11 @@ def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
         return src
     try:
         text, encoding = decode(data, src.kind)
+    except UnicodeDecodeError as exc:  # a BOM that lies about the rest (a ValueError too: catch it first)
+        src.error = f"undecodable text: {exc.reason} ({exc.encoding}, as its byte-order mark says)"
+        return src
     except ValueError as exc:
         src.error = str(exc)
-        return src
-    except UnicodeDecodeError as exc:  # a BOM that lies about the rest
-        src.error = f"undecodable text: {exc.reason}"
         return src
     if not text.strip():
         src.error = "empty file (whitespace only)"

@@ -10,6 +10,7 @@ each process calls `get_nlp()` and keeps its own copy.
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 
 DEFAULT_MODEL = "fr_core_news_md"
@@ -20,13 +21,20 @@ def model_name() -> str:
     return os.environ.get("PIPELINE_SPACY_MODEL", DEFAULT_MODEL)
 
 
-@lru_cache(maxsize=2)
+_LOCK = threading.Lock()
+
+
 def get_nlp(name: str | None = None):
+    """The model, loaded once per process even when Prefect's threads ask at the same time."""
+    with _LOCK:
+        return _load(name or model_name())
+
+
+@lru_cache(maxsize=2)
+def _load(name: str):
     import spacy
 
-    name = name or model_name()
-    nlp = spacy.load(name, exclude=list(DISABLED))
-    return nlp
+    return spacy.load(name, exclude=list(DISABLED))
 
 
 def parse_sentences(texts: list[str], batch_size: int = 64):

@@ -19,6 +19,7 @@ line ("Direction des ressources humaines du ministère de l'Intérieur").
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -253,7 +254,7 @@ class Gazetteer:
         """Every organisation named in text, longest match first, non-overlapping, with spans."""
         from spacy.util import filter_spans
 
-        doc = self._nlp.make_doc(fold(text))
+        doc = self._nlp.tokenizer(fold(text))  # no max_length check: a huge article is still matched
         spans = []
         for match_id, start, end in self._matcher(doc):
             span = doc[start:end]
@@ -393,9 +394,17 @@ def _as_list(data, key: str) -> list[dict]:
     return list(data)
 
 
-@lru_cache(maxsize=1)
+_LOCK = threading.RLock()
+
+
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, built once per process."""
+    """The gazetteer, built once per process even when several threads ask at once."""
+    with _LOCK:
+        return _build_gazetteer()
+
+
+@lru_cache(maxsize=1)
+def _build_gazetteer() -> Gazetteer:
     data = _load_yaml("organizations.yaml") or {}
     orgs = [
         Org(

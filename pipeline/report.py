@@ -30,7 +30,8 @@ from .reconcile import MERGE_AT
 
 TEMPLATES = Path(__file__).parent / "templates"
 BORDERLINE = 0.1  # a merge scored within this of MERGE_AT is shown as borderline
-SEVERITY = {"amounts differ": 0, "bound contradicted": 0, "exact vs bound": 1, "bounds differ": 2,
+MAX_NEAR_MISSES = 500  # in the HTML; near_misses.csv holds them all
+SEVERITY = {"amounts differ": 0, "bound contradicted": 0, "exact vs bound": 1, "exact vs approx": 2, "bounds differ": 2,
             "only a bound": 3, "dates differ": 4, "carriers differ": 5}
 
 
@@ -121,9 +122,9 @@ def load(db_path: str | os.PathLike) -> Data:
 # --- analysis -----------------------------------------------------------------------------
 
 
-def written(data: Data, m: dict, kind: str = "amount") -> str:
-    """The text an article gives for a mention's amount (or name)."""
-    a, b = (m.get("amount_start"), m.get("amount_end")) if kind == "amount" else (m.get("start"), m.get("end"))
+def written(data: Data, m: dict) -> str:
+    """The amount as the article writes it ("plus de 2 millions d'euros")."""
+    a, b = m.get("amount_start"), m.get("amount_end")
     text = (data.articles.get(m["article_id"]) or {}).get("text") or ""
     if a is None or b is None or not (0 <= a < b <= len(text)):
         return ""
@@ -137,20 +138,29 @@ def _dates_compatible(x: str, y: str) -> bool:
 
 
 def _amount_kind(ms: list[dict]) -> tuple[str, str] | None:
-    """(kind, verdict) when the sources' amounts disagree, else None."""
+    """(kind, verdict) when the sources' amounts disagree, else None.
+
+    Tolerances as in reconciliation: 1 % between exact figures, 15 % when one is approximate.
+    """
     given = [(m["amount_m_eur"], m["amount_qualifier"] or "exact") for m in ms if m["amount_m_eur"] is not None]
     if len({(round(v, 6), q) for v, q in given}) < 2:
         return None
-    points = [v for v, q in given if q in ("exact", "approx")]
+    exact = [v for v, q in given if q == "exact"]
+    approx = [v for v, q in given if q == "approx"]
+    points = exact + approx
     lows = [v for v, q in given if q == "min"]
     highs = [v for v, q in given if q == "max"]
-    if points and (max(points) - min(points)) > 0.01 * max(points):
+    if exact and max(exact) - min(exact) > 0.01 * max(exact):
         return "amounts differ", "the sources give different figures"
+    if points and max(points) - min(points) > 0.15 * max(points):
+        return "amounts differ", "the sources give figures too far apart to be one rounded"
     if points and (lows or highs):
         broken = [v for v in points if any(v < lo * 0.99 for lo in lows) or any(v > hi * 1.01 for hi in highs)]
         if broken:
-            return "bound contradicted", "the exact figure breaks the other source's bound"
+            return "bound contradicted", "a figure breaks another source's bound"
         return "exact vs bound", "one source gives the figure, another only a bound (consistent)"
+    if approx and len(set(points)) > 1:
+        return "exact vs approx", "one source gives a rounded figure (consistent)"
     if lows or highs:
         return "bounds differ", "the sources give different bounds"
     return None
@@ -196,23 +206,33 @@ def conflicts(data: Data) -> list[dict]:
 
 
 def near_misses(data: Data) -> list[dict]:
-    """Pairs almost merged (near miss, blocked, vetoed) and merges scored close to the threshold."""
-    out = []
-    seen = set()
+    """Pairs of projects almost merged, and projects whose merge was borderline; best first.
+
+    `links` holds one row per pair of mentions: a pair of projects is shown once, by its
+    best-scored mention pair (a borderline merge by its weakest), with how many pairs
+    stand behind it.
+    """
+    groups: dict[tuple, dict] = {}
     for lk in data.links:
         borderline = lk["decision"] == "merged" and lk["score"] < MERGE_AT + BORDERLINE
         if lk["decision"] == "merged" and not borderline:
             continue
-        key = (lk["article_a"], lk["name_a"], lk["article_b"], lk["name_b"], lk["decision"])
-        if key in seen:
-            continue
-        seen.add(key)
+        key = (*sorted((lk["project_a"] or "", lk["project_b"] or "")), borderline)
+        g = groups.get(key)
+        if g is not None:
+            g["n_pairs"] += 1
+            g["kinds"][lk["decision"]] += 1
+            if (lk["score"] >= g["score"]) if borderline else (lk["score"] <= g["score"]):
+                continue
         try:
             signals = json.loads(lk["signals"] or "{}")
         except ValueError:
             signals = {"raw": lk["signals"]}
-        out.append({**lk, "signals": signals, "kind": "borderline merge" if borderline else lk["decision"].replace("_", " ")})
-    out.sort(key=lambda x: (-x["score"], x["name_a"], x["name_b"]))
+        kind = "borderline merge" if borderline else lk["decision"].replace("_", " ")
+        groups[key] = {**lk, "signals": signals, "kind": kind, "n_pairs": g["n_pairs"] if g else 1,
+                       "kinds": g["kinds"] if g else Counter([lk["decision"]])}
+    out = list(groups.values())
+    out.sort(key=lambda x: (-x["score"], x["name_a"], x["name_b"], x["project_a"] or "", x["project_b"] or ""))
     return out
 
 
@@ -348,7 +368,7 @@ def section_projects(data: Data) -> str:
             f'<td><ul class="src">{figures}</ul></td>'
             f"<td>{h('; '.join(map(str, _list(p['carriers']))))}</td>"
             f"<td>{h(p['announced_on'])}</td><td>{h(p['call'])}</td>"
-            f'<td class="num" data-sort="{len(ms)}">{len(_list(p["sources"]))}</td></tr>'
+            f'<td class="num">{len(_list(p["sources"]))}</td></tr>'
             f'<tr class="evidence"><td colspan="7"><ul class="src">{sources}</ul></td></tr></tbody>'
         )
     table = (f'<table class="sortable filterable projects"><thead><tr>{head}</tr></thead>{"".join(bodies)}</table>'
@@ -373,25 +393,29 @@ def _signals(sig: dict) -> str:
 def section_near_misses(data: Data, found: list[dict]) -> str:
     names = {p["id"]: p["name"] for p in data.projects}
     rows = []
-    for lk in found:
+    for lk in found[:MAX_NEAR_MISSES]:
         same = lk["project_a"] == lk["project_b"]
         now = '<span class="tag ok">same project now</span>' if same else '<span class="tag">separate</span>'
+        more = (f'<br><span class="muted">best of {lk["n_pairs"]} mention pairs: '
+                f'{h(", ".join(f"{n} {k}" for k, n in sorted(lk["kinds"].items())))}</span>' if lk["n_pairs"] > 1 else "")
         rows.append(
             f'<tr><td class="num">{lk["score"]:.3f}</td><td><span class="tag warn">{h(lk["kind"])}</span><br>{now}</td>'
             f"<td><em>{h(lk['name_a'])}</em><br>{_article_link(data, lk['article_a'])}<br>"
             f"{_project_link(data, lk['project_a'], names)}</td>"
             f"<td><em>{h(lk['name_b'])}</em><br>{_article_link(data, lk['article_b'])}<br>"
             f"{_project_link(data, lk['project_b'], names)}</td>"
-            f"<td>{_signals(lk['signals'])}</td></tr>"
+            f"<td>{_signals(lk['signals'])}{more}</td></tr>"
         )
+    cut = (f'<p class="muted">The {MAX_NEAR_MISSES} best-scored of {len(found)} are shown; near_misses.csv beside '
+           "this report lists them all.</p>" if len(found) > MAX_NEAR_MISSES else "")
     return (
         f'<section id="near-misses"><h2>Near misses <small>{len(found)}</small></h2>'
-        f'<p class="lead">Pairs of mentions that were almost merged (near miss: score below {MERGE_AT}; blocked: a '
+        f'<p class="lead">Pairs of projects that were almost merged (near miss: score below {MERGE_AT}; blocked: a '
         "veto between the two groups; vetoed: a veto on the pair) and merges scored within "
-        f"{BORDERLINE} of the threshold, with the signals behind each score.</p>"
+        f"{BORDERLINE} of the threshold, each with the mention pair and the signals behind its score.</p>"
         + _table("sortable filterable", ["Score", "Decision", "Mention A", "Mention B", "Signals"], rows,
                  "No near miss.")
-        + "</section>"
+        + cut + "</section>"
     )
 
 
@@ -553,9 +577,9 @@ def write_csvs(data: Data, out: Path, found: list[dict], misses: list[dict]) -> 
           " | ".join(f"{s['article_id']}: {s['value']}" + (f" «{s['written']}»" if s["written"] else "") for s in c["sources"])]
          for c in found))
     put("near_misses.csv", ["score", "kind", "decision", "project_a", "name_a", "article_a", "project_b", "name_b",
-                            "article_b", "signals"],
+                            "article_b", "signals", "n_mention_pairs"],
         ([x["score"], x["kind"], x["decision"], x["project_a"], x["name_a"], x["article_a"], x["project_b"], x["name_b"],
-          x["article_b"], json.dumps(x["signals"], ensure_ascii=False)] for x in misses))
+          x["article_b"], json.dumps(x["signals"], ensure_ascii=False), x["n_pairs"]] for x in misses))
     projects_per = defaultdict(set)
     for m in data.mentions:
         projects_per[m["article_id"]].add(m["project_id"])

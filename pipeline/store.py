@@ -161,6 +161,9 @@ def write_database(
         with conn:
             _write(db, results, errors, reconciled, organizations, run_info or {})
             _write_incremental(db, results, version or PIPELINE_VERSION)
+            from . import publish  # search, the project_sources view, decisions, Datasette metadata
+
+            publish.finish(db, db_path.parent, getattr(reconciled, "outcomes", ()))
         conn.close()
         _fsync(tmp)  # the rename must never expose a file whose pages are not on disk yet
         os.replace(tmp, db_path)
@@ -287,6 +290,11 @@ def _write(db, results, errors, reconciled: Reconciled, organizations, run_info)
             for i, (m, pid) in enumerate(mentions)
         ),
     )
+    organizations = list(organizations)
+    known = {o["name"] for o in organizations}
+    carried = {c for p in reconciled.projects for c in p.carriers} | {c for m, _ in reconciled.mentions for c in m.carriers}
+    # carriers named by an article's layout that the gazetteer lacks: every carrier is an organizations.name
+    organizations += [{"name": c, "acronym": None, "kind": "unlisted", "parent": None} for c in sorted(carried - known)]
     db["organizations"].insert_all(
         ({"id": i + 1, **o} for i, o in enumerate(sorted(organizations, key=lambda o: o["name"]))),
     )

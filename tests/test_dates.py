@@ -446,6 +446,12 @@ def test_what_dateparser_is_asked(monkeypatch: pytest.MonkeyPatch, text: str, re
     assert calls == reads
 
 
+def test_dateparser_reads_the_languages_of_dates_yaml() -> None:
+    assert RULES["dateparser"]["languages"] == ["fr"]
+    assert dates._read("20 juin 2018", None, "current_period", ALL_PARTS) == D(2018, 6, 20)
+    assert dates._read("20 June 2018", None, "current_period", ALL_PARTS) is None
+
+
 def test_dateparser_readings_are_cached_per_candidate_and_base() -> None:
     dates._read.cache_clear()
     text = "signé le 14 juillet, puis le 14 juillet 2021"
