@@ -686,7 +686,7 @@ def render_txt(title: str, site: tuple[str, str], published: dt.date | None, w: 
 # genres
 def fund_sentence(rng: random.Random) -> str:
     return rng.choice([
-        f"Le {FUND} ({FUND_ACR}), doté de 700 millions d'euros sur cinq ans, finance des projets de transformation portés par les administrations.",
+        f"Le {FUND} ({FUND_ACR}), qui dispose de 700 millions d'euros pour cinq années, finance des projets de transformation portés par les administrations.",
         f"Depuis 2018, le {FUND_ACR} a déjà engagé près d'un demi-milliard d'euros au service de la modernisation de l'État.",
         f"Chaque projet retenu par le {FUND_ACR} peut être financé jusqu'à 50 millions d'euros, sur plusieurs exercices.",
         f"Créé dans le cadre du {TRAP_PROGRAMMES[2]}, le {FUND_ACR} soutient des investissements qui doivent générer des économies durables.",

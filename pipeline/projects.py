@@ -16,7 +16,7 @@ Cascade, for one article (clean text, organisations, amounts already found):
    amount-anchored phrasings ("24,3 M€ investis dans X", "X, doté de 20 M€", "X (2 M€)",
    "ORG (X - 5,2 M€ - et Y - 4 M€)", "ORG se voit accorder 9 M€ pour son X",
    "7,9 M€ au ministère … afin de créer un X"), quoted names after a project noun
-   ("le projet «Hipe»"), "le projet X" with a capitalised name, enumerations of projects
+   ("le projet «Tempo»"), "le projet X" with a capitalised name, enumerations of projects
    ("d'autres projets portent sur A, B ou C"), "X, porté par ORG", and proper names the
    NER model tags (ORG/MISC) in a sentence about funding.
 4. Filters: traps (the fund, programmes, events, bodies), organisations, people, names
@@ -147,7 +147,7 @@ def _is_sentence_start(text: str, a: int) -> bool:
 
 
 def split_acronym(text: str, a: int, b: int) -> tuple[int, str | None]:
-    """'Numérique en détention (NED)' -> end before ' (NED)', 'NED' when the letters fit."""
+    """'Registre national des aidants (RNA)' -> end before ' (RNA)', 'RNA' when the letters fit."""
     m = re.search(r"\s*\(([A-Z0-9][A-Za-z0-9&\-]{1,9})\)\s*$", text[a:b])
     if not m:
         return b, None
@@ -163,7 +163,7 @@ def acronym_fits(acr: str, name: str) -> bool:
     if len(letters) < 2 or sum(c.isupper() for c in acr) < 2:
         return False
     words = [fold(w) for w in re.findall(r"[^\W\d_]+", name)]
-    initials = [w[0] for w in words]  # small words may give a letter ("Numérique en détention", NED) or not (CFVR)
+    initials = [w[0] for w in words]  # small words may give a letter ("Service en ligne", SEL) or not (RNA)
     if not words or fold(acr[0]).lower() != words[0][0]:
         return False
     hits, pos = 0, 0
@@ -304,7 +304,7 @@ def np_left(ctx: Ctx, si: int, pos: int, floor: int | None = None) -> tuple[int,
     toks = [x for x in toks if x[0] >= floor]
     if not toks:
         return None
-    # a capitalised run ("figure Intelligence Emploi,") is a name on its own
+    # a capitalised run ("figure Passeport Vert,") is a name on its own
     j = len(toks) - 1
     while j >= 0 and toks[j][2].is_punct and toks[j][2].text not in ")»”\"":
         j -= 1
@@ -1193,7 +1193,7 @@ def _carriers_near(ctx: Ctx, si: int, a: int, b: int) -> list[str]:
 
 
 def _le_projet(ctx: Ctx, si: int) -> list[Cand]:
-    """'le projet Mentor', 'les projets Alpha et Beta': a capitalised name after a project noun."""
+    """'le projet Orion', 'les projets Alpha et Beta': a capitalised name after a project noun."""
     s = ctx.sents[si]
     out: list[Cand] = []
     nouns = r"(?:projets?|application|plateforme|dispositif|outil|logiciel|service|portail|téléservice|chatbot|assistant|programme)"
@@ -1318,7 +1318,7 @@ def _subject_plans(ctx: Ctx, si: int) -> list[Cand]:
 
 
 def _acronym_defs(ctx: Ctx, si: int) -> list[Cand]:
-    """'Plateforme d'échange et de confiance (PEC)' in a sentence about projects."""
+    """'Plateforme d'échange des greffes (PEG)' in a sentence about projects."""
     s = ctx.sents[si]
     f = ctx.folded[s.start:s.end]
     if not (ctx.lex.list_intro.search(f) or ctx.amounts_in(s.start, s.end) or ctx.lex.carrier_cue.search(f)):

@@ -2,8 +2,8 @@
 
 Steps:
 1. name keys per mention: folded content words (CamelCase split, English words
-   translated by data/name_glossary.yaml), the words joined ("France Connect" ==
-   "FranceConnect"), the acronym;
+   translated by data/name_glossary.yaml), the words joined ("Data Lake" ==
+   "DataLake"), the acronym;
 2. blocking: only mentions that share a distinctive word, a joined key or an acronym are
    compared (no all-pairs comparison: the cost grows with the number of mentions, not
    its square);
@@ -143,7 +143,7 @@ def name_similarity(a: Node, b: Node) -> tuple[float, str]:
             if inter == small and strong and (len(small) >= 2 or len(strong[0]) >= 6):
                 if 0.85 > best:
                     best, why = 0.85, "name contained"
-    # a shared distinctive beginning ("ciblage de la fraude …")
+    # a shared distinctive beginning ("contrôle des abattoirs …")
     la, lb = name_tokens(a.m.name), name_tokens(b.m.name)
     if len(la) >= 2 and len(lb) >= 2 and la[:2] == lb[:2] and not all(w in weak for w in la[:2]):
         if 0.66 > best:

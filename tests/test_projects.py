@@ -132,12 +132,12 @@ def test_table_with_a_unit_in_the_header_and_a_total_row():
 
 
 TRAPS = [
-    "Le Fonds pour la transformation de l'action publique, doté de 700 M€ sur cinq ans, a retenu 17 projets.",
+    "Créé en 2017, le fonds de transformation de l'action publique dispose de 700 M€ et a choisi 17 projets.",
     "Ces projets s'inscrivent dans le programme « Action publique 2022 » voulu par le gouvernement.",
     "Les lauréats ont été dévoilés lors du «GovTech Summit», a souligné le ministre.",
     "Au total, 126 M€ pour dix-sept projets ont été engagés par le comité de pilotage.",
-    "Tous les projets retenus répondent à une «exigence de qualité», a précisé Gérald Martin, ministre de l'Action publique.",
-    "Parmi les projets retenus, plusieurs concernent indirectement les collectivités locales.",
+    "Chaque lauréat devra tenir une «promesse de sobriété», a précisé Gérald Martin, ministre de l'Action publique.",
+    "Une partie des lauréats concerne aussi, de loin, les communes rurales.",
     "Le financement va de 200 000 € à 35 M€ selon les projets.",
     "Le ministère de l'Intérieur et la DGFiP ont salué la sélection des lauréats.",
 ]
