@@ -75,7 +75,13 @@ def fund_spans(text: str) -> list[tuple[int, int, str]]:
         out += [(m.start(), m.end(), name) for m in pat.finditer(f)]
         if acr_re is not None:
             out += [(m.start(), m.end(), name) for m in acr_re.finditer(text)]
-    return sorted(out)
+    # overlapping names: the longest wins ("Fonds de transformation numérique des territoires"
+    # is not the FTAP's short alias "fonds de transformation")
+    kept: list[tuple[int, int, str]] = []
+    for a, b, name in sorted(out, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if not any(a < y and x < b for x, y, _ in kept):
+            kept.append((a, b, name))
+    return sorted(kept)
 
 
 def read_call(text: str, sents: list[Sentence], published: dt.date | None) -> CallInfo:

@@ -349,7 +349,7 @@ def np_left(ctx: Ctx, si: int, pos: int, floor: int | None = None) -> tuple[int,
         left = toks[k - 1][2] if k > 0 else None
         if (t.text[:1].isupper() and t.is_alpha and left is not None and left.lower_ in ("d'", "d’", "de", "du")
                 and not _is_place(ctx.text[s:end]) and org_coverage(ctx, s, end) < 0.7):
-            start = s  # "la montée en charge d'Atlas des compétences": the name starts at the capital
+            start = s  # "la montée en charge d'Agora des métiers": the name starts at the capital
             break
         if _in_np(t, left) or t.pos_ in ("DET", "CCONJ") or (t.pos_ == "ADP" and t.lower_ in NP_ADP) or t.text in ("-", "'", "’", "«", "»"):
             if t.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or t.text[:1].isupper() or (t.pos_ == "VERB"):
@@ -789,7 +789,7 @@ _ALIAS_INTRO = re.compile(r"\b(?:sous le nom de|sous le nom d'|aussi appele|auss
 
 
 def _aliases_in_sentence(ctx: Ctx, found: list[Cand]) -> list[Cand]:
-    """'Certidiplôme – présenté sous le nom de « Verified Degrees » – recevra …': the quoted
+    """'Diplômaclé – présenté sous le nom de « Trusted Diploma » – recevra …': the quoted
     name is another name of the sentence's project, not a second project."""
     out = list(found)
     for c in found:
@@ -810,7 +810,7 @@ _DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for", "subject_phr
 
 def _prefer_names(found: list[Cand]) -> list[Cand]:
     """A sentence that gives a project both a description ("afin de numériser les registres …") and a
-    name ("le projet d'état civil consulaire numérique (ECCN)") names one project: keep the name."""
+    name ("le projet de registre consulaire en ligne (RCL)") names one project: keep the name."""
     strong = [c for c in found if c.rule in _STRONG and c.amount is None]
     weak = [c for c in found if c.rule in _DESCRIPTIVE and c.amount is not None]
     if len(strong) != 1 or len(weak) != 1:
@@ -940,7 +940,7 @@ def _amount_rules(ctx: Ctx, si: int) -> list[Cand]:
             rel = re.search(r",\s*qui\s*$", before[:vm.start()])
             subj = None
             if rel:
-                # "la procédure civile dématérialisée portée par la Chancellerie, qui a obtenu …"
+                # "la saisine en ligne portée par la Chancellerie, qui a obtenu …"
                 head_end = s.start + rel.start()
                 cue = None
                 for cue in ctx.lex.carrier_cue.finditer(ctx.folded[clause_a:head_end]):
@@ -979,7 +979,7 @@ def _incises(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def capital_runs(ctx: Ctx, si: int, a: int, b: int) -> list[tuple[int, int]]:
-    """Runs of capitalised words in text[a:b] ("Ligne Directe", "Certidiplôme", "Agence de l'eau")."""
+    """Runs of capitalised words in text[a:b] ("Voix Directe", "Diplômaclé", "Agence de l'eau")."""
     toks = [x for x in _tokens(ctx, si) if a <= x[0] and x[1] <= b]
     out = []
     i = 0
@@ -1019,7 +1019,7 @@ def _proper_name_ok(ctx: Ctx, si: int, a: int, b: int, trust_ner: bool = True) -
     if first.pos_ in ("DET", "ADP", "PRON", "CCONJ", "SCONJ"):
         return False
     if first.pos_ in ("ADV", "VERB", "AUX") and not (len(toks) >= 2 and toks[-1][2].text[:1].isupper()):
-        return False  # a capitalised verb or adverb alone is a sentence start; "Signalement Bruit" is a name
+        return False  # a capitalised verb or adverb alone is a sentence start; "Alerte Nuisance" is a name
     if head_word(ctx.text[a:b]) in ctx.lex.org_heads or org_coverage(ctx, a, b) >= 0.5:
         return False
     if _is_place(ctx.text[a:b]):
@@ -1098,7 +1098,7 @@ def _is_place(name: str) -> bool:
 
 
 def _appositives(ctx: Ctx, si: int) -> list[Cand]:
-    """'Hydroscope, une chaîne de calcul …', 'Scribe, un logiciel …': a name before a project noun."""
+    """'Hélios, une chaîne de calcul …', 'Atlas, un logiciel …': a name before a project noun."""
     s = ctx.sents[si]
     out = []
     for a, b in capital_runs(ctx, si, s.start, s.end):
@@ -1219,7 +1219,7 @@ def _le_projet(ctx: Ctx, si: int) -> list[Cand]:
 
 
 def _projet_de(ctx: Ctx, si: int) -> list[Cand]:
-    """'l'ARS …, dont le projet de gestion électronique des documents doit …': named after an organisation."""
+    """'l'ARS …, dont le projet de numérisation des archives médicales doit …': named after an organisation."""
     s = ctx.sents[si]
     out = []
     for m in re.finditer(r"\b(?:dont le|son|leur) projet d(?:e |'|’)\s*", ctx.text[s.start:s.end]):

@@ -193,7 +193,7 @@ LISTED_RULES = {"block", "list_item", "table_row", "name_amount_line"}
 
 def _describes(x: Node, y: Node) -> bool:
     """In one article, a prose summary ("2,8 M€ pour un nouveau système d'information") of a
-    project its list names ("Système d'information de prévention du décrochage scolaire"):
+    project its list names ("Système d'information de suivi des apprentis"):
     a carrier in common and two words of the summary in the listed name."""
     if x.m.rule not in PROSE_RULES or y.m.rule not in LISTED_RULES:
         return False
@@ -270,7 +270,7 @@ def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
             keys.add(f"w:{t}")
         words = [w for w in re.findall(r"[^\W\d_]+", fold(split_camel(n.m.name))) if w not in STOP]
         if 3 <= len(words) <= 6:
-            keys.add(f"w:{''.join(w[0] for w in words)}")  # "Building Information Modeling" meets "BIM"
+            keys.add(f"w:{''.join(w[0] for w in words)}")  # "Open Data Lab" meets "ODL"
         for k in keys:
             index[k].append(n.idx)
         for j in n.joins:

@@ -23,13 +23,17 @@ SEED_GATES = {
     "published_acc": 1.0, "grounded": 1.0, "content_kept": 1.0, "boilerplate_dropped": 0.9, "hyphens_ok": 0.9,
 }
 SEED_CEILINGS = {"trap_rows": 0, "duplicate_rows": 0, "amount_spurious": 0}
-# Held at what the rules reach today, to catch regressions (see the README's accuracy table).
-DEV_GATES = {
-    "projects_f1": 0.88, "mentions_f1": 0.9, "amount_acc": 0.85, "mention_amount_acc": 0.95, "carriers_f1": 0.9,
-    "bcubed_f1": 0.95, "grounded": 1.0, "published_acc": 0.9, "content_kept": 1.0, "boilerplate_dropped": 0.95,
-}
+# The development set is held to the seeds' standard (the accuracy issue's thresholds).
+DEV_GATES = {k: v for k, v in SEED_GATES.items() if k not in ("boilerplate_dropped", "hyphens_ok")}
+DEV_CEILINGS = {"trap_rows": 0, "duplicate_rows": 0, "amount_spurious": 0}
+# The samples and the held-out set (written blind, see the README) are held at what the
+# rules reach today, to catch regressions; they are below the seeds' standard.
 RAW_GATES = {
-    "projects_f1": 0.8, "mentions_f1": 0.75, "amount_acc": 0.7, "carriers_f1": 0.75, "bcubed_f1": 0.95,
+    "projects_f1": 0.93, "mentions_f1": 0.9, "amount_acc": 0.93, "carriers_f1": 0.85, "bcubed_f1": 0.97,
+    "grounded": 1.0, "published_acc": 1.0, "content_kept": 1.0,
+}
+HELDOUT_GATES = {
+    "projects_f1": 0.85, "mentions_f1": 0.8, "amount_acc": 0.9, "carriers_f1": 0.85, "bcubed_f1": 0.97,
     "grounded": 1.0, "published_acc": 1.0, "content_kept": 1.0,
 }
 
@@ -90,14 +94,15 @@ def test_second_run_keeps_rows_and_ids(seeds_db, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "raw, gold, gates",
+    "raw, gold, gates, ceilings",
     [
-        (ROOT / "tests" / "data" / "dev", ROOT / "tests" / "data" / "dev_gold.json", DEV_GATES),
-        (ROOT / "raw", ROOT / "tests" / "data" / "raw_gold.json", RAW_GATES),
+        (ROOT / "tests" / "data" / "dev", ROOT / "tests" / "data" / "dev_gold.json", DEV_GATES, DEV_CEILINGS),
+        (ROOT / "raw", ROOT / "tests" / "data" / "raw_gold.json", RAW_GATES, {"trap_rows": 0}),
+        (ROOT / "tests" / "data" / "heldout", ROOT / "tests" / "data" / "heldout_gold.json", HELDOUT_GATES, {"trap_rows": 1}),
     ],
-    ids=["dev", "raw"],
+    ids=["dev", "raw", "heldout"],
 )
-def test_generalisation_sets(raw, gold, gates, tmp_path):
+def test_generalisation_sets(raw, gold, gates, ceilings, tmp_path):
     """In-process (no Prefect server): the same stages the flow runs, on articles the rules were not written from."""
     from pipeline.batch import clean_batch, extract_batch
     from pipeline.ingest import list_sources
@@ -110,5 +115,5 @@ def test_generalisation_sets(raw, gold, gates, tmp_path):
     assert not [r.error for r in results if r.error]
     db = tmp_path / "out.db"
     write_database(db, results, errs, reconcile(results), load_gazetteer().rows())
-    problems = check(score(db, gold), gates, {"trap_rows": 0})
+    problems = check(score(db, gold), gates, ceilings)
     assert not problems, problems
