@@ -110,7 +110,8 @@ def previous_organizations(db_path: str | os.PathLike, version: str) -> list[dic
             [(last,)] = conn.execute("select pipeline_version from runs").fetchall()
             if last != version:
                 return None
-            cur = conn.execute("select name, acronym, kind, parent from organizations order by id")
+            # unlisted organisations are the last run's carriers, recomputed by every run
+            cur = conn.execute("select name, acronym, kind, parent from organizations where kind != 'unlisted' order by id")
             return [dict(zip(("name", "acronym", "kind", "parent"), row)) for row in cur]
         finally:
             conn.close()

@@ -145,7 +145,7 @@ def test_transient_error_raises_until_the_last_attempt(tmp_path, monkeypatch, co
     def flaky(*_a, **_k):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(inc, "open", flaky, raising=False)
+    monkeypatch.setattr(inc, "read_bytes", flaky)
     with pytest.raises(inc.TransientReadError):
         inc.read_content_ids([str(p)], 1000, last_attempt=False)
     assert inc.read_content_ids([str(p)], 1000, last_attempt=True) == [(str(p), None)]

@@ -30,7 +30,8 @@ def test_default_deployment_runs_daily_at_six_paris_time():
     assert (dep.flow_name, dep.name) == ("press-funding-pipeline", "daily")
     assert dep.parameters == {"raw_dir": str(ROOT / "raw"), "db_path": str(ROOT / "extracted" / "projects.db"),
                               "batch_size": 25, "max_bytes": config.DEFAULT_MAX_BYTES, "full": False,
-                              "wait_for_lock": True}
+                              "wait_for_lock": True,
+                              "decisions_path": str(ROOT / "reconciliation.yaml")}
 
 
 @pytest.mark.parametrize(
