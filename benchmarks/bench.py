@@ -632,7 +632,8 @@ def main(argv=None) -> int:
             got["note"] = "failed: " + rc["stderr_tail"].strip().splitlines()[-1] if rc["stderr_tail"].strip() else "failed"
         extra["reconcile"].append(got)
         log(f"reconcile {k}: {got}")
-    noop_n = max((n for n in results if "noop" in results[n]), default=None)
+    # a re-run that failed or was stopped is no measure of a no-op (it is still shown in its section)
+    noop_n = max((n for n in results if "noop" in results[n] and results[n]["noop"]["rc"] == 0), default=None)
     if noop_n is not None:
         v = results[noop_n]["noop"]["wall_s"]
         if noop_n == 10000:
@@ -691,6 +692,10 @@ def main(argv=None) -> int:
             rows.append(f"| {fmt(x.get('mentions', x.get('requested')))} | {fmt(x.get('articles'))} | {fmt(x.get('pool'))} | {fmt(x.get('candidate_pairs'))} | "
                       f"{fmt(x.get('candidate_pairs_s'))} | {fmt(x.get('reconcile_s'))} | {fmt(x.get('projects'))} | {fmt(x.get('peak_rss_mib'), 0)} | {x.get('note', '')} |\n")
         md.append("".join(rows))
+    for n in sorted(results):
+        nn = results[n].get("noop")
+        if nn and nn["rc"] != 0:
+            md.append(f"\n## No-op re-run ({n:,} articles)\n\nStopped or failed (rc {nn['rc']}) after {fmt(nn['wall_s'])} s: not a measure.\n")
     if noop_n is not None:
         nn = results[noop_n]["noop"]
         md.append(f"\n## No-op re-run\n\nSecond `python -m pipeline run` over the unchanged {noop_n:,}-article corpus, database already written: "
