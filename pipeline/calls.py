@@ -66,10 +66,10 @@ def _rules():
     return funds, ordinal_words, unit_words, round_re, year_re, count_re, announce, laureates, selection
 
 
-def fund_spans(text: str) -> list[tuple[int, int, str]]:
+def fund_spans(text: str, folded: str | None = None) -> list[tuple[int, int, str]]:
     """Where the text names a fund (they are traps for the project extractor)."""
     funds = _rules()[0]
-    f = fold(text)
+    f = folded if folded is not None else fold(text)
     out = []
     for name, _acr, pat, acr_re in funds:
         out += [(m.start(), m.end(), name) for m in pat.finditer(f)]
@@ -84,11 +84,13 @@ def fund_spans(text: str) -> list[tuple[int, int, str]]:
     return sorted(kept)
 
 
-def read_call(text: str, sents: list[Sentence], published: dt.date | None) -> CallInfo:
+def read_call(text: str, sents: list[Sentence], published: dt.date | None,
+              fund_hits: list[tuple[int, int, str]] | None = None, folded: str | None = None) -> CallInfo:
+    """`fund_hits`, `folded`: the text's fund_spans and fold, when the caller has them already."""
     funds, ordinal_words, unit_words, round_re, year_re, count_re, announce, laureates, selection = _rules()
-    f = fold(text)
+    f = folded if folded is not None else fold(text)
     info = CallInfo()
-    spans = fund_spans(text)
+    spans = fund_hits if fund_hits is not None else fund_spans(text, f)
     if spans:
         name = spans[0][2]
         info.fund = name

@@ -42,13 +42,12 @@ def extract_article(article: Article, parse: Parser = default_parser) -> Article
     lines = split_lines(text)
     sents = sentences(text, lines)
     published = dt.date.fromisoformat(article.published_on) if article.published_on else None
-    orgs = gaz.find(text, year=published.year if published else None)
-    traps = fund_spans(text)
+    orgs = gaz.find(text, year=published.year if published else None, folded=folded)
+    traps = fund_spans(text, folded)
     amounts = find_amounts(text)
     roles = amount_roles(text, folded, sents, amounts, lex)
     ctx = Ctx(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
               amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None)
-    ctx.trap_spans = traps  # type: ignore[attr-defined]
 
     def parse_needed() -> None:
         need = [i for i, s in enumerate(sents)
@@ -59,7 +58,7 @@ def extract_article(article: Article, parse: Parser = default_parser) -> Article
 
     mentions = find_mentions(ctx, parse_needed)
     mentions = [m for m in mentions if not any(a < m.end and m.start < b for a, b, _ in traps)]
-    call = read_call(text, sents, published)
+    call = read_call(text, sents, published, fund_hits=traps, folded=folded)
     return ArticleResult(
         article=article,
         mentions=mentions,

@@ -250,11 +250,11 @@ class Gazetteer:
                 return sorted(live, key=lambda o: _period_start(o.period))[-1].name
         return sorted(owners, key=lambda o: _period_start(o.period))[-1].name
 
-    def find(self, text: str, year: int | None = None) -> list[OrgMention]:
+    def find(self, text: str, year: int | None = None, folded: str | None = None) -> list[OrgMention]:
         """Every organisation named in text, longest match first, non-overlapping, with spans."""
         from spacy.util import filter_spans
 
-        doc = self._nlp.tokenizer(fold(text))  # no max_length check: a huge article is still matched
+        doc = self._nlp.tokenizer(folded if folded is not None else fold(text))  # no max_length check: a huge article is still matched
         spans = []
         for match_id, start, end in self._matcher(doc):
             span = doc[start:end]
@@ -404,6 +404,17 @@ def load_gazetteer() -> Gazetteer:
 
 
 @lru_cache(maxsize=1)
+def _places_data() -> tuple[list[dict], list[dict]]:
+    return _as_list(_load_yaml("departments.yaml"), "departments"), _as_list(_load_yaml("regions.yaml"), "regions")
+
+
+def place_names() -> list[str]:
+    """Names and variants of every department and region."""
+    departments, regions = _places_data()
+    return [n for p in departments + regions for n in [p["name"], *(p.get("variants") or [])]]
+
+
+@lru_cache(maxsize=1)
 def _build_gazetteer() -> Gazetteer:
     data = _load_yaml("organizations.yaml") or {}
     orgs = [
@@ -419,7 +430,6 @@ def _build_gazetteer() -> Gazetteer:
         )
         for e in data.get("organizations", [])
     ]
-    departments = _as_list(_load_yaml("departments.yaml"), "departments")
-    regions = _as_list(_load_yaml("regions.yaml"), "regions")
+    departments, regions = _places_data()
     orgs += _expand_templates(data.get("templates", []) or [], departments, regions)
     return Gazetteer(orgs)

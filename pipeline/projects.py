@@ -1014,7 +1014,7 @@ def _proper_name_ok(ctx: Ctx, si: int, a: int, b: int, trust_ner: bool = True) -
         return False
     before = ctx.text[max(0, a - 3):a]
     starts = a == 0 or before.endswith("\n") or before.endswith("- ") or bool(re.search(r"[.!?]\s*$", before))
-    if len(toks) == 1 and starts and _common_word(first.text):
+    if len(toks) == 1 and starts and _zipf(first.text) >= 3.0:
         return False  # "Viennent ensuite …": a capital that only starts the sentence
     if first.pos_ in ("DET", "ADP", "PRON", "CCONJ", "SCONJ"):
         return False
@@ -1030,14 +1030,6 @@ def _proper_name_ok(ctx: Ctx, si: int, a: int, b: int, trust_ner: bool = True) -
         if any(e.label_ in ("PER", "LOC") and base + e.start_char <= a and b <= base + e.end_char for e in doc.ents):
             return False
     return is_trap(ctx, a, b) is None
-
-
-def _is_person(ctx: Ctx, si: int, a: int, b: int) -> bool:
-    doc = ctx.docs.get(si)
-    if doc is None:
-        return False
-    base = ctx.sents[si].start
-    return any(e.label_ == "PER" and base + e.start_char <= a and b <= base + e.end_char for e in doc.ents)
 
 
 def _subject(ctx: Ctx, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool, bool] | None:
@@ -1061,32 +1053,19 @@ def _subject(ctx: Ctx, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int,
 
 
 @lru_cache(maxsize=65536)
-def _common_word(word: str) -> bool:
+def _zipf(word: str) -> float:
+    """French word frequency (zipf scale): 3 is a common word, 4 a very common one."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word.lower(), "fr") >= 3.0
-
-
-@lru_cache(maxsize=65536)
-def _very_common(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.lower(), "fr") >= 4.0
+    return zipf_frequency(word.lower(), "fr")
 
 
 @lru_cache(maxsize=1)
 def _places() -> frozenset:
-    from .organizations import DATA as ORG_DATA
-    import yaml
+    """Folded names of departments and regions (the gazetteer's place data) and a few others."""
+    from .organizations import place_names
 
-    names = set()
-    for fname, key in (("departments.yaml", "departments"), ("regions.yaml", "regions")):
-        with open(ORG_DATA / fname, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-        for p in data.get(key, []) if isinstance(data, dict) else data:
-            names.add(re.sub(r"\s+", " ", fold(p["name"])).strip())
-            for v in p.get("variants") or []:
-                names.add(re.sub(r"\s+", " ", fold(v)).strip())
+    names = {re.sub(r"\s+", " ", fold(n)).strip() for n in place_names()}
     names |= {"france", "paris", "europe", "outre mer", "metropole", "etats unis", "royaume uni", "allemagne"}
     return frozenset(names)
 
@@ -1206,7 +1185,7 @@ def _le_projet(ctx: Ctx, si: int) -> list[Cand]:
         chunk = names.group(1)
         parts = re.split(r"\s+et\s+", chunk) if "projets" in m.group(0).lower() else [chunk]
         if ("projet" not in m.group(0).lower() and not re.search(r"(?i)baptis|nomm|appel|intitul|surnomm", m.group(0))
-                and len(chunk.split()) == 1 and _very_common(chunk) and not re.search(r"[A-Z].*[A-Z]|\d", chunk)):
+                and len(chunk.split()) == 1 and _zipf(chunk) >= 4.0 and not re.search(r"[A-Z].*[A-Z]|\d", chunk)):
             continue  # "la plateforme Internet": a common word, not a name
         off = pos
         for p in parts:
