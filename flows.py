@@ -34,6 +34,8 @@ if __name__ == "__main__":  # `python flows.py`: the CLI's Prefect settings, bef
     prefect_env_defaults()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline import batch as B  # noqa: E402
@@ -43,14 +45,21 @@ from pipeline.model import Article, ArticleResult, SourceFile  # noqa: E402
 
 FLOW_NAME = "press-funding-pipeline"
 READ_RETRIES = 2
+# No Prefect caching: its default policy hashes every task's inputs to make a cache key,
+# and hashing a batch of articles (or every result, for reconcile and store) cost seconds
+# per run for nothing; what is done is recorded by content hash in the output database
+# (`processed`), written in the same transaction as the results.
+# For the same reason, large arguments go in `quote(...)`: Prefect otherwise walks every
+# field of every article and result looking for futures to track.
+TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
-@task(name="ingest", retries=READ_RETRIES, retry_delay_seconds=1)
+@task(name="ingest", retries=READ_RETRIES, retry_delay_seconds=1, **TASK_OPTIONS)
 def ingest_task(raw_dir: str) -> list[str]:
     return list_sources(raw_dir)
 
 
-@task(name="hash", retries=READ_RETRIES, retry_delay_seconds=1)
+@task(name="hash", retries=READ_RETRIES, retry_delay_seconds=1, **TASK_OPTIONS)
 def hash_task(paths: list[str], max_bytes: int) -> list[tuple[str, str | None]]:
     from prefect.runtime import task_run
 
@@ -59,9 +68,17 @@ def hash_task(paths: list[str], max_bytes: int) -> list[tuple[str, str | None]]:
     return inc.read_content_ids(paths, max_bytes, last_attempt=task_run.run_count > READ_RETRIES)
 
 
-@task(name="clean", retries=1, retry_delay_seconds=1)
-def clean_task(paths: list[str], max_bytes: int) -> tuple[list[Article], list[SourceFile]]:
-    return B.clean_batch(paths, max_bytes)
+@task(name="clean", retries=1, retry_delay_seconds=1, **TASK_OPTIONS)
+def clean_task(paths: list[str], max_bytes: int, processes: int = 0) -> tuple[list[Article], list[SourceFile]]:
+    if processes < 1:
+        return B.clean_batch(paths, max_bytes)
+    from functools import partial
+
+    from pipeline import workers
+
+    return workers.run_batch(partial(B.clean_batch, max_bytes=max_bytes), paths, processes,
+                             merge=lambda parts: ([a for p in parts for a in p[0]], [e for p in parts for e in p[1]]),
+                             on_crash=lambda path: ([], [SourceFile(path=path, error=B.WORKER_DIED.format(stage="clean"))]))
 
 
 _WARM = threading.Lock()
@@ -82,21 +99,26 @@ def _warm_up() -> None:
         load_gazetteer()
 
 
-@task(name="extract")
-def extract_task(articles: list[Article]) -> list[ArticleResult]:
-    if articles:
-        _warm_up()
-    return B.extract_batch(articles)
+@task(name="extract", **TASK_OPTIONS)
+def extract_task(articles: list[Article], processes: int = 0) -> list[ArticleResult]:
+    if processes < 1:
+        if articles:
+            _warm_up()
+        return B.extract_batch(articles)
+    from pipeline import workers
+
+    return workers.run_batch(B.extract_batch, articles, processes, merge=lambda parts: [r for p in parts for r in p],
+                             on_crash=lambda a: [ArticleResult(article=a, error=B.WORKER_DIED.format(stage="extract"))])
 
 
-@task(name="reconcile")
+@task(name="reconcile", **TASK_OPTIONS)
 def reconcile_task(results: list[ArticleResult], previous: dict):
     from pipeline.reconcile import reconcile
 
     return reconcile(results, previous)
 
 
-@task(name="store")
+@task(name="store", **TASK_OPTIONS)
 def store_task(db_path: str, results, errors, reconciled, run_info: dict) -> None:
     from pipeline.organizations import load_gazetteer
     from pipeline.store import previous_organizations, write_database
@@ -129,23 +151,26 @@ class _Progress:
         return time.perf_counter() - self.t0
 
 
-# Without Dask, one batch at a time: extraction holds the GIL, so more threads would not
-# go faster, and batches finishing one by one give steady progress lines and checkpoints.
+# In-process (processes=0), one batch at a time: extraction holds the GIL, so more threads
+# would not go faster. With a pool of worker processes, `flow_for` gives as many threads as
+# workers: each thread's task waits on its batch in a worker.
 @flow(name=FLOW_NAME, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", batch_size: int = 25,
                   max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False, wait_for_lock: bool = True,
-                  decisions_path: str | None = None) -> dict:
+                  decisions_path: str | None = None, processes: int = 0) -> dict:
     """Run once over `raw_dir` into `db_path`; only new or changed articles are extracted.
 
     full: ignore stored results and extract everything again (ids stay stable all the same).
     wait_for_lock: wait for a run already writing `db_path`, else raise DatabaseBusy.
     decisions_path: analysts' decisions applied after reconciliation (pipeline/decisions.py).
+    processes: 0 cleans and extracts in this process; N in a pool of N worker processes
+    (`pipeline/workers.py`), with as many batches in flight (see `flow_for`).
     """
     with inc.db_lock(db_path, wait=wait_for_lock):
-        return _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path)
+        return _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes)
 
 
-def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
+def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes) -> dict:
     from pipeline.store import known_results, load_results, read_previous, remove_stale_temp
 
     log = get_run_logger()
@@ -163,6 +188,16 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
     hashed: list[tuple[str, str | None]] = []
     for fut in [hash_task.submit(b, max_bytes) for b in chunks(paths, batch_size)]:
         hashed += fut.result()
+    fingerprint = inc.run_fingerprint(hashed, decisions_path, max_bytes)
+    last = None if full else inc.last_run(db_path)
+    if fingerprint and last and inc.is_final(last) and last.get("input_fingerprint") == fingerprint:
+        # same files, code, rules and decisions as the database's last run: it would be rewritten identically
+        summary = {"articles": last.get("articles", 0), "new": 0, "unchanged": last.get("articles", 0), "failed": last.get("failed", 0),
+                   "extract_errors": last.get("extract_errors", 0), "mentions": last.get("mentions", 0),
+                   "projects": last.get("projects", 0), "extract_rate": None, "up_to_date": True,
+                   "seconds": round(time.perf_counter() - t0, 2)}
+        log.info("up to date: %d files unchanged since the run of %s, nothing to write", len(hashed), last.get("finished_at"))
+        return summary
     in_db = set() if full else known_results(db_path, inc.PIPELINE_VERSION)
     in_ckpt = set() if full else checkpoint.ids()
     done = in_db | in_ckpt
@@ -189,7 +224,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
     # clean: new or changed files only
     articles: list[Article] = []
     errors: list[SourceFile] = list(dupes)
-    for fut in [clean_task.submit(b, max_bytes) for b in chunks(new_paths, batch_size)]:
+    for fut in [clean_task.submit(b, max_bytes, processes) for b in chunks(new_paths, batch_size)]:
         arts, errs = fut.result()
         articles += arts
         errors += errs
@@ -204,7 +239,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
 
     progress = _Progress(log, "extract", len(articles))
     extracted: list[ArticleResult] = []
-    for fut in as_completed([extract_task.submit(b) for b in chunks(articles, batch_size)]):
+    for fut in as_completed([extract_task.submit(quote(b), processes) for b in chunks(articles, batch_size)]):
         got = fut.result()
         checkpoint.add(got)
         extracted += got
@@ -221,7 +256,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
         from pipeline.decisions import base_previous
 
         previous = base_previous(previous, db_path)
-    reconciled = reconcile_task(results, previous)
+    reconciled = reconcile_task(quote(results), quote(previous))
     if decisions_path:
         # Hook for the review engineer: apply_decisions(reconciled, path) -> Reconciled.
         from pipeline.decisions import apply_decisions
@@ -242,8 +277,11 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path) -> dict:
         "extract_rate": round(len(articles) / progress.seconds, 2) if articles else None,
         "seconds": 0.0,
     }
-    store_task(db_path, results, errors, reconciled,
-               {**summary, "raw_dir": str(raw_dir), "pipeline_version": inc.PIPELINE_VERSION, "full": full})
+    store_task(db_path, quote(results), quote(errors), quote(reconciled),
+               {**summary, "raw_dir": str(raw_dir), "pipeline_version": inc.PIPELINE_VERSION, "full": full,
+                "input_fingerprint": fingerprint,
+                # a crashed worker may not crash again: such a run is never the last word
+                "retryable": sum(1 for e in errors if e.error and e.error == B.WORKER_DIED.format(stage="clean"))})
     checkpoint.discard()  # everything it held is in the database now
     for e in errors:
         log.warning("unreadable: %s: %s", e.path, e.error)
@@ -289,10 +327,12 @@ def task_runner(dask_address: str = "", workers: int = 0):
                                           "host": "127.0.0.1", "dashboard_address": None})
 
 
-def flow_for(dask_address: str = "", workers: int = 0):
+def flow_for(dask_address: str = "", workers: int = 0, processes: int = 0):
+    """The flow with its task runner: Dask, or threads, one per worker process."""
     runner = task_runner(dask_address, workers)
     if runner is None:
-        return pipeline_flow
+        return pipeline_flow if processes <= 1 else pipeline_flow.with_options(
+            task_runner=ThreadPoolTaskRunner(max_workers=processes))
     # Tasks reach the workers pickled by reference: a worker imports `flows` and `pipeline`
     # itself (a local cluster inherits this process's sys.path; a remote worker runs from a
     # checkout of the project, see the README).
@@ -362,12 +402,17 @@ def _drain_prefect_workers() -> None:
 
 def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False,
         wait_for_lock: bool = True, dask_address: str = "", workers: int = 0, decisions_path: str | None = None,
-        log=None) -> dict:
-    """Run the flow once, on Dask when asked (with a real Prefect server for the workers)."""
-    f = flow_for(dask_address, workers)
+        processes: int = 0, log=None) -> dict:
+    """Run the flow once, on Dask when asked (with a real Prefect server for the workers).
+
+    processes: worker processes for clean and extract when Dask is not used (0: in this process).
+    """
+    dask = bool(dask_address or workers)
+    processes = 0 if dask else processes  # on Dask, its workers are the processes
+    f = flow_for(dask_address, workers, processes)
     params = dict(raw_dir=raw_dir, db_path=db_path, batch_size=batch_size, max_bytes=max_bytes, full=full,
-                  wait_for_lock=wait_for_lock, decisions_path=decisions_path)
-    if f is pipeline_flow:
+                  wait_for_lock=wait_for_lock, decisions_path=decisions_path, processes=processes)
+    if not dask:
         return f(**params)
     import logging
 
@@ -385,7 +430,9 @@ def build_deployment(settings, full: bool = False):
     from prefect.schedules import Cron
 
     settings.check_schedule()
-    f = flow_for(settings.dask_address, settings.workers)
+    dask = bool(settings.dask_address or settings.workers)
+    processes = 0 if dask else settings.worker_processes
+    f = flow_for(settings.dask_address, settings.workers, processes)
     return f.to_deployment(
         name=settings.name,
         schedules=[Cron(settings.cron, timezone=settings.timezone)],
@@ -398,6 +445,7 @@ def build_deployment(settings, full: bool = False):
             "wait_for_lock": True,  # a scheduled run waits for a manual one rather than failing
             # analysts' decisions apply to scheduled runs too, when the file exists
             "decisions_path": str(ROOT / "reconciliation.yaml") if (ROOT / "reconciliation.yaml").exists() else None,
+            "processes": processes,
         },
         description="Reads new press articles and updates the projects database.",
     )

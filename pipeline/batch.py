@@ -11,6 +11,9 @@ import traceback
 from .ingest import DEFAULT_MAX_BYTES, read_source
 from .model import Article, ArticleResult, SourceFile
 
+# recorded for the one input that kills a worker process twice (pipeline/workers.py)
+WORKER_DIED = "cannot {stage}: the worker process died on this file (out of memory or a crash in a C extension)"
+
 
 def one_line(exc: BaseException) -> str:
     msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -73,12 +76,7 @@ def clean_batch(paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[l
 
 def extract_batch(articles: list[Article]) -> list[ArticleResult]:
     """Extract every article; a failure keeps the article with its error recorded."""
-    from .extract import extract_article
+    from .extract import extract_many
 
-    out: list[ArticleResult] = []
-    for art in articles:
-        try:
-            out.append(extract_article(art))
-        except Exception as exc:  # noqa: BLE001
-            out.append(ArticleResult(article=art, error=f"cannot extract: {one_line(exc)}"))
-    return out
+    return extract_many(articles, on_error=lambda art, exc: ArticleResult(
+        article=art, error=f"cannot extract: {one_line(exc)}"))

@@ -48,10 +48,23 @@ def _positive(text: str) -> int:
     return n
 
 
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {n}")
+    return n
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", help="settings file (default: pipeline.toml at the project root, or $PIPELINE_CONFIG)")
     p.add_argument("--batch-size", type=_positive, help="articles per task (default 25, or [run] batch_size)")
     p.add_argument("--max-bytes", type=_positive, help="larger files are recorded as errors, not read (default 20 MB)")
+    p.add_argument("--processes", type=_count, metavar="N",
+                   help="worker processes for clean and extract (default: one per CPU, or [run] processes; "
+                        "0: in the flow's own process)")
     dask = p.add_mutually_exclusive_group()
     dask.add_argument("--workers", type=_positive, metavar="N",
                       help="run the per-article stages on a local Dask cluster of N worker processes")
@@ -126,7 +139,8 @@ def _settings(args, **changes):
     elif args.dask_address:
         changes.update(dask_address=args.dask_address, workers=0)
     try:
-        return load(args.config).updated(batch_size=args.batch_size, max_bytes=args.max_bytes, **changes)
+        return load(args.config).updated(batch_size=args.batch_size, max_bytes=args.max_bytes,
+                                         processes=args.processes, **changes)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
@@ -152,13 +166,29 @@ def cmd_run(args) -> int:
 
     try:
         with inc.db_lock(args.db, wait=args.wait):
+            decisions = args.decisions if Path(args.decisions).exists() else None
+            if not args.full:
+                # before Prefect starts: its temporary server alone costs more than this whole check
+                from .ingest import list_sources
+
+                last = inc.up_to_date(list_sources(str(raw)), args.db, decisions, settings.max_bytes)
+                if last is not None:
+                    print(f"up to date: {last.get('articles')} articles, nothing changed since the run of "
+                          f"{last.get('finished_at')} (inputs, rules, decisions); {args.db} left as it is")
+                    return 0
+            dask = bool(settings.dask_address or settings.workers)
+            processes = 0 if dask else settings.worker_processes
+            if processes:
+                from . import workers
+
+                workers.start_in_background(processes)  # the model loads while Prefect starts its server
             import flows
 
             try:
                 summary = flows.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
                                     full=args.full, wait_for_lock=args.wait, dask_address=settings.dask_address,
                                     workers=settings.workers, log=lambda msg: print(msg, file=sys.stderr),
-                                    decisions_path=args.decisions if Path(args.decisions).exists() else None)
+                                    decisions_path=decisions, processes=processes)
             except (KeyboardInterrupt, inc.DatabaseBusy):
                 raise
             except Exception as exc:  # noqa: BLE001 - one line here; Prefect's log holds the traceback
@@ -168,6 +198,9 @@ def cmd_run(args) -> int:
     except inc.DatabaseBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return inc.EXIT_BUSY
+    finally:
+        if "pipeline.workers" in sys.modules:
+            sys.modules["pipeline.workers"].stop()
     print(f"done: {flows.format_summary(summary, str(args.db))}")
     return 0
 

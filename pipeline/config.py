@@ -14,6 +14,7 @@ in the file are relative to the file's folder. Command-line options override the
     [run]                         # both `run` and the served runs
     batch_size = 25
     max_bytes = 20971520
+    processes = -1                # clean/extract workers: -1 one per CPU, 0 none (the flow's own process)
 
     [dask]                        # both `run` and the served runs
     address = ""                  # tcp://HOST:PORT of a running Dask scheduler
@@ -51,6 +52,16 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     dask_address: str = ""
     workers: int = 0
+    processes: int = -1
+
+    @property
+    def worker_processes(self) -> int:
+        """Worker processes for clean and extract (-1: one per CPU this process may use)."""
+        if self.processes >= 0:
+            return self.processes
+        from .workers import available_cpus
+
+        return available_cpus()
 
     def updated(self, **changes) -> "Settings":
         """A copy with the options given (None means 'not given'), checked."""
@@ -63,6 +74,8 @@ class Settings:
             raise ConfigError("batch size must be at least 1")
         if self.max_bytes < 1:
             raise ConfigError("max bytes must be at least 1")
+        if self.processes < -1:
+            raise ConfigError("processes must be -1 (one per CPU), 0 (none) or more")
         if self.workers < 0:
             raise ConfigError("workers must be 0 (no Dask) or more")
         if self.workers and self.dask_address:
@@ -83,6 +96,7 @@ _KEYS = {
     ("serve", "name"): "name",
     ("run", "batch_size"): "batch_size",
     ("run", "max_bytes"): "max_bytes",
+    ("run", "processes"): "processes",
     ("dask", "address"): "dask_address",
     ("dask", "workers"): "workers",
 }

@@ -14,6 +14,10 @@
 - `Checkpoint` keeps the results of a run in progress beside the database, one
   transaction per batch: a run killed half-way resumes from there instead of starting over.
 - `db_lock` serialises runs on one database (`fcntl.flock` on `DB.lock`).
+- `run_fingerprint` / `up_to_date`: a run whose inputs, code, rules and decisions are all
+  those of the database's last run would write the same rows again; the CLI checks this
+  before starting Prefect (whose temporary server alone costs more than the whole check),
+  so a scheduled run over unchanged files costs the reading of those files and no more.
 """
 
 from __future__ import annotations
@@ -75,6 +79,72 @@ def pipeline_version() -> str:
 
 
 PIPELINE_VERSION = pipeline_version()
+
+
+def output_code_hash(pkg: Path = PKG) -> str:
+    """Hash of everything that shapes the database, not only extraction: every module and
+    data file of the package, the flow, and the pipeline version (model included).
+    A change to reconcile.py or store.py keeps stored extractions valid (PIPELINE_VERSION)
+    but must still rebuild the database."""
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    files = sorted((pkg / "data").rglob("*")) + sorted(pkg.glob("*.py")) + [pkg.parent / "flows.py"]
+    for path in files:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+OUTPUT_HASH = output_code_hash()  # at import: the code this process runs, not what is on disk later
+
+
+def run_fingerprint(hashed: list[tuple[str, str | None]], decisions_path: str | os.PathLike | None,
+                    max_bytes: int) -> str | None:
+    """One hash over what a run's output depends on, or None when it cannot be known.
+
+    The inputs (path and content id of every file), the code and rules, the analysts'
+    decisions file and the size limit. A file that could not be hashed gives None: its
+    read may succeed next time, so such a run is never skipped.
+    """
+    if any(cid is None for _, cid in hashed):
+        return None
+    h = hashlib.sha256(f"{OUTPUT_HASH}\0{max_bytes}\0".encode())
+    for path, cid in sorted(hashed):
+        h.update(f"{path}\0{cid}\n".encode())
+    if decisions_path and os.path.exists(decisions_path):
+        h.update(b"decisions\0" + Path(decisions_path).read_bytes())
+    return h.hexdigest()[:32]
+
+
+def last_run(db_path: str | os.PathLike) -> dict | None:
+    """The `runs` row of the database's last completed run, or None."""
+    if not os.path.exists(db_path):
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            conn.row_factory = sqlite3.Row
+            row = conn.execute("select * from runs order by rowid desc limit 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return dict(row) if row is not None else None
+
+
+def is_final(run: dict) -> bool:
+    """A run whose output another run over the same inputs would only repeat: no failed
+    extraction (tried again on every run) and no input lost to a crashed worker."""
+    return not run.get("extract_errors") and not run.get("retryable")
+
+
+def up_to_date(paths: list[str], db_path: str | os.PathLike, decisions_path: str | os.PathLike | None,
+               max_bytes: int) -> dict | None:
+    """The last run's row when running again over `paths` would change nothing, else None."""
+    last = last_run(db_path)
+    if not last or not last.get("input_fingerprint") or not is_final(last):
+        return None
+    now = run_fingerprint(read_content_ids(paths, max_bytes), decisions_path, max_bytes)
+    return last if now is not None and now == last["input_fingerprint"] else None
 
 
 # --- results <-> JSON -------------------------------------------------------------------

@@ -1480,7 +1480,14 @@ def find_mentions(ctx: Ctx, parse_needed=None) -> list[Mention]:
     cands = structured(ctx)
     if parse_needed is not None:
         parse_needed()
-    cands += prose(ctx)
+    return finish_mentions(ctx, cands)
+
+
+def finish_mentions(ctx: Ctx, cands: list[Cand]) -> list[Mention]:
+    """The second half of `find_mentions`, once ctx.docs holds the parsed sentences:
+    prose rules, overlaps, links. Split so that a batch of articles can send all its
+    sentences through the model in one `nlp.pipe` call (extract.extract_batch)."""
+    cands = list(cands) + prose(ctx)
     cands = resolve_overlaps(ctx, cands)
     link(ctx, cands)
     gaz = load_gazetteer()

@@ -73,6 +73,7 @@ def test_real_command_line_errors(tmp_path, args, expected):
         ([], "the following arguments are required: command"),
         (["run", "{tmp}", "--batch-size", "0"], "must be at least 1"),
         (["run", "{tmp}", "--batch-size", "many"], "not a whole number"),
+        (["run", "{tmp}", "--processes", "-2"], "must be 0 or more"),
         (["run", "{tmp}", "--workers", "2", "--dask-address", "tcp://127.0.0.1:1"], "not allowed with argument"),
         (["run", "{tmp}", "--dask-address", "127.0.0.1:8786"], "tcp://HOST:PORT"),
         (["run", "{tmp}", "--config", "{tmp}/none.toml"], "configuration file not found"),
@@ -97,6 +98,7 @@ def test_unusable_input_gives_one_line_and_exit_2(tmp_path, a_file, capsys, args
         ("[serve]\ncron = 5\n", "serve.cron must be a string"),
         ("[serve]\nkron = '0 6 * * *'\n", "unknown setting serve.kron"),
         ("[dask]\nworkers = -1\n", "workers must be 0"),
+        ("[run]\nprocesses = -3\n", "processes must be -1 (one per CPU), 0 (none) or more"),
         ("[serve\n", "Expected ']'"),
     ],
 )
@@ -144,7 +146,11 @@ def test_run_prints_its_one_line_summary(tmp_path, seeds_dir, prefect_server):
     assert summary.startswith("done: 2 articles read, 1 unreadable, 0 failed extraction")
     assert "(2 new, 0 unchanged" in summary and summary.endswith(f"-> {db}")
     again = cli("run", str(raw), "--db", str(db), env=env)
-    assert "(0 new, 2 unchanged) ->" in again.stdout
+    # nothing changed: answered before Prefect starts, the database untouched
+    assert again.returncode == 0 and again.stdout.startswith("up to date: 2 articles, nothing changed"), again.stdout
+    (raw / "new.txt").write_text("Un article de plus, sans projet.", encoding="utf-8")
+    third = cli("run", str(raw), "--db", str(db), env=env)
+    assert "(1 new, 2 unchanged" in third.stdout, third.stdout
 
 
 def test_plugin_commands_are_registered(monkeypatch):

@@ -71,6 +71,21 @@ def test_rerun_over_the_same_files_extracts_nothing(prefect_server, corpus, tmp_
     caplog.set_level(logging.INFO, logger="prefect.flow_runs")
     again = run(corpus, db)
     assert (again["new"], again["unchanged"], again["articles"]) == (0, 5, 5)
+    assert again.get("up_to_date") and "up to date: 5 files unchanged" in caplog.text
+    assert dump(db) == before
+
+
+def test_rerun_after_a_change_outside_extraction_loads_results_and_rewrites(prefect_server, corpus, tmp_path,
+                                                                            monkeypatch, caplog):
+    # reconcile.py or the decisions changed: stored extractions are still valid, the database is rebuilt
+    db = tmp_path / "p.db"
+    run(corpus, db)
+    before = dump(db)
+    forbid_extraction(monkeypatch)
+    monkeypatch.setattr(inc, "OUTPUT_HASH", "another-reconcile")
+    caplog.set_level(logging.INFO, logger="prefect.flow_runs")
+    again = run(corpus, db)
+    assert (again["new"], again["unchanged"], again.get("up_to_date")) == (0, 5, None)
     assert "extract: 0 new, 5 unchanged" in caplog.text
     assert dump(db) == before
 
@@ -334,3 +349,16 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_database(big_corpus, big_ref
     assert dump(db) == reference
     assert summary["unchanged"] >= 6 + (13 if with_previous else 0)  # it reused what the killed run had done
     assert not inc.checkpoint_path(db).exists()
+
+
+def test_worker_processes_give_the_same_database(prefect_server, corpus, tmp_path):
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    run(corpus, here)
+    from pipeline import workers
+
+    try:
+        summary = flows.flow_for(processes=2)(raw_dir=str(corpus), db_path=str(there), batch_size=2, processes=2)
+    finally:
+        workers.stop()
+    assert (summary["new"], summary["extract_errors"]) == (5, 0)
+    assert dump(there) == dump(here)

@@ -313,3 +313,75 @@ def test_organizations_reused_only_from_the_same_version(tmp_path, extracted):
     store.write_database(db, res, [], reconcile(res, {}), rows, {"pipeline_version": inc.PIPELINE_VERSION})
     assert store.previous_organizations(db, inc.PIPELINE_VERSION) == sorted(rows, key=lambda o: o["name"])
     assert store.previous_organizations(db, "0+other") is None
+
+
+# --- up to date: the no-op run ------------------------------------------------------------------
+
+HASHED = [("raw/a.html", "1" * 16), ("raw/b.txt", "2" * 16)]
+
+
+@pytest.mark.parametrize("change", [
+    lambda h, d: ([(p, "3" * 16 if p.endswith("a.html") else c) for p, c in h], d),  # a file's content
+    lambda h, d: ([(p.replace("b.txt", "c.txt"), c) for p, c in h], d),  # a file renamed
+    lambda h, d: (h + [("raw/d.txt", "4" * 16)], d),  # a file added
+    lambda h, d: (h[:1], d),  # a file deleted
+    lambda h, d: (h, d.write_text("merge: [[p1, p2]]\n") and d),  # an analyst's decision
+])
+def test_fingerprint_follows_every_input_of_the_output(tmp_path, change):
+    decisions = tmp_path / "reconciliation.yaml"
+    decisions.write_text("merge: []\n")
+    before = inc.run_fingerprint(HASHED, decisions, 1000)
+    hashed, dec = change(list(HASHED), decisions)
+    assert inc.run_fingerprint(hashed, dec, 1000) != before
+
+
+def test_fingerprint_ignores_order_and_follows_code_and_limits(tmp_path, monkeypatch):
+    base = inc.run_fingerprint(HASHED, None, 1000)
+    assert inc.run_fingerprint(HASHED[::-1], None, 1000) == base
+    assert inc.run_fingerprint(HASHED, None, 2000) != base  # a file over the limit is read differently
+    monkeypatch.setattr(inc, "OUTPUT_HASH", "other-code")
+    assert inc.run_fingerprint(HASHED, None, 1000) != base
+
+
+def test_unreadable_file_means_never_up_to_date():
+    # its read may succeed next time: such a run is never skipped
+    assert inc.run_fingerprint(HASHED + [("raw/locked.txt", None)], None, 1000) is None
+
+
+def test_output_hash_covers_modules_outside_extraction(tmp_path):
+    pkg = tmp_path / "pipeline"
+    shutil.copytree(ROOT / "pipeline", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    before = inc.output_code_hash(pkg)
+    assert inc.rules_hash(pkg) == inc.rules_hash(pkg)
+    (pkg / "reconcile.py").write_text((pkg / "reconcile.py").read_text() + "\n# changed\n")
+    rules = inc.rules_hash(pkg)
+    assert inc.output_code_hash(pkg) != before
+    assert inc.rules_hash(pkg) == rules  # stored extractions stay valid all the same
+
+
+def test_up_to_date_reads_the_last_run_of_the_database(tmp_path, extracted):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for r in extracted[:2]:
+        (raw / f"{r.article.id}.txt").write_text(r.article.text, encoding="utf-8")
+    paths = sorted(str(p) for p in raw.iterdir())
+    db = tmp_path / "p.db"
+    assert inc.up_to_date(paths, db, None, 10_000_000) is None  # no database yet
+    fp = inc.run_fingerprint(inc.read_content_ids(paths, 10_000_000), None, 10_000_000)
+    res = extracted[:2]
+    store.write_database(db, res, [], reconcile(res, {}), [], {"articles": 2, "input_fingerprint": fp})
+    assert inc.up_to_date(paths, db, None, 10_000_000)["articles"] == 2
+    Path(paths[0]).write_text("changed", encoding="utf-8")
+    assert inc.up_to_date(paths, db, None, 10_000_000) is None
+    store.write_database(db, res, [], reconcile(res, {}), [], {"articles": 2})  # a run from before fingerprints
+    assert inc.up_to_date(paths, db, None, 10_000_000) is None
+
+
+@pytest.mark.parametrize("run, final", [
+    ({"extract_errors": 0, "retryable": 0}, True),
+    ({"extract_errors": 2, "retryable": 0}, False),  # failed extractions are tried again on every run
+    ({"extract_errors": 0, "retryable": 1}, False),  # a worker died on a file: it may not next time
+    ({}, True),
+])
+def test_runs_with_something_to_retry_are_never_up_to_date(run, final):
+    assert inc.is_final(run) is final

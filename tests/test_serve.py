@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import flows
-from pipeline import config
+from pipeline import config, workers
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_TEST_BUDGET_S = 150  # ~40 s on an idle 2-core machine; the rest is headroom for a loaded one
@@ -31,7 +31,8 @@ def test_default_deployment_runs_daily_at_six_paris_time():
     assert dep.parameters == {"raw_dir": str(ROOT / "raw"), "db_path": str(ROOT / "extracted" / "projects.db"),
                               "batch_size": 25, "max_bytes": config.DEFAULT_MAX_BYTES, "full": False,
                               "wait_for_lock": True,
-                              "decisions_path": str(ROOT / "reconciliation.yaml")}
+                              "decisions_path": str(ROOT / "reconciliation.yaml"),
+                              "processes": workers.available_cpus()}
 
 
 @pytest.mark.parametrize(
@@ -176,3 +177,22 @@ def test_served_deployment_runs_on_a_real_server(tmp_path, seeds_dir, spawn):
         assert conn.execute("select new, unchanged from runs").fetchone() == (5, 0)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("setting, processes, threads", [
+    (-1, None, None),  # one per CPU
+    (0, 0, 1),  # in the flow's own process, one batch at a time
+    (3, 3, 3),  # as many batches in flight as workers
+])
+def test_worker_processes_setting_reaches_the_flow(tmp_path, setting, processes, threads):
+    cfg = tmp_path / "pipeline.toml"
+    cfg.write_text(f"[run]\nprocesses = {setting}\n", encoding="utf-8")
+    s = config.load(cfg)
+    want = workers.available_cpus() if processes is None else processes
+    assert s.worker_processes == want
+    assert flows.build_deployment(s).parameters["processes"] == want
+    assert flows.flow_for(processes=want).task_runner._max_workers == (threads or max(1, want))
+
+
+def test_worker_processes_are_not_used_on_dask():
+    assert flows.build_deployment(config.Settings(workers=2, processes=4)).parameters["processes"] == 0

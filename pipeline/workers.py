@@ -1,0 +1,136 @@
+"""Worker processes for the per-article stages (clean, extract).
+
+Why processes: extraction is pure Python and spaCy, both holding the GIL, so threads share
+one core; a pool of processes uses every core. Why a pool kept for the life of the
+process: each worker pays the spaCy model load once (seconds of regex compilation in the
+French tokenizer, then the weights) and then serves batch after batch; a `serve` process
+keeps its warm workers from one scheduled run to the next. `start()` is called by the CLI
+before the flow begins, so the workers load the model while Prefect starts its server.
+
+Why "forkserver" with the model preloaded: the flow's process runs Prefect's threads and
+event loops, which a child forked from it would inherit in whatever state they were in.
+The fork server is a fresh interpreter that never imports Prefect; it imports
+`pipeline._preload`, which loads the model and the gazetteer once, and every worker is
+then forked from it, already warm, sharing those pages copy-on-write: N workers cost one
+model load, not N. Where there is no fork server (not POSIX), workers are spawned and
+each loads the model in its initialiser. Nothing but plain data crosses the boundary
+(paths, `Article`s, `ArticleResult`s): the model never leaves the workers.
+
+A worker that dies (out of memory, a crash in a C extension) breaks the whole pool
+(`BrokenProcessPool`): `run_batch` starts a new pool, runs the batch again one item at a
+time and records the item that kills a worker a second time as that item's error. Bad
+input never stops the run.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_lock = threading.Lock()
+_pool: cf.ProcessPoolExecutor | None = None
+_size = 0
+
+
+def available_cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _warm_up() -> None:
+    """Worker initialiser: the model and the gazetteer's matcher, before any batch arrives.
+
+    It never raises: an initialiser that fails kills the worker and breaks the pool, and
+    every batch would then be retried item by item for nothing. A missing model fails
+    again inside `extract_batch`, which records the error against each article.
+    """
+    try:
+        from .nlp import get_nlp
+        from .organizations import load_gazetteer
+
+        get_nlp()
+        load_gazetteer()._ensure_matcher()
+    except Exception:  # noqa: BLE001 - see above
+        pass
+
+
+def _context():
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline._preload"])  # read when the fork server starts
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def start(n: int) -> cf.ProcessPoolExecutor:
+    """The pool of `n` workers, started (and warming up) now if it is not already."""
+    global _pool, _size
+    with _lock:
+        if _pool is not None and _size == n:
+            return _pool
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_warm_up)
+        _size = n
+        # the executor spawns a worker per submitted call: n calls start all n now
+        for _ in range(n):
+            _pool.submit(_ready)
+        return _pool
+
+
+def start_in_background(n: int) -> None:
+    """start(n) without waiting: the fork server loads the model while the caller goes on
+    (the CLI starts Prefect meanwhile); the first batch waits for it through the lock."""
+    threading.Thread(target=start, args=(n,), name="worker-pool-start", daemon=True).start()
+
+
+def stop() -> None:
+    global _pool, _size
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+        _pool, _size = None, 0
+
+
+def _restart(broken: cf.ProcessPoolExecutor, n: int) -> cf.ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is broken:  # another thread may have restarted it already
+            _pool = None
+    return start(n)
+
+
+def run_batch(fn: Callable[[list[T]], R], items: list[T], n: int,
+              merge: Callable[[list[R]], R], on_crash: Callable[[T], R]) -> R:
+    """fn(items) in a worker; if a worker dies, item by item in a new pool.
+
+    merge: joins the per-item results of the second pass into one result of fn's shape.
+    on_crash: the result to record for an item that kills a worker again.
+    """
+    pool = start(n)
+    try:
+        return pool.submit(fn, items).result()
+    except BrokenProcessPool:
+        pool = _restart(pool, n)
+    parts: list[R] = []
+    for item in items:
+        try:
+            parts.append(pool.submit(fn, [item]).result())
+        except BrokenProcessPool:
+            pool = _restart(pool, n)
+            parts.append(on_crash(item))
+    return merge(parts)

@@ -1,0 +1,92 @@
+"""Worker processes for clean and extract (pipeline/workers.py) and batch extraction."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipeline import workers
+from pipeline.batch import WORKER_DIED, clean_batch, extract_batch
+from pipeline.extract import extract_article, extract_many
+from pipeline.ingest import list_sources
+from pipeline.model import Article, ArticleResult
+
+
+def double_all(items: list[int]) -> list[int]:
+    """Kills its worker on 13, like a C extension crashing on one input."""
+    if 13 in items:
+        os._exit(70)
+    return [2 * x for x in items]
+
+
+@pytest.fixture(scope="module")
+def pool():
+    workers.start(2)
+    yield
+    workers.stop()
+
+
+def test_batch_runs_in_a_worker_process(pool):
+    assert workers.run_batch(double_all, [1, 2, 3], 2, merge=lambda ps: sum(ps, []), on_crash=lambda x: [None]) == [2, 4, 6]
+
+
+def test_input_that_kills_a_worker_is_recorded_and_the_rest_kept(pool):
+    got = workers.run_batch(double_all, [1, 13, 3], 2, merge=lambda ps: sum(ps, []), on_crash=lambda x: [f"died on {x}"])
+    assert got == [2, "died on 13", 6]
+    # the pool was replaced and still works
+    assert workers.run_batch(double_all, [5], 2, merge=lambda ps: sum(ps, []), on_crash=lambda x: [None]) == [10]
+
+
+def test_worker_results_equal_in_process_results(pool, seeds_dir):
+    paths = list_sources(seeds_dir)
+    arts, errs = clean_batch(paths)
+    assert not errs
+    here = extract_batch(arts)
+    there = workers.run_batch(extract_batch, arts, 2, merge=lambda ps: sum(ps, []),
+                              on_crash=lambda a: [ArticleResult(article=a, error=WORKER_DIED.format(stage="extract"))])
+    assert there == here
+
+
+def test_cpus_available_to_this_process():
+    assert 1 <= workers.available_cpus() <= (os.cpu_count() or 1)
+
+
+# --- extraction of a batch: one model call for every article --------------------------------
+
+def test_batch_extraction_equals_article_by_article(seeds_dir):
+    arts, _ = clean_batch(list_sources(seeds_dir))
+    calls = []
+
+    def parse(texts):
+        from pipeline.nlp import parse_sentences
+
+        calls.append(len(texts))
+        return parse_sentences(texts)
+
+    assert extract_many(arts, parse) == [extract_article(a) for a in arts]
+    assert len(calls) == 1 and calls[0] > 0
+
+
+def test_one_bad_article_is_recorded_and_the_batch_goes_on(seeds_dir):
+    arts, _ = clean_batch(list_sources(seeds_dir)[:2])
+    bad = Article(id="bad", path="bad.txt", text="Un texte.", published_on="2021-13-45")  # impossible date
+    got = extract_batch([arts[0], bad, arts[1]])
+    assert [r.article.id for r in got] == [arts[0].id, "bad", arts[1].id]
+    assert got[1].error.startswith("cannot extract: ValueError") and not got[0].error and got[0].mentions
+
+
+def test_model_failing_on_the_batch_is_retried_article_by_article(seeds_dir):
+    arts, _ = clean_batch(list_sources(seeds_dir)[:2])
+    from pipeline.nlp import parse_sentences
+
+    poisoned = Article(id="p", path="p.txt", text="Le projet Zyxwv est financé par le fonds.", published_on="2021-03-02")
+
+    def parse(texts):
+        if any("Zyxwv" in t for t in texts):
+            raise RuntimeError("the model cannot read this one")
+        return parse_sentences(texts)
+
+    got = extract_many([arts[0], poisoned, arts[1]], parse, on_error=lambda a, e: ArticleResult(article=a, error=str(e)))
+    assert [r.error for r in got] == [None, "the model cannot read this one", None]
+    assert got[0] == extract_article(arts[0]) and got[2] == extract_article(arts[1])
