@@ -645,19 +645,32 @@ def tokens_of(value: str) -> list[str]:
     return [t for t in re.split(r"[^a-z0-9]+", value) if t]
 
 
+@lru_cache(maxsize=8192)
+def _tokens_cached(value: str) -> tuple[str, ...]:
+    return tuple(tokens_of(value))  # class names repeat from element to element and page to page
+
+
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[str, bool, bool, tuple[str, ...]], ...]:
+    out = []
+    for pat in patterns:
+        body = pat.lstrip("^")
+        out.append((pat, pat.startswith("^"), body.endswith("*"), tuple(body.rstrip("*").split("-"))))
+    return tuple(out)
+
+
 def token_hit(values: Iterable[str], patterns: Iterable[str]) -> str | None:
     """The first drop token matching one of the attribute values (see html.drop_tokens)."""
-    parts_list = [tokens_of(v) for v in values]
-    for pat in patterns:
-        first_only = pat.startswith("^")
-        body = pat.lstrip("^")
-        prefix = body.endswith("*")
-        wanted = body.rstrip("*").split("-")
+    parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
+    if not parts_list:  # most elements: no class, id or label at all
+        return None
+    for pat, first_only, prefix, wanted in _compiled(tuple(patterns)):
+        n = len(wanted)
         for parts in parts_list:
-            starts = [0] if first_only else range(len(parts) - len(wanted) + 1)
+            starts = (0,) if first_only else range(len(parts) - n + 1)
             for s in starts:
-                window = parts[s : s + len(wanted)]
-                if len(window) < len(wanted):
+                window = parts[s : s + n]
+                if len(window) < n:
                     continue
                 if window[:-1] == wanted[:-1] and (
                     window[-1].startswith(wanted[-1]) if prefix else window[-1] == wanted[-1]

@@ -28,6 +28,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -47,13 +48,31 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _warm_up() -> None:
+def _watch(owner: int) -> None:
+    """Exit when the process that owns the pool is gone.
+
+    A pool's workers hold both ends of its queues (and the fork server's liveness pipe),
+    so a SIGKILLed owner would leave them waiting forever, a model's worth of memory each.
+    """
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # alive, under another user: not ours to judge
+            pass
+
+
+def _warm_up(owner: int | None = None) -> None:
     """Worker initialiser: the model and the gazetteer's matcher, before any batch arrives.
 
     It never raises: an initialiser that fails kills the worker and breaks the pool, and
     every batch would then be retried item by item for nothing. A missing model fails
     again inside `extract_batch`, which records the error against each article.
     """
+    if owner is not None:
+        threading.Thread(target=_watch, args=(owner,), name="owner-watch", daemon=True).start()
     try:
         from .nlp import get_nlp
         from .organizations import load_gazetteer
@@ -84,7 +103,8 @@ def start(n: int) -> cf.ProcessPoolExecutor:
             return _pool
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_warm_up)
+        _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_warm_up,
+                                       initargs=(os.getpid(),))
         _size = n
         # the executor spawns a worker per submitted call: n calls start all n now
         for _ in range(n):

@@ -90,3 +90,36 @@ def test_model_failing_on_the_batch_is_retried_article_by_article(seeds_dir):
     got = extract_many([arts[0], poisoned, arts[1]], parse, on_error=lambda a, e: ArticleResult(article=a, error=str(e)))
     assert [r.error for r in got] == [None, "the model cannot read this one", None]
     assert got[0] == extract_article(arts[0]) and got[2] == extract_article(arts[1])
+
+
+def test_workers_exit_when_their_owner_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    owner = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import time
+        from pipeline import workers
+        pool = workers.start(2)
+        workers.run_batch(sorted, [2, 1], 2, merge=lambda ps: ps, on_crash=lambda x: x)
+        print(*pool._processes, flush=True)
+        time.sleep(600)
+    """)], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in owner.stdout.readline().split()]
+    assert len(pids) == 2
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().split()[2] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 60
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(p) for p in pids)
