@@ -54,6 +54,17 @@ READ_RETRIES = 2
 TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
+def _quoter():
+    """`quote` under Prefect's threads; nothing on Dask, whose workers get the arguments
+    serialised (no introspection to spare) and where a quoted list arrived mangled."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    if ctx is not None and isinstance(ctx.task_runner, ThreadPoolTaskRunner):
+        return quote
+    return lambda x: x
+
+
 @task(name="ingest", retries=READ_RETRIES, retry_delay_seconds=1, **TASK_OPTIONS)
 def ingest_task(raw_dir: str) -> list[str]:
     return list_sources(raw_dir)
@@ -174,6 +185,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
     from pipeline.store import known_results, load_results, read_previous, remove_stale_temp
 
     log = get_run_logger()
+    q = _quoter()
     t0 = time.perf_counter()
     for tmp in remove_stale_temp(db_path):
         log.warning("removed %s, left by an interrupted run", tmp)
@@ -239,7 +251,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
 
     progress = _Progress(log, "extract", len(articles))
     extracted: list[ArticleResult] = []
-    for fut in as_completed([extract_task.submit(quote(b), processes) for b in chunks(articles, batch_size)]):
+    for fut in as_completed([extract_task.submit(q(b), processes) for b in chunks(articles, batch_size)]):
         got = fut.result()
         checkpoint.add(got)
         extracted += got
@@ -256,7 +268,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
         from pipeline.decisions import base_previous
 
         previous = base_previous(previous, db_path)
-    reconciled = reconcile_task(quote(results), quote(previous))
+    reconciled = reconcile_task(q(results), q(previous))
     if decisions_path:
         # Hook for the review engineer: apply_decisions(reconciled, path) -> Reconciled.
         from pipeline.decisions import apply_decisions
@@ -277,7 +289,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
         "extract_rate": round(len(articles) / progress.seconds, 2) if articles else None,
         "seconds": 0.0,
     }
-    store_task(db_path, quote(results), quote(errors), quote(reconciled),
+    store_task(db_path, q(results), q(errors), q(reconciled),
                {**summary, "raw_dir": str(raw_dir), "pipeline_version": inc.PIPELINE_VERSION, "full": full,
                 "input_fingerprint": fingerprint,
                 # a crashed worker may not crash again: such a run is never the last word
