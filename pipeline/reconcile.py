@@ -6,13 +6,19 @@ Steps:
    "DataLake"), the acronym;
 2. blocking: only mentions that share a distinctive word, a joined key or an acronym are
    compared (no all-pairs comparison: the cost grows with the number of mentions, not
-   its square);
+   its square); mentions written alike are linked per amount they give, through the
+   block's usual amount, and other names are compared with that usual mention of each form
+   (a misread amount must not cut a name cited by a hundred articles in two); a generic
+   name ("phase 2") is compared with the name its sentence gives just before it;
 3. pair signals: name similarity (equal, contained, acronym, shared distinctive prefix,
    word overlap), one name inside the other's description, carriers in common, and
    vetoes: two different mentions of one article, two exact amounts that differ, a bound
    the exact amount breaks, two different funding rounds;
 4. clustering: pairs by decreasing score, union-find, a merge refused when any veto holds
-   between the two clusters (so A~B and B~C never force A with a C it contradicts);
+   between the two clusters (so A~B and B~C never force A with a C it contradicts); then
+   the pairs whose names agree and amounts do not: merged when the amount in dispute is
+   read by at most MAX_DISSENT mentions against CONSENSUS times as many (a misreading),
+   the overruled amount set aside;
 5. one project per cluster: the most frequent name, an exact amount over a bound, the
    carriers of its mentions, the announcement date of its round, the articles it cites;
    its id is inherited from the previous run's project that shares most mentions, so ids
@@ -41,6 +47,8 @@ STOP = set("a au aux d de des du en et l la le les pour sa ses son sur un une da
 MERGE_AT = 0.62
 NEAR_MISS_AT = 0.35
 MAX_BLOCK = 50  # a word shared by more mentions than this is no evidence of identity
+CONSENSUS = 3  # mentions agreeing on an amount that outweigh each mention reading another
+MAX_DISSENT = 2  # at most this many mentions may be outweighed: more is another project
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +95,8 @@ class Node:
     ctx_toks: set[str]
     call: CallInfo
     published: str | None
+    host: tuple[str, ...] | None = None  # a generic name's project, named just before it (see _hosts)
+    host_idx: int | None = None
 
 
 @dataclass
@@ -98,11 +108,19 @@ class Link:
     decision: str = "near_miss"
 
 
+def generic(name: str) -> bool:
+    """A name made of weak words and numbers only ("phase 2"): it names no project by itself."""
+    _trans, weak = _glossary()
+    return all(w in weak or w.isdigit() for w in name_tokens(name))
+
+
 def _nodes(results: list[ArticleResult]) -> list[Node]:
     nodes = []
     for r in results:
         for m in r.mentions:
-            names = [m.name, *m.aliases]
+            # an alias such as "phase 2" ("X – phase 2") is shared by many projects' names:
+            # as a key or a name it would join them all
+            names = [m.name, *(a for a in m.aliases if not generic(a))]
             toks = [set(name_tokens(n)) for n in names]
             acr = m.acronym
             if not acr and re.fullmatch(r"[A-Z][A-Z0-9]{2,9}", m.name):
@@ -110,13 +128,41 @@ def _nodes(results: list[ArticleResult]) -> list[Node]:
             ctx = set(w for w in name_tokens(m.context) if len(w) > 3)
             nodes.append(Node(len(nodes), m, names, toks, {joined(n) for n in names if joined(n)}, acr, ctx,
                               r.call, r.article.published_on))
+    _hosts(nodes)
     return nodes
+
+
+def _hosts(nodes: list[Node]) -> None:
+    """A mention named by a generic name alone ("phase 2") belongs to the project whose name its
+    own sentence gives just before it ("… accorde 1,6 M€ à <name> – phase 2, porté par …"),
+    when another mention bears that name: it is compared with that mention and not chained
+    with the other "phase 2" of other projects. A generic name without such a name before it
+    (a headline's "Modernisation publique") stays chained with the mentions written alike."""
+    by_tokens: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for n in nodes:
+        if not generic(n.m.name):
+            by_tokens[tuple(name_tokens(n.m.name))].append(n.idx)
+    for n in nodes:
+        g = name_tokens(n.m.name)
+        if not g or not generic(n.m.name):
+            continue
+        ct = name_tokens(n.m.context)
+        for p in range(len(ct) - len(g) + 1):
+            if ct[p:p + len(g)] != g:
+                continue
+            host = next((t for k in range(min(p, 12), 0, -1) if (t := tuple(ct[p - k:p])) in by_tokens), None)
+            if host:
+                n.host, n.host_idx, n.joins = host, _anchor(nodes, by_tokens[host]), set()
+                break
 
 
 def name_similarity(a: Node, b: Node) -> tuple[float, str]:
     _trans, weak = _glossary()
     if a.joins & b.joins:
         return 1.0, "same name"
+    for x, y in ((a, b), (b, a)):
+        if x.host and tuple(name_tokens(y.m.name)) == x.host:
+            return 0.85, "named just before"
     if a.acronym and b.acronym and a.acronym.upper() == b.acronym.upper() and len(a.acronym) >= 3:
         return 0.95, "same acronym"
     for x, y in ((a, b), (b, a)):
@@ -130,17 +176,20 @@ def name_similarity(a: Node, b: Node) -> tuple[float, str]:
             if len(words) == len(letters) and "".join(w[0] for w in words) == letters:
                 return 0.9, "acronym spells the name"
     best, why = 0.0, ""
-    for ta in a.toks:
-        for tb in b.toks:
+    for na, ta in zip(a.names, a.toks):
+        for nb, tb in zip(b.names, b.toks):
             if not ta or not tb:
                 continue
             inter = ta & tb
             jac = len(inter) / len(ta | tb)
-            if jac > best:
+            if jac > best and any(w not in weak and not w.isdigit() for w in inter):
                 best, why = jac, "shared words"
-            small = ta if len(ta) <= len(tb) else tb
-            strong = [w for w in small if w not in weak]
-            if inter == small and strong and (len(small) >= 2 or len(strong[0]) >= 6):
+            small, small_name = (ta, na) if len(ta) <= len(tb) else (tb, nb)
+            strong = [w for w in small if w not in weak and not w.isdigit()]
+            # one word names a project when written as a name ("Orion", "e-Permis"); a lone
+            # word all in lower case ("sociaux", "partagé") is a fragment a rule cut out of a name
+            one_word = len(small) == 1 and strong and len(strong[0]) >= 6 and any(c.isupper() for c in small_name)
+            if inter == small and strong and (len(small) >= 2 or one_word):
                 if 0.85 > best:
                     best, why = 0.85, "name contained"
     # a shared distinctive beginning ("contrôle des abattoirs …")
@@ -187,6 +236,31 @@ def _bigrams(text: str) -> frozenset:
     return frozenset(f"{a} {b}" for a, b in zip(t, t[1:]))
 
 
+@lru_cache(maxsize=65536)
+def _line_heads(text: str) -> frozenset:
+    """The first two to four name words of each line of a text. A name that begins a line is
+    an item of its own (a list item, a block's title, a table row), not a description of
+    another item that the same context happens to hold."""
+    out = set()
+    for line in text.split("\n"):
+        t = name_tokens(line)
+        out.update(tuple(t[:k]) for k in (2, 3, 4) if len(t) >= k)
+    return frozenset(out)
+
+
+ITEM_LINE = re.compile(r"\s*(?:[-–—•*▪◦]|\d+[.)])\s|.*\|")
+
+
+@lru_cache(maxsize=65536)
+def _own_lines(context: str, name: str) -> str:
+    """The context without the other items of a list or table it spans: a line that is a list
+    item or a table row and does not hold the name is another project's line."""
+    if "\n" not in context:
+        return context
+    key = joined(name)[:16]
+    return "\n".join(line for line in context.split("\n") if not ITEM_LINE.match(line) or key in joined(line))
+
+
 PROSE_RULES = {"amount_for", "org_receives_for", "amount_purpose", "subject_phrase"}
 LISTED_RULES = {"block", "list_item", "table_row", "name_amount_line"}
 
@@ -227,7 +301,8 @@ def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
     for x, y in ((a, b), (b, a)):
         t = name_tokens(x.m.name)
         pairs = {f"{p} {q}" for p, q in zip(t, t[1:])}
-        if 2 <= len(t) <= 4 and x.m.article_id != y.m.article_id and pairs <= _bigrams(y.m.context):
+        if 2 <= len(t) <= 4 and x.m.article_id != y.m.article_id and pairs <= _bigrams(_own_lines(y.m.context, y.m.name)) \
+                and tuple(t) not in _line_heads(y.m.context):
             inside = max(inside, 0.7)
     signals["name_in_description"] = inside
     ca, cb = set(a.m.carriers), set(b.m.carriers)
@@ -252,8 +327,8 @@ def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
 def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
     """Pairs worth comparing, by blocking (no all-pairs comparison).
 
-    - the same written name (joined) or acronym: chained, since every pair of such a block
-      is alike and a chain is enough for the clustering to join them;
+    - the same written name (joined) or acronym: linked through one anchor per block, since
+      every pair of such a block is alike (see _written_alike);
     - a distinctive word, the initials of a name: all pairs of blocks of at most
       MAX_BLOCK mentions (a word more common than that is no evidence of identity);
     - a short name's word pairs against the word pairs of other mentions' descriptions.
@@ -281,17 +356,32 @@ def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
         ct = name_tokens(n.m.context)
         for x, y in set(zip(ct, ct[1:])):
             described[f"{x} {y}"].append(n.idx)
-    pairs: set[tuple[int, int]] = set()
+    pairs: set[tuple[int, int]] = {(min(n.idx, n.host_idx), max(n.idx, n.host_idx)) for n in nodes if n.host_idx is not None}
     for ids in chained.values():
-        ids = sorted(set(ids))
-        pairs.update(zip(ids, ids[1:]))
+        pairs.update(_written_alike(nodes, sorted(set(ids))))
+
+    form = [min(n.joins) if n.joins else str(n.idx) for n in nodes].__getitem__
+
+    # mentions written alike are linked above: other names are compared with one of each
+    # written form, the one holding the form's usual amount (a mention with a misread amount
+    # ends apart from its form's cluster, and its links would reach that cluster no more)
+    by_form: dict[str, list[int]] = defaultdict(list)
+    for n in nodes:
+        by_form[form(n.idx)].append(n.idx)
+    form_rep = {f: _anchor(nodes, ids) for f, ids in by_form.items()}
 
     def representatives(ids: list[int]) -> list[int]:
-        # mentions written alike are already chained: compare one of each written form
+        return sorted({form_rep[form(i)] for i in ids})
+
+    def describing(ids: list[int]) -> list[int]:
+        # one mention of each written form whose own description holds the words: the form's
+        # usual one when it does
         reps: dict[str, int] = {}
         for i in sorted(set(ids)):
-            reps.setdefault(min(nodes[i].joins) if nodes[i].joins else str(i), i)
-        return list(reps.values())
+            f = form(i)
+            if f not in reps or i == form_rep[f]:
+                reps[f] = i
+        return sorted(reps.values())
 
     for ids in index.values():
         ids = representatives(ids)
@@ -300,7 +390,7 @@ def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
         for x in range(len(ids)):
             for y in range(x + 1, len(ids)):
                 pairs.add((ids[x], ids[y]))
-    described = {k: representatives(v) for k, v in described.items()}
+    described = {k: describing(v) for k, v in described.items()}
     for n in representatives(list(range(len(nodes)))):
         n = nodes[n]
         nt = name_tokens(n.m.name)
@@ -312,6 +402,72 @@ def _candidate_pairs(nodes: list[Node]) -> set[tuple[int, int]]:
                 continue
             pairs.update((min(n.idx, j), max(n.idx, j)) for j in peers if j != n.idx)
     return pairs
+
+
+def _amount_key(m: Mention) -> tuple:
+    return (m.amount_m_eur, m.amount_qualifier or "exact") if m.amount_m_eur is not None else (None, None)
+
+
+def _amount_groups(nodes: list[Node], ids: list[int]) -> list[list[int]]:
+    """The mentions of `ids` grouped by the amount they give: exact amounts, then approximate
+    ones, bounds, no amount; the larger group first within each, then the earlier."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i in ids:
+        groups[_amount_key(nodes[i].m)].append(i)
+    rank = {"exact": 0, "approx": 1, "min": 2, "max": 2, None: 3}
+    return sorted(groups.values(), key=lambda g: (rank.get(_amount_key(nodes[g[0]].m)[1], 2), -len(g), g[0]))
+
+
+def _anchor(nodes: list[Node], ids: list[int]) -> int:
+    """The first mention of the largest group that gives an exact amount (else any amount, else none)."""
+    groups = _amount_groups(nodes, ids)
+    stated = [g for g in groups if _amount_key(nodes[g[0]].m)[0] is not None]
+    exact = [g for g in stated if _amount_key(nodes[g[0]].m)[1] == "exact"]
+    pool = exact or stated or groups
+    return min(pool, key=lambda g: (-len(g), g[0]))[0]
+
+
+def _written_alike(nodes: list[Node], ids: list[int]) -> list[tuple[int, int]]:
+    """Links for mentions written alike (ids sorted): a chain through each group of mentions
+    giving one amount, and each group's first mention linked to the anchor.
+
+    A plain chain in mention order breaks at a mention whose amount was misread: both its
+    links are vetoed and the mentions after it lose every link to those before it, so a
+    name cited by many articles ends split in two rows. Chained per amount, no link of a
+    group is vetoed; a group that contradicts the anchor stays apart, as it should."""
+    if len(ids) < 2:
+        return []
+    anchor = _anchor(nodes, ids)
+    out = []
+    for g in _amount_groups(nodes, ids):
+        out += zip(g, g[1:])
+        if g[0] != anchor:
+            out.append((min(g[0], anchor), max(g[0], anchor)))
+    return out
+
+
+def _same_written_name(a: Mention, b: Mention) -> bool:
+    """The names themselves are one: a name or a name-like alias (capitalised: not a description
+    a rule left in the aliases) of each, written alike or one inside the other with a
+    distinctive word, or an acronym of one in the other. Only then may a disagreement on
+    the amount be read as a misreading."""
+    def names(m: Mention) -> list[str]:
+        return [n for n in (m.name, *m.aliases, m.acronym or "") if n and not generic(n) and (n is m.name or n[:1].isupper())]
+
+    _trans, weak = _glossary()
+    for x in names(a):
+        for y in names(b):
+            if joined(x) == joined(y):
+                return True
+            tx, ty = set(name_tokens(x)), set(name_tokens(y))
+            if not (tx <= ty or ty <= tx):
+                continue
+            small, small_name = (tx, x) if len(tx) <= len(ty) else (ty, y)
+            if len(small) >= 2 and any(w not in weak and not w.isdigit() for w in small):
+                return True
+            if len(small) == 1 and re.fullmatch(r"[A-Z][A-Z0-9]{2,9}", small_name.strip()):
+                return True
+    return False
 
 
 class _Clusters:
@@ -337,6 +493,9 @@ class _Clusters:
         return [i for ids in self.by_article[r].values() for i in ids]
 
     def can_merge(self, ra: int, rb: int) -> bool:
+        return self._articles_agree(ra, rb) and not self._amount_conflicts(ra, rb)
+
+    def _articles_agree(self, ra: int, rb: int) -> bool:
         arts_a, arts_b = self.by_article[ra], self.by_article[rb]
         for aid in arts_a.keys() & arts_b.keys():
             for i in arts_a[aid]:
@@ -344,13 +503,33 @@ class _Clusters:
                     a, b = self.nodes[i], self.nodes[j]
                     if name_similarity(a, b)[0] < 0.85 and not (_describes(a, b) or _describes(b, a)):
                         return False
-        for x in _distinct(self.amounts[ra]):
-            for y in _distinct(self.amounts[rb]):
-                if _amount_conflict(x, y):
-                    return False
         return True
 
-    def union(self, ra: int, rb: int) -> None:
+    def _amount_conflicts(self, ra: int, rb: int) -> list[tuple[Mention, Mention]]:
+        return [(x, y) for x in _distinct(self.amounts[ra]) for y in _distinct(self.amounts[rb]) if _amount_conflict(x, y)]
+
+    def overruled(self, ra: int, rb: int) -> list[Mention] | None:
+        """The amounts to set aside for merging two clusters whose names are one project's but
+        whose amounts conflict, when one side's conflicting amounts are read in at most
+        MAX_DISSENT mentions and CONSENSUS times as many mentions of the other side agree
+        against them: a few readings against a consensus are misread amounts (a figure taken
+        from the neighbouring item of a list), not another project. None when the conflict is
+        not that one-sided."""
+        if not self._articles_agree(ra, rb):
+            return None
+        conflicts = self._amount_conflicts(ra, rb)
+        if not conflicts:
+            return []
+        keys_a = {_amount_key(x) for x, _ in conflicts}
+        keys_b = {_amount_key(y) for _, y in conflicts}
+        held_a = [m for m in self.amounts[ra] if _amount_key(m) in keys_a]
+        held_b = [m for m in self.amounts[rb] if _amount_key(m) in keys_b]
+        for lone, many in ((held_a, held_b), (held_b, held_a)):
+            if len(lone) <= MAX_DISSENT and len(many) >= CONSENSUS * len(lone):
+                return lone
+        return None
+
+    def union(self, ra: int, rb: int, set_aside: list[Mention] = ()) -> None:
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
@@ -358,6 +537,10 @@ class _Clusters:
         for aid, ids in self.by_article.pop(rb).items():
             self.by_article[ra].setdefault(aid, []).extend(ids)
         self.amounts[ra] += self.amounts.pop(rb)
+        if set_aside:
+            # an overruled amount no longer speaks for the cluster: it must not veto later merges
+            drop = {id(m) for m in set_aside}
+            self.amounts[ra] = [m for m in self.amounts[ra] if id(m) not in drop]
 
 
 def _distinct(ms: list[Mention]) -> list[Mention]:
@@ -403,8 +586,13 @@ def reconcile(results: list[ArticleResult], previous: dict[str, set[tuple[str, s
             scored.append(Link(i, j, score, signals))
     scored.sort(key=lambda lk: (-lk.score, lk.a, lk.b))
     cl = _Clusters(nodes)
+    disputed: list[Link] = []
     for lk in scored:
-        if lk.decision == "vetoed" or lk.score < MERGE_AT:
+        if lk.score < MERGE_AT:
+            continue
+        if lk.decision == "vetoed":
+            if lk.signals["veto"] == "amounts differ" and _same_written_name(nodes[lk.a].m, nodes[lk.b].m):
+                disputed.append(lk)
             continue
         ra, rb = cl.find(lk.a), cl.find(lk.b)
         if ra == rb:
@@ -415,6 +603,17 @@ def reconcile(results: list[ArticleResult], previous: dict[str, set[tuple[str, s
             lk.decision = "merged"
         else:
             lk.decision = "blocked"
+    # names that are one project's but amounts that differ: decided once every agreeing merge is
+    # made, when a cluster shows whether its amount is a consensus or a single reading
+    for lk in disputed:
+        ra, rb = cl.find(lk.a), cl.find(lk.b)
+        if ra == rb:
+            continue
+        set_aside = cl.overruled(ra, rb)
+        if set_aside is not None:
+            cl.union(ra, rb, set_aside)
+            lk.decision = "merged"
+            lk.signals["amount_overruled"] = [(m.article_id, m.amount_m_eur, m.amount_qualifier) for m in set_aside]
     roots = {cl.find(i) for i in range(len(nodes))}
     groups = sorted((sorted(cl.members(r)) for r in roots), key=lambda g: min(mention_key(nodes[i].m) for i in g))
     call_dates = _round_dates(results, nodes, groups)

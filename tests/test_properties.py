@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime
 import math
 import os
+import re
 import tempfile
 import unicodedata
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.amounts import FORMAT_STYLES, find_amounts, format_amount, lexicon
@@ -258,8 +259,12 @@ def test_clean_text_never_raises_and_keeps_its_format(raw: str) -> None:
 
 @PROPERTY
 @given(LINES, st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1, max_size=3))
+@example(["bé-", "", "néfique pour tous."], ["\r"])  # a blank line written "\r\r" still stops the hyphen join
 def test_line_endings_do_not_change_the_clean_text(lines: list[str], endings: list[str]) -> None:
     mixed = "".join(line + endings[i % len(endings)] for i, line in enumerate(lines))
+    # "\r" closing one line and "\n" closing the empty line after it read as one CRLF: that
+    # input has a line fewer, and its text may rightly differ (a hyphen then joins across it)
+    assume(re.split(r"\r\n|\r|\n", mixed)[:-1] == lines)
     assert clean_text(mixed).text == clean_text("\n".join(lines)).text
 
 

@@ -1,0 +1,147 @@
+"""Reconciliation when many articles name one project and a few of them were misread.
+
+At 10,000 articles a project is named by ~80 mentions: a rule that reads a neighbouring
+list item's amount, or cuts a word or a "phase 2" out of a name, then happens in almost
+every project. These cases split a project into several rows (or joined unrelated ones)
+before the fix; each test is a small hand-built set of mentions of that shape.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.model import Article, ArticleResult, Mention
+from pipeline.reconcile import CONSENSUS, MAX_DISSENT, reconcile
+
+
+def article(aid, name, amount=None, qualifier="exact", context=None, aliases=(), rule="block"):
+    m = Mention(article_id=aid, name=name, start=0, end=len(name), rule=rule, score=0.9,
+                amount_m_eur=amount, amount_qualifier=qualifier if amount is not None else None,
+                context=context or name, aliases=list(aliases))
+    return ArticleResult(article=Article(id=aid, path=f"{aid}.txt", text="x" * 500, published_on="2019-06-20"),
+                         mentions=[m])
+
+
+def rows(results):
+    rec = reconcile(results)
+    return sorted((sorted(p.sources), p.amount_m_eur) for p in rec.projects)
+
+
+def test_a_misread_amount_in_the_middle_of_many_mentions_does_not_cut_the_project_in_two():
+    amounts = [3.0] * 4 + [8.0] + [3.0] * 4  # the fifth article took its neighbour's amount
+    rec = reconcile([article(f"a{i}", "Orion", v) for i, v in enumerate(amounts)])
+    assert len(rec.projects) == 1
+    assert rec.projects[0].amount_m_eur == 3.0
+    [overruled] = [lk for lk in rec.links if lk["signals"].get("amount_overruled")]
+    assert overruled["signals"]["amount_overruled"] == [("a4", 8.0, "exact")]
+
+
+def test_mentions_written_alike_are_split_by_amount_once_not_at_every_disagreement():
+    # three articles agree on another amount: too many to be misreadings, a second project;
+    # the mentions on either side of them are still one project
+    amounts = [3.0, 3.0, 8.0, 8.0, 8.0, 3.0, 3.0]
+    got = rows([article(f"a{i}", "Orion", v) for i, v in enumerate(amounts)])
+    assert got == [(["a0", "a1", "a5", "a6"], 3.0), (["a2", "a3", "a4"], 8.0)]
+
+
+@pytest.mark.parametrize(
+    "agreeing, dissenting, one_project",
+    [
+        (8, 1, True),
+        (CONSENSUS, 1, True),
+        (CONSENSUS - 1, 1, False),  # two against one: no consensus to overrule it
+        (CONSENSUS * 2, 2, True),
+        (CONSENSUS * 2 - 1, 2, False),
+        (20, MAX_DISSENT + 1, False),  # that many readings of one amount are another project
+    ],
+)
+def test_a_few_readings_against_a_consensus_are_overruled(agreeing, dissenting, one_project):
+    results = [article(f"a{i:02d}", "Orion", 3.0) for i in range(agreeing)]
+    results += [article(f"b{i:02d}", "Orion", 8.0) for i in range(dissenting)]
+    rec = reconcile(results)
+    assert (len(rec.projects) == 1) is one_project
+
+
+def test_a_bound_that_agrees_is_not_a_dissent():
+    rec = reconcile([article("a0", "Orion", 3.3), article("a1", "Orion", 3.0, "min"),
+                     article("a2", "Orion", 3.0, "approx"), article("a3", "Orion", 4.0, "max")])
+    assert [(p.amount_m_eur, p.amount_qualifier) for p in rec.projects] == [(3.3, "exact")]
+
+
+def test_another_form_of_the_name_reaches_the_cluster_of_its_usual_amount():
+    # the first "Orion Santé" mention was misread: other names must not be compared with it alone
+    results = [article("a0", "Orion Santé", 8.0)] + [article(f"a{i}", "Orion Santé", 3.0) for i in range(1, 6)]
+    results.append(article("a6", "Plateforme Orion Santé"))
+    rec = reconcile(results)
+    assert len(rec.projects) == 1
+
+
+def test_a_phase_alias_shared_by_two_names_does_not_join_them():
+    a = article("a1", "Orion – phase 2", aliases=["Orion", "phase 2"])
+    b = article("a2", "Véga Santé – phase 2", aliases=["Véga Santé", "phase 2"])
+    assert len(reconcile([a, b]).projects) == 2
+    c = article("a3", "Orion")
+    assert rows([a, b, c]) == [(["a1", "a3"], None), (["a2"], None)]
+
+
+@pytest.mark.parametrize(
+    "short, long, merged",
+    [
+        ("sociaux", "Outil des titres sociaux", False),  # a word a rule cut out of a name
+        ("Chorus", "Chorus Pro", True),
+        ("e-Scellés", "Numérisation de la chaîne des scellés judiciaires (e-Scellés)", True),
+    ],
+)
+def test_a_one_word_name_is_contained_only_when_written_as_a_name(short, long, merged):
+    rec = reconcile([article("a1", short), article("a2", long)])
+    assert (len(rec.projects) == 1) is merged
+
+
+def test_a_lower_case_word_does_not_join_the_names_that_contain_it():
+    rec = reconcile([article("a1", "Outil des titres sociaux"), article("a2", "sociaux"),
+                     article("a3", "Portail des examens sociaux")])
+    assert len(rec.projects) == 3
+
+
+def test_a_name_heading_its_own_line_of_a_list_is_not_a_description_of_the_first_item():
+    listing = ("- Outil de réservation des brevets : donner aux agents une vue d'ensemble, porté par APE ;\n"
+               "- Terri Vigie : offrir un point d'entrée unique aux entreprises ;")
+    rec = reconcile([article("a1", "TerriVigie", context="TerriVigie, un point d'entrée unique"),
+                     article("a2", "Outil de réservation des brevets", context=listing)])
+    assert len(rec.projects) == 2
+    prose = "supprimer les formulaires au profit d'un portail numérique pour les détenus"
+    rec = reconcile([article("a1", "portail numérique"), article("a2", "Numérique en détention", context=prose)])
+    assert len(rec.projects) == 1
+
+
+def test_a_list_item_of_another_project_is_not_a_description():
+    listing = ("- Outil de réservation des brevets : donner aux agents une vue d'ensemble, porté par APE ;\n"
+               "- Assistant de détection des demandes pastorales : offrir un point d'entrée unique ;")
+    rec = reconcile([article("a1", "détection des demandes pastorales", rule="amount_for"),
+                     article("a2", "Outil de réservation des brevets", context=listing)])
+    assert len(rec.projects) == 2
+    block = "Numérique en détention\nMinistère de la Justice\nsupprimer les formulaires au profit d'un portail numérique"
+    rec = reconcile([article("a1", "portail numérique"), article("a2", "Numérique en détention", context=block)])
+    assert len(rec.projects) == 1  # a block's description line is its own
+
+
+def test_a_phase_mention_joins_the_project_named_just_before_it():
+    results = [article("a1", "Orion Santé", 3.0), article("a2", "Véga Fret", 5.0),
+               article("a3", "phase 2", context="Le comité retient Orion Santé – phase 2, porté par la DGS."),
+               article("a4", "phase 2", context="Véga Fret – phase 2 figure aussi parmi les lauréats.")]
+    # the two "phase 2" are not one project, and do not join Orion Santé with Véga Fret
+    assert rows(results) == [(["a1", "a3"], 3.0), (["a2", "a4"], 5.0)]
+
+
+def test_a_generic_name_with_no_name_before_it_stays_with_those_written_alike():
+    results = [article(f"a{i}", "Transformation publique", context="Transformation publique : trois projets financés")
+               for i in range(3)]
+    assert len(reconcile(results).projects) == 1
+
+
+def test_an_amount_dispute_is_settled_on_the_names_not_on_a_shared_description():
+    # a rule left each item's description in its aliases: two projects share it word for word
+    said = "ouvrir les données au public, porté par la DGS"
+    results = [article(f"a{i}", "Alpha Fret", 3.0, aliases=[said]) for i in range(6)]
+    results.append(article("b0", "Véga Santé", 8.0, aliases=[said]))
+    assert len(reconcile(results).projects) == 2
