@@ -413,6 +413,21 @@ def _is_org_line(ctx: Ctx, ln: Line) -> bool:
     return bool(ctx.orgs_in(ln.start, ln.end)) and org_coverage(ctx, ln.start, ln.end) >= 0.6
 
 
+_LEAD = re.compile(r"[\W\d_]*(?:(?:le|la|les|l['’])\s*)?", re.I)
+
+
+def _is_carrier_line(ctx: Ctx, ln: Line) -> bool:
+    """A line of carriers under a block's title: organisations from its first word.
+
+    An item of a list of laureates ("- Name, porté par <org> ;") may be mostly organisation
+    names too, but it begins with the project's name: read as the carriers of the item above
+    it, it would lend that item its neighbour's carriers and take the neighbour out."""
+    if not _is_org_line(ctx, ln):
+        return False
+    first = min(o.start for o in ctx.orgs_in(ln.start, ln.end))
+    return _LEAD.fullmatch(ctx.text[ln.start:first]) is not None
+
+
 _PORTEUR = re.compile(r"^(?:- )?(?:porteurs?|porteuses?|structures? porteuses?|administrations? porteuses?|pilotes?|ministères? porteurs?|ministère|entités? porteuses?)(?: du projet| de projet)?\s*:\s*", re.I)
 _MONTANT = re.compile(r"^(?:- )?(?:montant|financement|subvention|dotation|aide|budget|soutien|montant accordé|montant alloué|financement ftap|financement accordé)[^:]{0,40}:\s*", re.I)
 
@@ -431,7 +446,7 @@ def structured(ctx: Ctx) -> list[Cand]:
     n = len(lines)
     starts = []
     for i in range(n - 1):
-        if _is_title_line(ctx, lines[i]) and (_is_org_line(ctx, lines[i + 1]) or _PORTEUR.match(lines[i + 1].text)):
+        if _is_title_line(ctx, lines[i]) and (_is_carrier_line(ctx, lines[i + 1]) or _PORTEUR.match(lines[i + 1].text)):
             starts.append(i)
     for k, i in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else n
@@ -440,7 +455,7 @@ def structured(ctx: Ctx) -> list[Cand]:
         amount = None
         j = i + 1
         # carrier, porteur and montant lines right after the title
-        while j < stop and (j == i + 1 or _PORTEUR.match(lines[j].text) or _MONTANT.match(lines[j].text) or _is_org_line(ctx, lines[j])):
+        while j < stop and (j == i + 1 or _PORTEUR.match(lines[j].text) or _MONTANT.match(lines[j].text) or _is_carrier_line(ctx, lines[j])):
             ln = lines[j]
             pm = _PORTEUR.match(ln.text)
             found = layout_orgs(ctx, ln.start + pm.end(), ln.end) if pm else [o.name for o in ctx.orgs_in(ln.start, ln.end)]

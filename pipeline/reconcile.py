@@ -617,6 +617,7 @@ def reconcile(results: list[ArticleResult], previous: dict[str, set[tuple[str, s
     roots = {cl.find(i) for i in range(len(nodes))}
     groups = sorted((sorted(cl.members(r)) for r in roots), key=lambda g: min(mention_key(nodes[i].m) for i in g))
     call_dates = _round_dates(results, nodes, groups)
+    stated = _stated_round_dates(results)
     projects: list[Project] = []
     out_mentions: list[tuple[Mention, str]] = []
     taken: set[str] = set()
@@ -629,7 +630,7 @@ def reconcile(results: list[ArticleResult], previous: dict[str, set[tuple[str, s
             pid = "p" + hashlib.sha1(pid.encode()).hexdigest()[:11]
         taken.add(pid)
         collapsed = _collapse(ms)
-        proj = _project(pid, collapsed, [nodes[i] for i in g], call_dates)
+        proj = _project(pid, collapsed, [nodes[i] for i in g], call_dates, stated)
         projects.append(proj)
         out_mentions += [(m, pid) for m in collapsed]
         for i in g:
@@ -746,7 +747,55 @@ def _pick_amount(ms: list[Mention]) -> tuple[float | None, str | None]:
     return None, None
 
 
-def _project(pid: str, ms: list[Mention], group: list[Node], call_dates: dict[str, str]) -> Project:
+def _round_key(c: CallInfo) -> tuple | None:
+    """A round named fully enough to be told from every other: fund, year and ordinal."""
+    return (c.fund, c.year, c.ordinal, c.unit) if c.fund and c.year and c.ordinal else None
+
+
+def _stated_round_dates(results: list[ArticleResult]) -> dict[tuple, str]:
+    """The announcement date of each fully named round, by a vote of the articles naming it:
+    a date said in full counts twice, a release's publication date once; ties go to the
+    earliest (the first release of a round is the announcement, the others follow it)."""
+    said: dict[tuple, Counter] = defaultdict(Counter)
+    for r in results:
+        key = _round_key(r.call)
+        if key and r.call.announced_on and r.call.announced_precision in ("day", "published"):
+            said[key][r.call.announced_on] += 2 if r.call.announced_precision == "day" else 1
+    return {k: min(c, key=lambda d: (-c[d], d)) for k, c in said.items()}
+
+
+def _announced(ms: list[Mention], group: list[Node], call_dates: dict[str, str], stated: dict[tuple, str]) -> str | None:
+    """The project's announcement date: a vote of its articles, each on what it says itself.
+
+    An article that dates its round votes twice (in full, or a day and month whose year its
+    round completes), a release dated only by its publication once (it may come out the day
+    after, and then votes for the date other articles state for its round when it names the
+    round in full); ties go to the earliest date (an announcement precedes its coverage). Dates
+    carried over from other articles of a round (`_round_dates`) only decide when no article
+    of the project dates anything: a project cited by eighty articles has a few that misdate
+    it (a retrospective's own date, a neighbouring round), and taking the earliest date, or
+    the date a chain of rounds spread over all of them, lets those few decide."""
+    calls = {n.m.article_id: n.call for n in group}
+    votes: Counter = Counter()
+    for aid in sorted({m.article_id for m in ms}):
+        c = calls.get(aid)
+        if c is None or not c.announced_on:
+            continue
+        if c.announced_precision == "day":
+            votes[c.announced_on] += 2
+        elif c.announced_precision == "published":
+            # a release dated only by its publication: the date its round is said to be
+            # announced on elsewhere, when the round is named in full
+            votes[stated.get(_round_key(c), c.announced_on)] += 1
+        elif aid in call_dates:  # "le 10 avril": the day is said, the year completed from its round
+            votes[call_dates[aid]] += 2
+    if not votes:
+        votes.update(call_dates[aid] for aid in {m.article_id for m in ms} if aid in call_dates)
+    return min(votes, key=lambda d: (-votes[d], d)) if votes else None
+
+
+def _project(pid: str, ms: list[Mention], group: list[Node], call_dates: dict[str, str],
+             stated: dict[tuple, str] | None = None) -> Project:
     forms = Counter()
     surface: dict[str, Counter] = defaultdict(Counter)
     rank = {"block": 0, "list_item": 0, "table_row": 0}
@@ -774,7 +823,7 @@ def _project(pid: str, ms: list[Mention], group: list[Node], call_dates: dict[st
     for m in ms:
         for c in m.carriers:
             carriers[c] += 1
-    dates = sorted({call_dates[m.article_id] for m in ms if m.article_id in call_dates})
+    announced = _announced(ms, group, call_dates, stated or {})
     calls = [n.call for n in group]
     label = Counter(c.label() for c in calls if c.label()).most_common()
     call = sorted(label, key=lambda kv: (-len(kv[0]), -kv[1]))[0][0] if label else None
@@ -786,7 +835,7 @@ def _project(pid: str, ms: list[Mention], group: list[Node], call_dates: dict[st
         amount_m_eur=amount,
         amount_qualifier=qualifier,
         carriers=[c for c, _ in sorted(carriers.items(), key=lambda kv: (-kv[1], kv[0]))],
-        announced_on=dates[0] if dates else None,
+        announced_on=announced,
         call=call,
         sources=sorted({m.article_id for m in ms}),
         mentions=ms,

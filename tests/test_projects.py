@@ -115,6 +115,28 @@ def test_title_carriers_description_blocks():
     assert got["Assistant des greffes"].carriers == ["Ministère de la Justice"]
 
 
+# items mostly made of organisation names: the next item is no carrier line of the one above
+LIST_OF_CARRIED_ITEMS = [
+    """Les projets suivants ont obtenu chacun plus de 5 millions d'euros :
+- Route Claire, porté par le Cnous et le ministère de la Mer ;
+- Phare Numérique, porté par le ministère de la Mer ;
+- Nautilus, porté par la Délégation générale à l'emploi et à la formation professionnelle ;
+""",
+    """Les projets retenus sont les suivants :
+- Phare Numérique : accompagner les agents dans leurs outils, porté par le ministère de la Mer – 1,2 M€ ;
+- Nautilus : prévenir les ruptures de parcours, porté par la Délégation interministérielle à l'encadrement supérieur de l'État et l'Institut national de recherches archéologiques préventives – 7,2 M€ ;
+""",
+]
+
+
+@pytest.mark.parametrize("text", LIST_OF_CARRIED_ITEMS, ids=["bounds", "descriptions"])
+def test_an_item_naming_its_carriers_is_not_the_carrier_line_of_the_item_above(text):
+    got = by_name(extract(text))
+    assert "Phare Numérique" in got and "Nautilus" in got
+    assert got["Phare Numérique"].carriers == ["Ministère de la Mer"]
+    assert "Ministère de la Mer" not in got["Nautilus"].carriers
+
+
 TABLE = """Les lauréats et leurs montants
 Projet | Porteur | Ministère de rattachement | Montant (M€)
 Billetterie commune | Réunion des musées nationaux | Culture | 3,9

@@ -145,3 +145,38 @@ def test_an_amount_dispute_is_settled_on_the_names_not_on_a_shared_description()
     results = [article(f"a{i}", "Alpha Fret", 3.0, aliases=[said]) for i in range(6)]
     results.append(article("b0", "Véga Santé", 8.0, aliases=[said]))
     assert len(reconcile(results).projects) == 2
+
+
+# --- the announcement date of a project many articles cite --------------------------------
+
+def dated(aid, name, announced=None, precision=None, year=2019, ordinal=2, published="2019-06-20"):
+    from pipeline.model import CallInfo
+
+    r = article(aid, name, 3.0)
+    r.article.published_on = published
+    r.call = CallInfo(fund="Fonds pour la transformation de l'action publique", fund_acronym="FTAP", year=year,
+                      ordinal=ordinal, unit="appel à projets", announced_on=announced, announced_precision=precision)
+    return r
+
+
+def test_a_few_articles_that_misdate_the_round_do_not_decide_its_date():
+    # the earliest date is a retrospective's misreading: the vote of the articles decides
+    results = [dated(f"a{i}", "Orion", "2019-06-20", "day") for i in range(6)]
+    results += [dated("b0", "Orion", "2018-03-01", "day", ordinal=None), dated("b1", "Orion", "2019-07-02", "published")]
+    [p] = reconcile(results).projects
+    assert p.announced_on == "2019-06-20"
+
+
+def test_a_release_dated_by_its_publication_takes_the_date_its_round_is_said_to_be_announced():
+    # the only article about Orion came out a week after the round, which another release dates
+    results = [dated("a0", "Orion", "2019-06-27", "published", published="2019-06-27"),
+               dated("a1", "Hélios", "2019-06-20", "day")]
+    dates = {p.name: p.announced_on for p in reconcile(results).projects}
+    assert dates == {"Orion": "2019-06-20", "Hélios": "2019-06-20"}
+
+
+def test_a_round_named_only_by_its_year_lends_no_date():
+    results = [dated("a0", "Orion", "2019-06-27", "published", ordinal=None, published="2019-06-27"),
+               dated("a1", "Hélios", "2019-06-20", "day", ordinal=None)]
+    dates = {p.name: p.announced_on for p in reconcile(results).projects}
+    assert dates["Orion"] == "2019-06-27"
