@@ -464,9 +464,7 @@ def warm_prefect_home(args, workdir: Path, log) -> dict:
     args.prefect_home = Path(tempfile.mkdtemp(prefix="prefect-home-", dir=workdir))
     corpus, _ = ensure_corpus(10, workdir, args.seed)
     db = workdir / "warm-up.db"
-    for p in (db,):
-        if p.exists():
-            p.unlink()
+    db.unlink(missing_ok=True)
     first = run_child([PY, "-m", "pipeline", "run", str(corpus), "--db", str(db)], env=prefect_env(args.prefect_home),
                       timeout=args.timeout)
     again = run_child([PY, "-m", "pipeline", "run", str(corpus), "--db", str(db), "--full"],
@@ -522,29 +520,27 @@ def fmt(x, nd=1):
     return str(x)
 
 
-def extrapolated_baseline(results: dict[int, dict], n: int) -> tuple[float | None, str]:
-    """Baseline seconds for n articles: measured, or scaled from the largest measured size (per article)."""
-    b = results[n]["baseline"]
-    if not b.get("skipped") and b.get("rc") == 0:
-        return b["run_s"] + b["load_s"], "measured"
+def _baseline_source(results: dict[int, dict], n: int) -> int | None:
+    """The size whose baseline run stands for n: n itself when it ran, else the largest that did."""
     done = [m for m in results if not results[m]["baseline"].get("skipped") and results[m]["baseline"].get("rc") == 0]
-    if not done:
-        return None, "not run"
-    m = max(done)
-    bm = results[m]["baseline"]
-    per_word = bm["run_s"] / max(1, results[m]["words"])
-    return bm["load_s"] + per_word * results[n]["words"], f"extrapolated from {m} articles (per word)"
+    return n if n in done else max(done, default=None)
 
 
 def baseline_run_s(results: dict[int, dict], n: int) -> float | None:
-    """The baseline's seconds for n articles without its model load (measured or per word)."""
-    done = [m for m in results if not results[m]["baseline"].get("skipped") and results[m]["baseline"].get("rc") == 0]
-    if n in done:
-        return results[n]["baseline"]["run_s"]
-    if not done:
+    """The baseline's seconds for n articles without its model load (measured, or scaled per word)."""
+    m = _baseline_source(results, n)
+    if m is None:
         return None
-    m = max(done)
     return results[m]["baseline"]["run_s"] / max(1, results[m]["words"]) * results[n]["words"]
+
+
+def extrapolated_baseline(results: dict[int, dict], n: int) -> tuple[float | None, str]:
+    """Baseline seconds for n articles, model load included: measured, or scaled from the largest measured size."""
+    m = _baseline_source(results, n)
+    if m is None:
+        return None, "not run"
+    total = results[m]["baseline"]["load_s"] + baseline_run_s(results, n)
+    return total, "measured" if m == n else f"extrapolated from {m} articles (per word)"
 
 
 def size_table(r: dict, results: dict[int, dict]) -> str:

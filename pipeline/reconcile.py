@@ -418,9 +418,9 @@ def _amount_groups(nodes: list[Node], ids: list[int]) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: (rank.get(_amount_key(nodes[g[0]].m)[1], 2), -len(g), g[0]))
 
 
-def _anchor(nodes: list[Node], ids: list[int]) -> int:
+def _anchor(nodes: list[Node], ids: list[int], groups: list[list[int]] | None = None) -> int:
     """The first mention of the largest group that gives an exact amount (else any amount, else none)."""
-    groups = _amount_groups(nodes, ids)
+    groups = groups or _amount_groups(nodes, ids)
     stated = [g for g in groups if _amount_key(nodes[g[0]].m)[0] is not None]
     exact = [g for g in stated if _amount_key(nodes[g[0]].m)[1] == "exact"]
     pool = exact or stated or groups
@@ -437,9 +437,10 @@ def _written_alike(nodes: list[Node], ids: list[int]) -> list[tuple[int, int]]:
     group is vetoed; a group that contradicts the anchor stays apart, as it should."""
     if len(ids) < 2:
         return []
-    anchor = _anchor(nodes, ids)
+    groups = _amount_groups(nodes, ids)
+    anchor = _anchor(nodes, ids, groups)
     out = []
-    for g in _amount_groups(nodes, ids):
+    for g in groups:
         out += zip(g, g[1:])
         if g[0] != anchor:
             out.append((min(g[0], anchor), max(g[0], anchor)))
@@ -547,7 +548,7 @@ def _distinct(ms: list[Mention]) -> list[Mention]:
     """One mention per distinct (amount, qualifier): conflicts depend on nothing else."""
     seen, out = set(), []
     for m in ms:
-        k = (m.amount_m_eur, m.amount_qualifier)
+        k = _amount_key(m)
         if k not in seen:
             seen.add(k)
             out.append(m)
@@ -681,6 +682,17 @@ def _collapse(ms: list[Mention]) -> list[Mention]:
     return out
 
 
+# how strongly an article's own date says when its round was announced: a date given in full
+# (or a day and month whose year its round completes) against a release's publication date,
+# which may come out the day after
+DATE_WEIGHT = {"day": 2, "daymonth": 2, "published": 1}
+
+
+def _most_said(votes: Counter) -> str | None:
+    """The date with most votes; ties go to the earliest (an announcement precedes its coverage)."""
+    return min(votes, key=lambda d: (-votes[d], d)) if votes else None
+
+
 def _round_dates(results: list[ArticleResult], nodes: list[Node], groups: list[list[int]]) -> dict[str, str]:
     """Announcement date per article, completed across the articles of one funding round.
 
@@ -707,10 +719,8 @@ def _round_dates(results: list[ArticleResult], nodes: list[Node], groups: list[l
     full: dict[str, Counter] = defaultdict(Counter)
     for aid, r in by_id.items():
         c = r.call
-        if c.announced_on and c.announced_precision == "day":
-            full[find(aid)][c.announced_on] += 2
-        elif c.announced_on and c.announced_precision == "published":
-            full[find(aid)][c.announced_on] += 1
+        if c.announced_on and c.announced_precision in ("day", "published"):
+            full[find(aid)][c.announced_on] += DATE_WEIGHT[c.announced_precision]
     out: dict[str, str] = {}
     for aid, r in by_id.items():
         c = r.call
@@ -725,7 +735,7 @@ def _round_dates(results: list[ArticleResult], nodes: list[Node], groups: list[l
                     out[aid] = sorted(fit, key=lambda d: -cands[d])[0]
                     continue
         if cands:
-            out[aid] = sorted(cands, key=lambda d: (-cands[d], d))[0]
+            out[aid] = _most_said(cands)
         elif c.announced_on and c.announced_precision == "published":
             out[aid] = c.announced_on
     return out
@@ -760,8 +770,8 @@ def _stated_round_dates(results: list[ArticleResult]) -> dict[tuple, str]:
     for r in results:
         key = _round_key(r.call)
         if key and r.call.announced_on and r.call.announced_precision in ("day", "published"):
-            said[key][r.call.announced_on] += 2 if r.call.announced_precision == "day" else 1
-    return {k: min(c, key=lambda d: (-c[d], d)) for k, c in said.items()}
+            said[key][r.call.announced_on] += DATE_WEIGHT[r.call.announced_precision]
+    return {k: _most_said(c) for k, c in said.items()}
 
 
 def _announced(ms: list[Mention], group: list[Node], call_dates: dict[str, str], stated: dict[tuple, str]) -> str | None:
@@ -782,16 +792,18 @@ def _announced(ms: list[Mention], group: list[Node], call_dates: dict[str, str],
         if c is None or not c.announced_on:
             continue
         if c.announced_precision == "day":
-            votes[c.announced_on] += 2
+            said = c.announced_on
         elif c.announced_precision == "published":
             # a release dated only by its publication: the date its round is said to be
             # announced on elsewhere, when the round is named in full
-            votes[stated.get(_round_key(c), c.announced_on)] += 1
-        elif aid in call_dates:  # "le 10 avril": the day is said, the year completed from its round
-            votes[call_dates[aid]] += 2
+            said = stated.get(_round_key(c), c.announced_on)
+        else:  # "le 10 avril": the day is said, the year completed from its round
+            said = call_dates.get(aid)
+        if said:
+            votes[said] += DATE_WEIGHT.get(c.announced_precision, 2)
     if not votes:
         votes.update(call_dates[aid] for aid in {m.article_id for m in ms} if aid in call_dates)
-    return min(votes, key=lambda d: (-votes[d], d)) if votes else None
+    return _most_said(votes)
 
 
 def _project(pid: str, ms: list[Mention], group: list[Node], call_dates: dict[str, str],

@@ -103,26 +103,26 @@ def test_a_lower_case_word_does_not_join_the_names_that_contain_it():
     assert len(rec.projects) == 3
 
 
-def test_a_name_heading_its_own_line_of_a_list_is_not_a_description_of_the_first_item():
-    listing = ("- Outil de réservation des brevets : donner aux agents une vue d'ensemble, porté par APE ;\n"
-               "- Terri Vigie : offrir un point d'entrée unique aux entreprises ;")
-    rec = reconcile([article("a1", "TerriVigie", context="TerriVigie, un point d'entrée unique"),
-                     article("a2", "Outil de réservation des brevets", context=listing)])
-    assert len(rec.projects) == 2
-    prose = "supprimer les formulaires au profit d'un portail numérique pour les détenus"
-    rec = reconcile([article("a1", "portail numérique"), article("a2", "Numérique en détention", context=prose)])
-    assert len(rec.projects) == 1
+LISTING = "- Outil de réservation des brevets : donner aux agents une vue d'ensemble, porté par APE ;\n"
+PROSE = "supprimer les formulaires au profit d'un portail numérique pour les détenus"
+BLOCK = "Numérique en détention\nMinistère de la Justice\nsupprimer les formulaires au profit d'un portail numérique"
 
 
-def test_a_list_item_of_another_project_is_not_a_description():
-    listing = ("- Outil de réservation des brevets : donner aux agents une vue d'ensemble, porté par APE ;\n"
-               "- Assistant de détection des demandes pastorales : offrir un point d'entrée unique ;")
-    rec = reconcile([article("a1", "détection des demandes pastorales", rule="amount_for"),
-                     article("a2", "Outil de réservation des brevets", context=listing)])
-    assert len(rec.projects) == 2
-    block = "Numérique en détention\nMinistère de la Justice\nsupprimer les formulaires au profit d'un portail numérique"
-    rec = reconcile([article("a1", "portail numérique"), article("a2", "Numérique en détention", context=block)])
-    assert len(rec.projects) == 1  # a block's description line is its own
+@pytest.mark.parametrize("first, second, projects", [
+    # a name heading its own line of a list is not a description of the first item
+    (article("a1", "TerriVigie", context="TerriVigie, un point d'entrée unique"),
+     article("a2", "Outil de réservation des brevets",
+             context=LISTING + "- Terri Vigie : offrir un point d'entrée unique aux entreprises ;"), 2),
+    # a list item of another project is not a description either
+    (article("a1", "détection des demandes pastorales", rule="amount_for"),
+     article("a2", "Outil de réservation des brevets",
+             context=LISTING + "- Assistant de détection des demandes pastorales : offrir un point d'entrée unique ;"), 2),
+    # a description in prose, or a block's own description line, still is
+    (article("a1", "portail numérique"), article("a2", "Numérique en détention", context=PROSE), 1),
+    (article("a1", "portail numérique"), article("a2", "Numérique en détention", context=BLOCK), 1),
+], ids=["line head", "other item", "prose", "block"])
+def test_a_description_is_the_mention_s_own_text_not_another_item_of_its_list(first, second, projects):
+    assert len(reconcile([first, second]).projects) == projects
 
 
 def test_a_phase_mention_joins_the_project_named_just_before_it():
