@@ -219,12 +219,12 @@ def child_stages(corpus: str, db: str, profile_out: str | None = None, limit: in
     sys.path.insert(0, str(ROOT))
     t = {}
     t0 = time.perf_counter()
-    from pipeline.batch import clean_batch, extract_batch
+    from pipeline.run.batch import clean_batch, extract_batch
     from pipeline.ingest import list_sources
-    from pipeline.nlp import get_nlp
-    from pipeline.organizations import load_gazetteer
-    from pipeline.reconcile import reconcile
-    from pipeline.store import read_previous, write_database
+    from pipeline.extract.nlp import get_nlp
+    from pipeline.extract.organizations import load_gazetteer
+    from pipeline.reconcile.cluster import reconcile
+    from pipeline.store.database import read_previous, write_database
 
     t["import"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -351,7 +351,7 @@ def child_reconcile(n_mentions: int) -> dict:
     t0 = time.perf_counter()
     results, made, pool = synthetic_results(n_mentions)
     build_s = time.perf_counter() - t0
-    from pipeline.reconcile import _candidate_pairs, _nodes, reconcile
+    from pipeline.reconcile.cluster import _candidate_pairs, _nodes, reconcile
 
     t0 = time.perf_counter()
     nodes = _nodes(results)

@@ -22,10 +22,10 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from pipeline.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("run", "serve")
-PLUGINS = ("pipeline.cli_review",)  # loaded when present: see the module docstring
+PLUGINS = ("pipeline.review.cli",)  # loaded when present: see the module docstring
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -33,7 +33,7 @@ class UsageError(Exception):
     """The run cannot happen: one line for the person who typed the command."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, no usage dump, exit 2
         self.exit(EXIT_USAGE, f"error: {message}\n")
 
@@ -72,15 +72,15 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m pipeline", description="French press articles about public funding -> SQLite.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = Parser(prog="python -m pipeline", description="French press articles about public funding -> SQLite.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     run = sub.add_parser("run", help="run the flow once over a folder of articles")
-    run.add_argument("raw_dir", nargs="?", default=str(ROOT / "raw"), help="folder of .html/.htm/.txt articles (default: raw/)")
-    run.add_argument("--db", default=str(ROOT / "extracted" / "projects.db"), help="output SQLite path (default: extracted/projects.db)")
+    run.add_argument("raw_dir", nargs="?", default=str(PROJECT_ROOT / "raw"), help="folder of .html/.htm/.txt articles (default: raw/)")
+    run.add_argument("--db", default=str(PROJECT_ROOT / "extracted" / "projects.db"), help="output SQLite path (default: extracted/projects.db)")
     run.add_argument("--full", action="store_true", help="extract every article again, ignoring stored results")
     run.add_argument("--wait", action="store_true", help="wait for a run already writing the database instead of stopping (exit 3)")
-    run.add_argument("--decisions", default=str(ROOT / "reconciliation.yaml"),
+    run.add_argument("--decisions", default=str(PROJECT_ROOT / "reconciliation.yaml"),
                      help="analysts' reconciliation decisions, applied on every run (default: reconciliation.yaml)")
     _common(run)
     run.set_defaults(func=cmd_run)
@@ -132,7 +132,7 @@ def _check_raw(raw: Path) -> None:
 
 
 def _settings(args, **changes):
-    from .config import ConfigError, load
+    from pipeline.run.config import ConfigError, load
 
     if args.workers:  # given on the command line: the file's other choice does not apply
         changes.update(workers=args.workers, dask_address="")
@@ -150,8 +150,6 @@ def prefect_env_defaults() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     # the temporary server may need more than Prefect's default 20 s on a busy machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
 
 
 def cmd_run(args) -> int:
@@ -162,14 +160,14 @@ def cmd_run(args) -> int:
     if problem:
         raise UsageError(problem)
     prefect_env_defaults()
-    from . import incremental as inc
+    from pipeline.run import incremental as inc
 
     try:
         with inc.db_lock(args.db, wait=args.wait):
             decisions = args.decisions if Path(args.decisions).exists() else None
             if not args.full:
                 # before Prefect starts: its temporary server alone costs more than this whole check
-                from .ingest import list_sources
+                from pipeline.ingest import list_sources
 
                 last = inc.up_to_date(list_sources(str(raw)), args.db, decisions, settings.max_bytes)
                 if last is not None:
@@ -179,13 +177,13 @@ def cmd_run(args) -> int:
             dask = bool(settings.dask_address or settings.workers)
             processes = 0 if dask else settings.worker_processes
             if processes:
-                from . import workers
+                from pipeline.run import workers
 
                 workers.start_in_background(processes)  # the model loads while Prefect starts its server
-            import flows
+            from pipeline.run import flow
 
             try:
-                summary = flows.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
+                summary = flow.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
                                     full=args.full, wait_for_lock=args.wait, dask_address=settings.dask_address,
                                     workers=settings.workers, log=lambda msg: print(msg, file=sys.stderr),
                                     decisions_path=decisions, processes=processes)
@@ -199,16 +197,16 @@ def cmd_run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return inc.EXIT_BUSY
     finally:
-        if "pipeline.workers" in sys.modules:
-            sys.modules["pipeline.workers"].stop()
-    print(f"done: {flows.format_summary(summary, str(args.db))}")
+        if "pipeline.run.workers" in sys.modules:
+            sys.modules["pipeline.run.workers"].stop()
+    print(f"done: {flow.format_summary(summary, str(args.db))}")
     return 0
 
 
 def cmd_serve(args) -> int:
     prefect_env_defaults()  # before anything imports Prefect, which reads them once
     settings = _settings(args, raw_dir=args.raw_dir, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name)
-    from .config import ConfigError
+    from pipeline.run.config import ConfigError
 
     try:
         settings.check_schedule()
@@ -223,11 +221,11 @@ def cmd_serve(args) -> int:
     if not PREFECT_API_URL.value():
         raise UsageError("serve needs a Prefect server: run `prefect server start` and set "
                          "PREFECT_API_URL=http://127.0.0.1:4200/api")
-    import flows
+    from pipeline.run import flow
 
-    print(f"serving {flows.FLOW_NAME}/{settings.name}: '{settings.cron}' ({settings.timezone}) on "
+    print(f"serving {flow.FLOW_NAME}/{settings.name}: '{settings.cron}' ({settings.timezone}) on "
           f"{settings.raw_dir} -> {settings.db}", file=sys.stderr)
-    flows.serve(settings)
+    flow.serve(settings)
     return 0
 
 

@@ -25,7 +25,7 @@ import re
 import stat
 from pathlib import Path
 
-from .model import SourceFile
+from pipeline.model import SourceFile
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".txt": "text"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a real article page is < 2 MB; 20 MB leaves room for bloated HTML

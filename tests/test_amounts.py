@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.amounts import (
+from pipeline.extract.amounts import (
     FORMAT_STYLES,
     Amount,
     find_amounts,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from pipeline.clean import (
+from pipeline.clean.cleaner import (
     CleanDoc,
     clean_html,
     clean_text,

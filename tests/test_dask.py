@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import flows
+from pipeline.run import flow
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,7 @@ def dump(db: Path) -> dict[str, list[tuple]]:
 
 def test_two_dask_workers_build_the_same_database(tmp_path, seeds_dir, prefect_server):
     local = tmp_path / "local.db"
-    flows.pipeline_flow(raw_dir=str(seeds_dir), db_path=str(local), batch_size=2)
+    flow.pipeline_flow(raw_dir=str(seeds_dir), db_path=str(local), batch_size=2)
 
     on_dask = tmp_path / "dask.db"
     # No PREFECT_API_URL: the command starts one server and points the workers at it.
@@ -50,16 +50,16 @@ def test_two_dask_workers_build_the_same_database(tmp_path, seeds_dir, prefect_s
 def test_task_runner_choice():
     from prefect_dask import DaskTaskRunner
 
-    assert flows.task_runner() is None
-    local = flows.task_runner(workers=3)
+    assert flow.task_runner() is None
+    local = flow.task_runner(workers=3)
     assert isinstance(local, DaskTaskRunner)
     assert local.cluster_kwargs["n_workers"] == 3 and local.cluster_kwargs["threads_per_worker"] == 1
-    remote = flows.task_runner(dask_address="tcp://127.0.0.1:8786")
+    remote = flow.task_runner(dask_address="tcp://127.0.0.1:8786")
     assert remote.address == "tcp://127.0.0.1:8786"
 
 
 @pytest.mark.parametrize("workers, address", [(2, ""), (0, "tcp://127.0.0.1:8786")])
 def test_flow_for_dask_keeps_the_flow_and_swaps_the_runner(workers, address):
-    f = flows.flow_for(address, workers)
-    assert f.name == flows.pipeline_flow.name and f is not flows.pipeline_flow
+    f = flow.flow_for(address, workers)
+    assert f.name == flow.pipeline_flow.name and f is not flow.pipeline_flow
     assert f.task_runner.__class__.__name__ == "DaskTaskRunner"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import dates
-from pipeline.dates import DateMention, find_dates, load_rules, parse_date
+from pipeline.extract import dates
+from pipeline.extract.dates import DateMention, find_dates, load_rules, parse_date
 
 from conftest import SHARED, seed_text
 

@@ -20,9 +20,11 @@ import sqlite_utils
 import yaml
 
 from conftest import ROOT, SEEDS
-from pipeline import cli_review, decisions as D, publish
+from pipeline.review import cli as cli_review
+from pipeline.review import decisions as D
+from pipeline.store import publish
 from pipeline.model import Mention, Project
-from pipeline.reconcile import Reconciled
+from pipeline.reconcile.cluster import Reconciled
 
 # --- the pipeline as the flow runs it ------------------------------------------------------
 
@@ -30,7 +32,7 @@ from pipeline.reconcile import Reconciled
 @lru_cache(maxsize=4)
 def extracted(raw_dir: str):
     """Clean + extract once per folder (spaCy): re-runs differ only from reconcile on, as in the flow."""
-    from pipeline.batch import clean_batch, extract_batch
+    from pipeline.run.batch import clean_batch, extract_batch
     from pipeline.ingest import list_sources
 
     articles, errors = clean_batch(list_sources(raw_dir))
@@ -42,9 +44,9 @@ def run_pipeline(raw_dir, db, decisions_path, out_dir=None, skip: tuple[str, ...
 
     `skip`: article file names left out, as if they had not arrived yet.
     """
-    from pipeline.organizations import load_gazetteer
-    from pipeline.reconcile import reconcile
-    from pipeline.store import read_previous, write_database
+    from pipeline.extract.organizations import load_gazetteer
+    from pipeline.reconcile.cluster import reconcile
+    from pipeline.store.database import read_previous, write_database
 
     results, errors = extracted(str(raw_dir))
     results = [r for r in results if Path(r.article.path).name not in skip]
@@ -81,9 +83,9 @@ def mention(aid, name, start, amount=None, q=None, carriers=(), aliases=()):
 
 
 def project(pid, ms, name=None, announced_on=None, call=None):
-    from pipeline.reconcile import _pick_amount
+    from pipeline.reconcile.cluster import pick_amount
 
-    amount, q = _pick_amount(ms)
+    amount, q = pick_amount(ms)
     name = name or ms[0].name
     aliases = [n for m in ms for n in [m.name, *m.aliases] if n != name]
     carriers = list(dict.fromkeys(c for m in ms for c in m.carriers))
@@ -566,7 +568,7 @@ def test_cli_decide_bad_input_is_one_line_and_non_zero(first_run, tmp_path, caps
 def test_cli_runs_on_its_own_without_traceback(tmp_path):
     bad = tmp_path / "r.yaml"
     bad.write_text("decisions: [\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli_review", "decide", "not-project", "p1", "--decisions",
+    out = subprocess.run([sys.executable, "-m", "pipeline.review.cli", "decide", "not-project", "p1", "--decisions",
                           str(bad), "--db", str(tmp_path / "none.db")], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert out.stderr.startswith("error: ") and "not valid YAML" in out.stderr and out.stderr.count("\n") == 1

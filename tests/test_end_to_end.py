@@ -104,11 +104,11 @@ def test_second_run_keeps_rows_and_ids(seeds_db, tmp_path):
 )
 def test_generalisation_sets(raw, gold, gates, ceilings, tmp_path):
     """In-process (no Prefect server): the same stages the flow runs, on articles the rules were not written from."""
-    from pipeline.batch import clean_batch, extract_batch
+    from pipeline.run.batch import clean_batch, extract_batch
     from pipeline.ingest import list_sources
-    from pipeline.organizations import load_gazetteer
-    from pipeline.reconcile import reconcile
-    from pipeline.store import write_database
+    from pipeline.extract.organizations import load_gazetteer
+    from pipeline.reconcile.cluster import reconcile
+    from pipeline.store.database import write_database
 
     arts, errs = clean_batch(list_sources(raw))
     results = extract_batch(arts)

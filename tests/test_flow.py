@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-import flows
-from pipeline import batch as B
-from pipeline import incremental as inc
+from pipeline.run import flow
+from pipeline.run import batch as B
+from pipeline.run import incremental as inc
 
 ROOT = Path(__file__).resolve().parents[1]
 DERIVED = {"runs"}  # the run's own timings: the one table two equal runs do not share
@@ -51,7 +51,7 @@ def corpus(tmp_path, seeds_dir) -> Path:
 
 
 def run(raw: Path, db: Path, **kw) -> dict:
-    return flows.pipeline_flow(raw_dir=str(raw), db_path=str(db), batch_size=2, **kw)
+    return flow.pipeline_flow(raw_dir=str(raw), db_path=str(db), batch_size=2, **kw)
 
 
 def forbid_extraction(monkeypatch):
@@ -166,7 +166,7 @@ def test_transient_read_error_is_retried(prefect_server, corpus, tmp_path, monke
         return real_read(path, *a, **k)
 
     monkeypatch.setattr(inc, "read_bytes", flaky)
-    monkeypatch.setattr(flows.hash_task, "retry_delay_seconds", [0])
+    monkeypatch.setattr(flow.hash_task, "retry_delay_seconds", [0])
     db = tmp_path / "p.db"
     summary = run(corpus, db)
     assert len(calls) == 2
@@ -202,7 +202,7 @@ def test_failed_extraction_is_tried_again_next_run(prefect_server, corpus, tmp_p
 
 
 def test_run_crashed_before_store_resumes_from_its_checkpoint(prefect_server, corpus, tmp_path, monkeypatch):
-    from pipeline import store
+    from pipeline.store import database as store
 
     reference = tmp_path / "ref.db"
     run(corpus, reference)
@@ -227,7 +227,7 @@ def test_run_stops_when_another_holds_the_database(prefect_server, corpus, tmp_p
     db = tmp_path / "p.db"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from pipeline.incremental import db_lock
+        from pipeline.run.incremental import db_lock
         with db_lock({str(db)!r}):
             print("held", flush=True)
             time.sleep(600)
@@ -250,7 +250,7 @@ def test_decisions_hook_gets_the_reconciled_projects(prefect_server, corpus, tmp
         return reconciled
 
     fake = types.SimpleNamespace(apply_decisions=apply_decisions, base_previous=lambda previous, db: previous)
-    monkeypatch.setitem(sys.modules, "pipeline.decisions", fake)
+    monkeypatch.setitem(sys.modules, "pipeline.review.decisions", fake)
     db = tmp_path / "p.db"
     summary = run(corpus, db, decisions_path="decisions.yaml")
     assert seen == [(summary["projects"], "decisions.yaml")]
@@ -282,7 +282,7 @@ def big_corpus(tmp_path_factory, seeds_dir):
 @pytest.fixture(scope="module")
 def big_reference(big_corpus, tmp_path_factory, prefect_server):
     db = tmp_path_factory.mktemp("ref") / "ref.db"
-    flows.pipeline_flow(raw_dir=str(big_corpus), db_path=str(db), batch_size=3)
+    flow.pipeline_flow(raw_dir=str(big_corpus), db_path=str(db), batch_size=3)
     return dump(db)
 
 
@@ -332,12 +332,12 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_database(big_corpus, big_ref
     if with_previous:
         subset = tmp_path / "subset"
         shutil.copytree(big_corpus / "copy00", subset / "copy00")
-        flows.pipeline_flow(raw_dir=str(subset), db_path=str(db), batch_size=3)
+        flow.pipeline_flow(raw_dir=str(subset), db_path=str(db), batch_size=3)
         previous = dump(db)
         # the same history without the kill: ids are inherited from the subset's run
         ref_db = tmp_path / "ref.db"
         shutil.copy(db, ref_db)
-        flows.pipeline_flow(raw_dir=str(big_corpus), db_path=str(ref_db), batch_size=3)
+        flow.pipeline_flow(raw_dir=str(big_corpus), db_path=str(ref_db), batch_size=3)
         reference = dump(ref_db)
     cmd = [sys.executable, "-m", "pipeline", "run", str(big_corpus), "--db", str(db), "--batch-size", "3"]
     kill_when(cmd, cli_env(server_url), "extract: 6/")
@@ -345,7 +345,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_database(big_corpus, big_ref
         assert dump(db) == previous  # the killed run left the last database as it was
     else:
         assert not db.exists()
-    summary = flows.pipeline_flow(raw_dir=str(big_corpus), db_path=str(db), batch_size=3)
+    summary = flow.pipeline_flow(raw_dir=str(big_corpus), db_path=str(db), batch_size=3)
     assert dump(db) == reference
     assert summary["unchanged"] >= 6 + (13 if with_previous else 0)  # it reused what the killed run had done
     assert not inc.checkpoint_path(db).exists()
@@ -354,10 +354,10 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_database(big_corpus, big_ref
 def test_worker_processes_give_the_same_database(prefect_server, corpus, tmp_path):
     here, there = tmp_path / "here.db", tmp_path / "there.db"
     run(corpus, here)
-    from pipeline import workers
+    from pipeline.run import workers
 
     try:
-        summary = flows.flow_for(processes=2)(raw_dir=str(corpus), db_path=str(there), batch_size=2, processes=2)
+        summary = flow.flow_for(processes=2)(raw_dir=str(corpus), db_path=str(there), batch_size=2, processes=2)
     finally:
         workers.stop()
     assert (summary["new"], summary["extract_errors"]) == (5, 0)

@@ -28,13 +28,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import clean_batch, extract_batch
-from pipeline.clean import clean_text
+from pipeline.run.batch import clean_batch, extract_batch
+from pipeline.clean.cleaner import clean_text
 from pipeline.ingest import DEFAULT_MAX_BYTES, list_sources
 from pipeline.model import Article
-from pipeline.organizations import load_gazetteer
-from pipeline.reconcile import reconcile
-from pipeline.store import write_database
+from pipeline.extract.organizations import load_gazetteer
+from pipeline.reconcile.cluster import reconcile
+from pipeline.store.database import write_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -334,7 +334,7 @@ def test_the_other_articles_projects_do_not_change(run: Run) -> None:
 
 
 def test_the_review_report_shows_article_markup_as_text(run: Run, tmp_path: Path) -> None:
-    from pipeline import report
+    from pipeline.review import report
 
     html = report.render(report.load(run.db))
     assert "<script>alert('x')" not in html and "<img src=x onerror" not in html

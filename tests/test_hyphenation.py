@@ -9,7 +9,7 @@ import pytest
 import yaml
 from wordfreq import zipf_frequency
 
-from pipeline.hyphenation import DATA_FILE, joined_frequency, mend_hyphens, should_join
+from pipeline.clean.hyphenation import DATA_FILE, joined_frequency, mend_hyphens, should_join
 
 GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold" / "seeds.json"
 

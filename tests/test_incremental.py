@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import incremental as inc
-from pipeline import store
+from pipeline.run import incremental as inc
+from pipeline.store import database as store
 from pipeline.model import Article, ArticleResult, CallInfo, Mention, OrgMention
-from pipeline.reconcile import reconcile
+from pipeline.reconcile.cluster import reconcile
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def extracted(seeds_dir):
-    from pipeline.batch import clean_batch, extract_batch
+    from pipeline.run.batch import clean_batch, extract_batch
     from pipeline.ingest import list_sources
 
     articles, errors = clean_batch(list_sources(seeds_dir) + list_sources(ROOT / "raw"))
@@ -91,14 +91,15 @@ def pkg_copy(tmp_path):
     [
         ("data/amounts.yaml", True),  # a rule
         ("data/projects.yaml", True),
-        ("extract.py", True),  # extraction code
-        ("clean.py", True),
-        ("store.py", False),  # writes results, does not make them
-        ("reconcile.py", False),  # re-run over every result anyway
+        ("extract/article.py", True),  # extraction code
+        ("clean/cleaner.py", True),
+        ("store/database.py", False),  # writes results, does not make them
+        ("reconcile/cluster.py", False),  # re-run over every result anyway
         ("cli.py", False),
     ],
 )
 def test_version_follows_extraction_rules_and_code(pkg_copy, edited, changes):
+    assert (pkg_copy / edited).is_file()  # a moved module must not pass by editing a new file
     before = inc.rules_hash(pkg_copy)
     with open(pkg_copy / edited, "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
@@ -196,7 +197,7 @@ def test_corrupt_checkpoint_is_discarded(tmp_path):
 
 HOLDER = textwrap.dedent("""
     import sys, time
-    from pipeline.incremental import db_lock
+    from pipeline.run.incremental import db_lock
     with db_lock(sys.argv[1]):
         print("held", flush=True)
         time.sleep(float(sys.argv[2]))
@@ -353,7 +354,8 @@ def test_output_hash_covers_modules_outside_extraction(tmp_path):
     shutil.copytree(ROOT / "pipeline", pkg, ignore=shutil.ignore_patterns("__pycache__"))
     before = inc.output_code_hash(pkg)
     assert inc.rules_hash(pkg) == inc.rules_hash(pkg)
-    (pkg / "reconcile.py").write_text((pkg / "reconcile.py").read_text() + "\n# changed\n")
+    module = pkg / "reconcile" / "cluster.py"
+    module.write_text(module.read_text() + "\n# changed\n")
     rules = inc.rules_hash(pkg)
     assert inc.output_code_hash(pkg) != before
     assert inc.rules_hash(pkg) == rules  # stored extractions stay valid all the same

@@ -11,14 +11,14 @@ import re
 import pytest
 import yaml
 
-from pipeline.extract import extract_article
-from pipeline.lexicon import DATA
+from pipeline.extract.article import extract_article
+from pipeline.extract.lexicon import DATA
 from pipeline.model import Article
-from pipeline.projects import Ctx, amount_roles, is_trap
-from pipeline.lexicon import load
-from pipeline.organizations import fold
-from pipeline.segment import sentences, split_lines
-from pipeline.amounts import find_amounts
+from pipeline.extract.projects import Ctx, amount_roles, is_trap
+from pipeline.extract.lexicon import load
+from pipeline.text import fold
+from pipeline.extract.segment import sentences, split_lines
+from pipeline.extract.amounts import find_amounts
 
 RAW = yaml.safe_load(open(DATA / "projects.yaml", encoding="utf-8"))
 
@@ -182,7 +182,7 @@ def test_project_noun_before_a_quoted_name(noun):
 
 @pytest.mark.parametrize("head", RAW["org_heads"])
 def test_org_head_makes_a_proper_name_a_body(head):
-    from pipeline.projects import head_word
-    from pipeline.lexicon import load as lx
+    from pipeline.extract.projects import head_word
+    from pipeline.extract.lexicon import load as lx
 
     assert head_word(f"{head[0].upper() + head[1:]} Orion") in lx().org_heads

@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import SHARED, SEEDS
-from pipeline.dates import load_rules, parse_date
-from pipeline.metadata import published_from_html, published_from_text
+from pipeline.extract.dates import load_rules, parse_date
+from pipeline.clean.metadata import published_from_html, published_from_text
 
 D = datetime.date
 META = load_rules()["metadata"]

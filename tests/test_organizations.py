@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.organizations import fold, load_gazetteer, qualified_name
+from pipeline.extract.organizations import load_gazetteer, qualified_name
+from pipeline.text import fold
 
 
 @pytest.fixture(scope="module")

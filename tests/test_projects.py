@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import extract_article
+from pipeline.extract.article import extract_article
 from pipeline.model import Article
 
 

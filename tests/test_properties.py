@@ -21,12 +21,12 @@ import unicodedata
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.amounts import FORMAT_STYLES, find_amounts, format_amount, lexicon
-from pipeline.clean import clean_html, clean_text
-from pipeline.dates import MAX_YEAR, MIN_YEAR, find_dates, load_rules, parse_date
-from pipeline.hyphenation import mend_hyphens
+from pipeline.extract.amounts import FORMAT_STYLES, find_amounts, format_amount, lexicon
+from pipeline.clean.cleaner import clean_html, clean_text
+from pipeline.extract.dates import MAX_YEAR, MIN_YEAR, find_dates, load_rules, parse_date
+from pipeline.clean.hyphenation import mend_hyphens
 from pipeline.ingest import read_source
-from pipeline.metadata import published_from_html, published_from_text
+from pipeline.clean.metadata import published_from_html, published_from_text
 
 D = datetime.date
 # No deadline: the properties are about results, and a loaded CI machine must not fail them.

@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from pipeline import decisions as D, publish
+from pipeline.review import decisions as D
+from pipeline.store import publish
 from test_decisions import run_pipeline
 
 CONTRACT = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.model import Article, ArticleResult, Mention
-from pipeline.reconcile import CONSENSUS, MAX_DISSENT, reconcile
+from pipeline.reconcile.cluster import CONSENSUS, MAX_DISSENT, reconcile
 
 
 def article(aid, name, amount=None, qualifier="exact", context=None, aliases=(), rule="block"):

@@ -20,7 +20,8 @@ import unicodedata
 import pytest
 from bs4 import BeautifulSoup
 
-from pipeline import cli_review, report
+from pipeline.review import cli as cli_review
+from pipeline.review import report
 from test_decisions import run_pipeline
 
 HOSTILE = (

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 import yaml
 
-from pipeline.calls import DATA as CALLS_DATA, fund_spans, read_call
+from pipeline.extract.calls import DATA as CALLS_DATA, fund_spans, read_call
 from pipeline.model import Article, ArticleResult, Mention
-from pipeline.reconcile import DATA as RECONCILE_DATA, name_tokens, reconcile
-from pipeline.segment import sentences
+from pipeline.reconcile.cluster import DATA as RECONCILE_DATA, name_tokens, reconcile
+from pipeline.extract.segment import sentences
 
 FUNDS = yaml.safe_load(open(CALLS_DATA / "funds.yaml", encoding="utf-8"))
 GLOSSARY = yaml.safe_load(open(RECONCILE_DATA / "name_glossary.yaml", encoding="utf-8"))

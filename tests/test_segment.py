@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.segment import line_kind, sentences, split_lines
+from pipeline.extract.segment import line_kind, sentences, split_lines
 
 
 @pytest.mark.parametrize(

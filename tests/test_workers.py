@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from pipeline import workers
-from pipeline.batch import WORKER_DIED, clean_batch, extract_batch
-from pipeline.extract import extract_article, extract_many
+from pipeline.run import workers
+from pipeline.run.batch import WORKER_DIED, clean_batch, extract_batch
+from pipeline.extract.article import extract_article, extract_many
 from pipeline.ingest import list_sources
 from pipeline.model import Article, ArticleResult
 
@@ -59,7 +59,7 @@ def test_batch_extraction_equals_article_by_article(seeds_dir):
     calls = []
 
     def parse(texts):
-        from pipeline.nlp import parse_sentences
+        from pipeline.extract.nlp import parse_sentences
 
         calls.append(len(texts))
         return parse_sentences(texts)
@@ -78,7 +78,7 @@ def test_one_bad_article_is_recorded_and_the_batch_goes_on(seeds_dir):
 
 def test_model_failing_on_the_batch_is_retried_article_by_article(seeds_dir):
     arts, _ = clean_batch(list_sources(seeds_dir)[:2])
-    from pipeline.nlp import parse_sentences
+    from pipeline.extract.nlp import parse_sentences
 
     poisoned = Article(id="p", path="p.txt", text="Le projet Zyxwv est financé par le fonds.", published_on="2021-03-02")
 
@@ -101,7 +101,7 @@ def test_workers_exit_when_their_owner_is_killed(tmp_path):
 
     owner = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import time
-        from pipeline import workers
+        from pipeline.run import workers
         pool = workers.start(2)
         workers.run_batch(sorted, [2, 1], 2, merge=lambda ps: ps, on_crash=lambda x: x)
         print(*pool._processes, flush=True)

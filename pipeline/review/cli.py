@@ -26,11 +26,11 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import decisions as D
+from pipeline.review import decisions as D
+from pipeline.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = ROOT / "extracted" / "projects.db"
-DEFAULT_OUT = ROOT / "extracted" / "report"
+DEFAULT_DB = PROJECT_ROOT / "extracted" / "projects.db"
+DEFAULT_OUT = PROJECT_ROOT / "extracted" / "report"
 COMMANDS = ("report", "decide")
 
 
@@ -167,7 +167,7 @@ def cmd_decide(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import build
+    from pipeline.review.report import build
 
     path = build(args.db, args.out)
     print(f"report: {path} (CSV files beside it)")
@@ -176,7 +176,7 @@ def cmd_report(args) -> int:
 
 def run(args) -> int:
     """Run a `report` or `decide` command parsed by `python -m pipeline`; one-line errors, exit 2."""
-    from .report import ReportError
+    from pipeline.review.report import ReportError
 
     try:
         if args.command == "report":
@@ -191,10 +191,10 @@ def run(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .cli import _Parser
+    from pipeline.cli import Parser
 
-    p = _Parser(prog="python -m pipeline", description="Review what the pipeline reconciled.")
-    add_commands(p.add_subparsers(dest="command", required=True, parser_class=_Parser))
+    p = Parser(prog="python -m pipeline", description="Review what the pipeline reconciled.")
+    add_commands(p.add_subparsers(dest="command", required=True, parser_class=Parser))
     return p
 
 

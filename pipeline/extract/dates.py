@@ -63,8 +63,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pipeline.paths import DATA_DIR
+from pipeline.text import word_key
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "dates.yaml"
+DATA_FILE = DATA_DIR / "dates.yaml"
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
@@ -97,10 +99,6 @@ def _alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def _fold(word: str) -> str:
-    return word.lower().replace("’", "'")
-
-
 @dataclass(frozen=True)
 class _Lexicon:
     month_of: dict[str, int]
@@ -119,13 +117,13 @@ def _lexicon() -> _Lexicon:
     full: set[str] = set()
     for number, names in rules["months"].items():
         for name in names["full"]:
-            month_of[_fold(name)] = int(number)
-            full.add(_fold(name))
+            month_of[word_key(name)] = int(number)
+            full.add(word_key(name))
         for name in names["short"]:
-            month_of[_fold(name)] = int(number)
-    weekday_of = {_fold(k): int(v) for k, v in rules["weekdays"].items()}
-    first_day = frozenset(re.sub(r"\s+", "", _fold(w)) for w in rules["first_day"])
-    direction_of = {_fold(k): v for k, v in rules["direction_words"].items()}
+            month_of[word_key(name)] = int(number)
+    weekday_of = {word_key(k): int(v) for k, v in rules["weekdays"].items()}
+    first_day = frozenset(re.sub(r"\s+", "", word_key(w)) for w in rules["first_day"])
+    direction_of = {word_key(k): v for k, v in rules["direction_words"].items()}
 
     month = _alternation(month_of)
     full_month = _alternation(full)
@@ -173,8 +171,8 @@ def _lexicon() -> _Lexicon:
         weekday_of=weekday_of,
         first_day=first_day,
         direction_of=direction_of,
-        noise_before=frozenset(_fold(w) for w in noise["before"]),
-        noise_after=tuple(_fold(w) for w in noise["after"]),
+        noise_before=frozenset(word_key(w) for w in noise["before"]),
+        noise_after=tuple(word_key(w) for w in noise["after"]),
         patterns=tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in patterns),
     )
 
@@ -325,20 +323,20 @@ class _Candidate:
 
 def _direction(lex: _Lexicon, m: re.Match[str]) -> str | None:
     word = m.groupdict().get("dir")
-    return lex.direction_of[_fold(word)] if word else None
+    return lex.direction_of[word_key(word)] if word else None
 
 
 def _day_number(lex: _Lexicon, raw: str) -> int:
-    return 1 if re.sub(r"\s+", "", _fold(raw)) in lex.first_day else int(raw)
+    return 1 if re.sub(r"\s+", "", word_key(raw)) in lex.first_day else int(raw)
 
 
 def _weekday_number(lex: _Lexicon, m: re.Match[str]) -> int | None:
     word = m.group("wd")
-    return lex.weekday_of[_fold(word)] if word else None
+    return lex.weekday_of[word_key(word)] if word else None
 
 
 def _month_word(m: re.Match[str]) -> str:
-    return _fold(m.group("month"))
+    return word_key(m.group("month"))
 
 
 def _textual_day(lex: _Lexicon, m: re.Match[str]) -> _Reading:
@@ -420,9 +418,9 @@ def _is_weekday_noise(lex: _Lexicon, text: str, m: re.Match[str]) -> bool:
         return True
     previous = _PREVIOUS_WORD.search(text, max(0, m.start() - 40), m.start())
     before = m.group("lead") or (previous.group(1) if previous else "")
-    if _fold(before) in lex.noise_before:
+    if word_key(before) in lex.noise_before:
         return True
-    after = _fold(text[m.end("wd") : m.end("wd") + 40]).lstrip()
+    after = word_key(text[m.end("wd") : m.end("wd") + 40]).lstrip()
     return any(re.match(re.escape(w) + r"(?!\w)", after) for w in lex.noise_after)
 
 
@@ -431,7 +429,7 @@ def _bare_weekday(lex: _Lexicon, text: str, m: re.Match[str]) -> _Reading | None
         return None
     # Only the weekday word goes to dateparser: given "lundi un" it reads the first of the month.
     return _Reading(
-        m.start(), m.end(), "day", _fold(m.group("wd")), (),
+        m.start(), m.end(), "day", word_key(m.group("wd")), (),
         weekday=_weekday_number(lex, m), direction=_direction(lex, m), weekday_only=True,
     )
 

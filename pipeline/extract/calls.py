@@ -23,13 +23,14 @@ from pathlib import Path
 
 import yaml
 
-from .dates import find_dates
-from .lexicon import alternation
-from .model import CallInfo
-from .organizations import fold
-from .segment import Sentence
+from pipeline.extract.dates import find_dates
+from pipeline.extract.lexicon import alternation
+from pipeline.model import CallInfo
+from pipeline.text import fold
+from pipeline.extract.segment import Sentence
+from pipeline.paths import DATA_DIR
 
-DATA = Path(__file__).parent / "data"
+DATA = DATA_DIR
 _NUM_WORDS = {
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
     "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "dix-sept": 17,
@@ -119,7 +120,7 @@ def read_call(text: str, sents: list[Sentence], published: dt.date | None,
 
 def _announcement(text, f, sents, published, info, announce, laureates, selection) -> None:
     found: list[tuple[int, object, str, tuple[int, int]]] = []  # (priority, value, precision, span)
-    from .lexicon import load as load_lexicon
+    from pipeline.extract.lexicon import load as load_lexicon
 
     count = load_lexicon().count
     for s in sents:

@@ -10,7 +10,7 @@ before the flow begins, so the workers load the model while Prefect starts its s
 Why "forkserver" with the model preloaded: the flow's process runs Prefect's threads and
 event loops, which a child forked from it would inherit in whatever state they were in.
 The fork server is a fresh interpreter that never imports Prefect; it imports
-`pipeline._preload`, which loads the model and the gazetteer once, and every worker is
+`pipeline.run.preload`, which loads the model and the gazetteer once, and every worker is
 then forked from it, already warm, sharing those pages copy-on-write: N workers cost one
 model load, not N. Where there is no fork server (not POSIX), workers are spawned and
 each loads the model in its initialiser. Nothing but plain data crosses the boundary
@@ -64,7 +64,7 @@ def _watch(owner: int) -> None:
             pass
 
 
-def _warm_up(owner: int | None = None) -> None:
+def warm_up(owner: int | None = None) -> None:
     """Worker initialiser: the model and the gazetteer's matcher, before any batch arrives.
 
     It never raises: an initialiser that fails kills the worker and breaks the pool, and
@@ -74,8 +74,8 @@ def _warm_up(owner: int | None = None) -> None:
     if owner is not None:
         threading.Thread(target=_watch, args=(owner,), name="owner-watch", daemon=True).start()
     try:
-        from .nlp import get_nlp
-        from .organizations import load_gazetteer
+        from pipeline.extract.nlp import get_nlp
+        from pipeline.extract.organizations import load_gazetteer
 
         get_nlp()
         load_gazetteer()._ensure_matcher()
@@ -86,7 +86,7 @@ def _warm_up(owner: int | None = None) -> None:
 def _context():
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline._preload"])  # read when the fork server starts
+        ctx.set_forkserver_preload(["pipeline.run.preload"])  # read when the fork server starts
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -103,7 +103,7 @@ def start(n: int) -> cf.ProcessPoolExecutor:
             return _pool
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_warm_up,
+        _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=warm_up,
                                        initargs=(os.getpid(),))
         _size = n
         # the executor spawns a worker per submitted call: n calls start all n now

@@ -35,7 +35,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from pipeline.dates import DateMention, find_dates, load_rules, parse_date
+from pipeline.extract.dates import DateMention, find_dates, load_rules, parse_date
+from pipeline.text import word_key
 
 
 @dataclass(frozen=True)
@@ -53,25 +54,21 @@ class _Rules:
     update_cue: re.Pattern[str]
 
 
-def _fold(word: str) -> str:
-    return word.lower().replace("’", "'")
-
-
 @functools.cache
 def _rules() -> _Rules:
     raw = load_rules()["metadata"]
     cues = sorted(raw["update_cues"], key=len, reverse=True)
     return _Rules(
         article_type_suffixes=tuple(raw["article_type_suffixes"]),
-        meta_properties=tuple(_fold(p) for p in raw["meta_properties"]),
-        meta_names=tuple(_fold(n) for n in raw["meta_names"]),
+        meta_properties=tuple(word_key(p) for p in raw["meta_properties"]),
+        meta_names=tuple(word_key(n) for n in raw["meta_names"]),
         skip_tags=frozenset(raw["skip_tags"]),
         skip_class_words=tuple(raw["skip_class_words"]),
         top_lines=int(raw["top_lines"]),
         long_line=int(raw["long_line"]),
         date_line_max=int(raw["date_line_max"]),
-        line_words=frozenset(_fold(w) for w in raw["date_line_words"]),
-        author_leads=frozenset(_fold(w) for w in raw["author_leads"]),
+        line_words=frozenset(word_key(w) for w in raw["date_line_words"]),
+        author_leads=frozenset(word_key(w) for w in raw["author_leads"]),
         update_cue=re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) + r")(?!\w)",
             re.IGNORECASE,
@@ -118,7 +115,7 @@ def _meta_contents(soup: BeautifulSoup, attribute: str, wanted: tuple[str, ...])
     # The wanted names are in priority order; among equals the page order decides.
     for name in wanted:
         for meta in metas:
-            if _fold(str(meta[attribute])) == name:
+            if word_key(str(meta[attribute])) == name:
                 yield str(meta["content"])
 
 
@@ -200,7 +197,7 @@ def _only_lead_words(residue: str) -> bool:
     residue = rules.update_cue.sub(" ", residue)
     name_words = 0
     for word in _WORD.findall(residue):
-        folded = _fold(word)
+        folded = word_key(word)
         if folded in rules.author_leads:
             name_words = _AUTHOR_WORDS
         elif name_words and (word[0].isupper() or folded in rules.line_words):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import traceback
 
-from .ingest import DEFAULT_MAX_BYTES, read_source
-from .model import Article, ArticleResult, SourceFile
+from pipeline.ingest import DEFAULT_MAX_BYTES, read_source
+from pipeline.model import Article, ArticleResult, SourceFile
 
 # recorded for the one input that kills a worker process twice (pipeline/workers.py)
 WORKER_DIED = "cannot {stage}: the worker process died on this file (out of memory or a crash in a C extension)"
@@ -24,7 +24,8 @@ def one_line(exc: BaseException) -> str:
 
 def clean_source(src: SourceFile) -> Article:
     """Decoded file -> cleaned article with its title and publication date."""
-    from . import clean, metadata
+    from pipeline.clean import cleaner as clean
+    from pipeline.clean import metadata
 
     published = None
     span = None
@@ -76,7 +77,7 @@ def clean_batch(paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[l
 
 def extract_batch(articles: list[Article]) -> list[ArticleResult]:
     """Extract every article; a failure keeps the article with its error recorded."""
-    from .extract import extract_many
+    from pipeline.extract.article import extract_many
 
     return extract_many(articles, on_error=lambda art, exc: ArticleResult(
         article=art, error=f"cannot extract: {one_line(exc)}"))

@@ -12,13 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import lexicon
-from .amounts import find_amounts
-from .calls import fund_spans, read_call
-from .model import Article, ArticleResult, OrgMention
-from .organizations import fold, load_gazetteer
-from .projects import Ctx, amount_roles, finish_mentions, structured
-from .segment import sentences, split_lines
+from pipeline.extract import lexicon
+from pipeline.extract.amounts import find_amounts
+from pipeline.extract.calls import fund_spans, read_call
+from pipeline.model import Article, ArticleResult, OrgMention
+from pipeline.extract.organizations import load_gazetteer
+from pipeline.text import fold
+from pipeline.extract.projects import Ctx, amount_roles, finish_mentions, structured
+from pipeline.extract.segment import sentences, split_lines
 
 _WORTH_PARSING = re.compile(
     r"«|“|\"|\(\s*[A-Z]{2,}|\b(?:projets?|laureats?|porte|portee|portes|portees|pilote|finance|financement|dote|dotee|soutenu|soutenue|"
@@ -30,7 +31,7 @@ Parser = Callable[[list[str]], list]
 
 
 def default_parser(texts: list[str]) -> list:
-    from .nlp import parse_sentences
+    from pipeline.extract.nlp import parse_sentences
 
     return parse_sentences(texts)
 

@@ -50,8 +50,9 @@ from pathlib import Path
 
 import yaml
 from wordfreq import zipf_frequency
+from pipeline.paths import DATA_DIR
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "boilerplate.yaml"
+DATA_FILE = DATA_DIR / "boilerplate.yaml"
 
 _WORD = r"[^\W\d_]+"
 # A pair may follow an apostrophe ("l'en-semble") but not a letter, digit or hyphen.

@@ -31,10 +31,10 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .ingest import DEFAULT_MAX_BYTES
+from pipeline.ingest import DEFAULT_MAX_BYTES
+from pipeline.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILE = ROOT / "pipeline.toml"
+DEFAULT_FILE = PROJECT_ROOT / "pipeline.toml"
 
 
 class ConfigError(ValueError):
@@ -43,8 +43,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    raw_dir: str = str(ROOT / "raw")
-    db: str = str(ROOT / "extracted" / "projects.db")
+    raw_dir: str = str(PROJECT_ROOT / "raw")
+    db: str = str(PROJECT_ROOT / "extracted" / "projects.db")
     cron: str = "0 6 * * *"
     timezone: str = "Europe/Paris"
     name: str = "daily"
@@ -59,7 +59,7 @@ class Settings:
         """Worker processes for clean and extract (-1: one per CPU this process may use)."""
         if self.processes >= 0:
             return self.processes
-        from .workers import available_cpus
+        from pipeline.run.workers import available_cpus
 
         return available_cpus()
 
@@ -129,7 +129,7 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     return from_mapping(raw, base=file.resolve().parent, source=str(file))
 
 
-def from_mapping(raw: dict, base: Path = ROOT, source: str = "configuration") -> Settings:
+def from_mapping(raw: dict, base: Path = PROJECT_ROOT, source: str = "configuration") -> Settings:
     types = {f.name: f.type for f in fields(Settings)}
     values: dict = {}
     for section, body in raw.items():

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from .organizations import fold
+from pipeline.text import fold
+from pipeline.paths import DATA_DIR
 
-DATA = Path(__file__).parent / "data"
+DATA = DATA_DIR
 
 
 def folded_words(words: list[str]) -> list[str]:

@@ -36,23 +36,25 @@ import typing
 from functools import lru_cache
 from pathlib import Path
 
-from .ingest import content_id, Refused, read_bytes
-from .model import ArticleResult
+from pipeline.ingest import content_id, Refused, read_bytes
+from pipeline.model import ArticleResult
+from pipeline.paths import PACKAGE_DIR
 
-PKG = Path(__file__).resolve().parent
+PKG = PACKAGE_DIR
 
-# Modules that neither clean nor extract: editing them must not invalidate stored results.
-NOT_PER_ARTICLE = frozenset({
-    "__init__.py", "__main__.py", "cli.py", "cli_review.py", "config.py", "decisions.py",
-    "incremental.py", "publish.py", "reconcile.py", "report.py", "store.py",
-})
+# What cleans and extracts an article: editing anything else (reconciliation, storage, the
+# review, the run's machinery) must not invalidate stored results.
+PER_ARTICLE = ("clean", "extract", "ingest.py", "model.py", "text.py", "paths.py", "run/batch.py")
 
 
 def rules_hash(pkg: Path = PKG) -> str:
     """12 hex digits over the data files and the per-article modules of a package folder."""
     h = hashlib.sha256()
-    files = sorted((pkg / "data").rglob("*")) + sorted(p for p in pkg.glob("*.py") if p.name not in NOT_PER_ARTICLE)
-    for path in files:
+    code = []
+    for part in PER_ARTICLE:
+        target = pkg / part
+        code += sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    for path in sorted((pkg / "data").rglob("*")) + code:
         if path.is_file():
             h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:12]
@@ -63,7 +65,7 @@ def pipeline_version() -> str:
     """`<package version>+<12 hex digits>` over the extraction rules, code and spaCy model."""
     from importlib import metadata
 
-    from .nlp import model_name
+    from pipeline.extract.nlp import model_name
 
     model = model_name()
     try:
@@ -83,14 +85,13 @@ PIPELINE_VERSION = pipeline_version()
 
 def output_code_hash(pkg: Path = PKG) -> str:
     """Hash of everything that shapes the database, not only extraction: every module and
-    data file of the package, the flow, and the pipeline version (model included).
-    A change to reconcile.py or store.py keeps stored extractions valid (PIPELINE_VERSION)
+    data file of the package (the flow included), and the pipeline version (model included).
+    A change to the reconciliation or the storage keeps stored extractions valid (PIPELINE_VERSION)
     but must still rebuild the database."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
-    files = sorted((pkg / "data").rglob("*")) + sorted(pkg.glob("*.py")) + [pkg.parent / "flows.py"]
-    for path in files:
+    for path in sorted((pkg / "data").rglob("*")) + sorted(pkg.rglob("*.py")):
         if path.is_file():
-            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 

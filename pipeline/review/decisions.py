@@ -44,11 +44,11 @@ from pathlib import Path
 
 import yaml
 
-from .model import Mention, Project
-from .reconcile import Reconciled, _pick_amount, joined
+from pipeline.model import Mention, Project
+from pipeline.reconcile.cluster import Reconciled, pick_amount, joined
+from pipeline.paths import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PATH = ROOT / "reconciliation.yaml"
+DEFAULT_PATH = PROJECT_ROOT / "reconciliation.yaml"
 ACTIONS = ("merge", "split", "rename", "not_project", "amount")
 STRUCTURAL = ("merge", "split", "not_project")
 QUALIFIERS = ("exact", "approx", "min", "max")
@@ -403,7 +403,7 @@ def _rebuild(p: Project, ms: list[Mention], name: str | None = None) -> Project:
             aliases.append(n)
     acronyms = Counter(m.acronym for m in ms if m.acronym)
     acronym = p.acronym if p.acronym in acronyms else (acronyms.most_common(1)[0][0] if acronyms else None)
-    amount, qualifier = _pick_amount(ms)
+    amount, qualifier = pick_amount(ms)
     carriers = Counter(c for m in ms for c in m.carriers)
     return replace(
         p, name=name, aliases=aliases, acronym=acronym, amount_m_eur=amount, amount_qualifier=qualifier,
@@ -598,7 +598,7 @@ def _run_logger():
     except Exception:  # noqa: BLE001 - outside a flow run (tests, scripts): plain logging
         import logging
 
-        return logging.getLogger("pipeline.decisions")
+        return logging.getLogger("pipeline.review.decisions")
 
 
 def _relink(lk: dict, st: _State) -> dict:

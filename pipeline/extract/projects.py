@@ -34,15 +34,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import lexicon
-from .model import Mention, OrgMention
-from .organizations import fold, load_gazetteer
-from .segment import Line, Sentence
+from pipeline.extract import lexicon
+from pipeline.model import Mention, OrgMention
+from pipeline.extract.organizations import load_gazetteer
+from pipeline.text import STOP_WORDS, fold
+from pipeline.extract.segment import Line, Sentence
 
-STOP = set(
-    "a au aux d de des du en et l la le les pour sa ses son sur un une dans par leur leurs ce cette ces "
-    "à qu que qui ou avec via".split()
-)
+STOP = STOP_WORDS
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*|\d+[\w]*", re.UNICODE)
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Za-z0-9&\-]{1,9}$")
 _OPEN_QUOTES = "«“\"‘"
@@ -640,7 +638,7 @@ def _header_unit(header: str) -> float | None:
 
 def _bare_number(ctx: Ctx, a: int, b: int, unit: float):
     """A cell holding a number only ("1,8") under a header that gives the unit."""
-    from .amounts import Amount
+    from pipeline.extract.amounts import Amount
 
     m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)(?:[,.](\d+))?\s*", ctx.text[a:b])
     if not m:
@@ -1078,7 +1076,7 @@ def _zipf(word: str) -> float:
 @lru_cache(maxsize=1)
 def _places() -> frozenset:
     """Folded names of departments and regions (the gazetteer's place data) and a few others."""
-    from .organizations import place_names
+    from pipeline.extract.organizations import place_names
 
     names = {re.sub(r"\s+", " ", fold(n)).strip() for n in place_names()}
     names |= {"france", "paris", "europe", "outre mer", "metropole", "etats unis", "royaume uni", "allemagne"}

@@ -45,8 +45,9 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 import yaml
+from pipeline.paths import DATA_DIR
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "amounts.yaml"
+DATA_FILE = DATA_DIR / "amounts.yaml"
 
 Qualifier = Literal["exact", "approx", "min", "max"]
 _Status = Literal["euro", "implicit", "bare", "rejected"]

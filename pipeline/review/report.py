@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from .reconcile import MERGE_AT
+from pipeline.reconcile.cluster import MERGE_AT
 
 TEMPLATES = Path(__file__).parent / "templates"
 BORDERLINE = 0.1  # a merge scored within this of MERGE_AT is shown as borderline

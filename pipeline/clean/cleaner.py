@@ -101,12 +101,13 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from pipeline.hyphenation import mend_hyphens
+from pipeline.clean.hyphenation import mend_hyphens
+from pipeline.paths import DATA_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
     from bs4 import PageElement
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "boilerplate.yaml"
+DATA_FILE = DATA_DIR / "boilerplate.yaml"
 
 PROSE_MIN_WORDS = 15  # a paragraph this long, ending like a sentence, is article prose
 RESUME_MIN_WORDS = 40  # one prose paragraph this long ends a tail zone by itself

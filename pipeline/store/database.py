@@ -26,8 +26,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .model import ArticleResult, SourceFile
-from .reconcile import Reconciled
+from pipeline.model import ArticleResult, SourceFile
+from pipeline.reconcile.cluster import Reconciled
 
 SCHEMA_VERSION = 2
 
@@ -38,7 +38,7 @@ def _json(x) -> str:
 
 def read_previous(db_path: str | os.PathLike) -> dict[str, set[tuple[str, str]]]:
     """Project id -> mention keys (article id, joined name) of the last run, for stable ids."""
-    from .reconcile import joined
+    from pipeline.reconcile.cluster import joined
 
     if not os.path.exists(db_path):
         return {}
@@ -75,7 +75,7 @@ def known_results(db_path: str | os.PathLike, version: str) -> set[str]:
 
 def load_results(db_path: str | os.PathLike, ids: set[str]) -> dict[str, ArticleResult]:
     """The stored extraction of these articles, with their clean text from `articles`."""
-    from .incremental import result_from_json
+    from pipeline.run.incremental import result_from_json
 
     if not ids or not os.path.exists(db_path):
         return {}
@@ -145,7 +145,7 @@ def write_database(
 
     `version` is the pipeline version recorded in `processed` (default: the current one).
     """
-    from .incremental import PIPELINE_VERSION
+    from pipeline.run.incremental import PIPELINE_VERSION
 
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,7 +162,7 @@ def write_database(
         with conn:
             _write(db, results, errors, reconciled, organizations, run_info or {})
             _write_incremental(db, results, version or PIPELINE_VERSION)
-            from . import publish  # search, the project_sources view, decisions, Datasette metadata
+            from pipeline.store import publish  # search, the project_sources view, decisions, Datasette metadata
 
             publish.finish(db, db_path.parent, getattr(reconciled, "outcomes", ()))
         conn.close()
@@ -183,7 +183,7 @@ def _fsync(path: Path) -> None:
 
 
 def _write_incremental(db, results: list[ArticleResult], version: str) -> None:
-    from .incremental import result_to_json
+    from pipeline.run.incremental import result_to_json
 
     results = sorted(results, key=lambda r: r.article.id)
     db["processed"].insert_all(

@@ -39,11 +39,12 @@ from pathlib import Path
 
 import yaml
 
-from .model import ArticleResult, CallInfo, Mention, Project
-from .organizations import fold
+from pipeline.model import ArticleResult, CallInfo, Mention, Project
+from pipeline.text import STOP_WORDS, fold
+from pipeline.paths import DATA_DIR
 
-DATA = Path(__file__).parent / "data"
-STOP = set("a au aux d de des du en et l la le les pour sa ses son sur un une dans par leur leurs ce cette ces à qu que qui ou avec via".split())
+DATA = DATA_DIR
+STOP = STOP_WORDS
 MERGE_AT = 0.62
 NEAR_MISS_AT = 0.35
 MAX_BLOCK = 50  # a word shared by more mentions than this is no evidence of identity
@@ -741,7 +742,7 @@ def _round_dates(results: list[ArticleResult], nodes: list[Node], groups: list[l
     return out
 
 
-def _pick_amount(ms: list[Mention]) -> tuple[float | None, str | None]:
+def pick_amount(ms: list[Mention]) -> tuple[float | None, str | None]:
     exact = [m.amount_m_eur for m in ms if m.amount_m_eur is not None and (m.amount_qualifier or "exact") == "exact"]
     if exact:
         return Counter(exact).most_common(1)[0][0], "exact"
@@ -830,7 +831,7 @@ def _project(pid: str, ms: list[Mention], group: list[Node], call_dates: dict[st
             if n != name and n not in aliases and joined(n) != best_j:
                 aliases.append(n)
     acr = Counter(m.acronym for m in ms if m.acronym).most_common(1)
-    amount, qualifier = _pick_amount(ms)
+    amount, qualifier = pick_amount(ms)
     carriers = Counter()
     for m in ms:
         for c in m.carriers:

@@ -30,13 +30,11 @@ from pathlib import Path
 
 import yaml
 
-from .model import OrgMention
+from pipeline.model import OrgMention
+from pipeline.text import fold, name_key
+from pipeline.paths import DATA_DIR
 
-DATA = Path(__file__).parent / "data"
-_APOSTROPHES = "’ʼ`´‘"
-_HYPHENS = "-‐‑‒–—"
-
-
+DATA = DATA_DIR
 @dataclass
 class Org:
     name: str
@@ -47,40 +45,6 @@ class Org:
     generic: bool = False
     case_sensitive: bool = False
     period: str | None = None
-
-
-def fold_char(c: str) -> str:
-    """One character in, one out: lowercase, no accent, straight apostrophe, hyphen as space."""
-    if c in _APOSTROPHES:
-        return "'"
-    if c in _HYPHENS:
-        return " "
-    if c.isascii():
-        return c.lower()
-    base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x)).lower()
-    return base if len(base) == 1 else c.lower()[:1] or c
-
-
-class _FoldTable(dict):
-    """str.translate table filled on first sight of each character (one in, one out)."""
-
-    def __missing__(self, code: int) -> str:
-        out = fold_char(chr(code))
-        self[code] = out
-        return out
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Offset-preserving fold of a whole string (len(fold(t)) == len(t))."""
-    return text.translate(_FOLD)
-
-
-def name_key(name: str) -> str:
-    """Key for exact lookups of a name: folded, single-spaced."""
-    return re.sub(r"\s+", " ", fold(name)).strip()
 
 
 def _lower_first(name: str) -> str:

@@ -1,0 +1,1 @@
+"""Review: the analysts' report of conflicts and near misses, and their decisions applied on every run."""

@@ -1,0 +1,1 @@
+"""Running the pipeline: the Prefect flow, batches, worker processes, incremental runs, configuration."""

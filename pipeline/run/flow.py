@@ -1,0 +1,460 @@
+"""The Prefect flow: ingest -> hash -> clean -> extract -> reconcile -> store.
+
+One task per stage and per batch of articles (a Prefect task costs ~5 ms and ~20 KB of
+server database, and ten thousand of them overflow its event queue), plain functions
+from `pipeline/` inside. The spaCy model is loaded once per process by the extract
+function itself and never passed as an argument.
+
+Incremental: files are hashed first; an article whose content id the database (or the
+checkpoint of an interrupted run) already holds for this PIPELINE_VERSION is loaded, not
+cleaned or extracted again. Reconciliation always runs over every current article, and
+only the flow's own process writes SQLite (the checkpoint per batch, the database at the
+end): Dask workers return results and write nothing.
+
+The command line (`pipeline/cli.py`) and the top-level `flows.py` are the entry points;
+nothing in the package imports `flows.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline.run import batch as B
+from pipeline.run import incremental as inc
+from pipeline.ingest import DEFAULT_MAX_BYTES, list_sources
+from pipeline.model import Article, ArticleResult, SourceFile
+from pipeline.paths import PROJECT_ROOT
+
+FLOW_NAME = "press-funding-pipeline"
+READ_RETRIES = 2
+# No Prefect caching: its default policy hashes every task's inputs to make a cache key,
+# and hashing a batch of articles (or every result, for reconcile and store) cost seconds
+# per run for nothing; what is done is recorded by content hash in the output database
+# (`processed`), written in the same transaction as the results.
+# For the same reason, large arguments go in `quote(...)`: Prefect otherwise walks every
+# field of every article and result looking for futures to track.
+TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+def _quoter():
+    """`quote` under Prefect's threads; nothing on Dask, whose workers get the arguments
+    serialised (no introspection to spare) and where a quoted list arrived mangled."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    if ctx is not None and isinstance(ctx.task_runner, ThreadPoolTaskRunner):
+        return quote
+    return lambda x: x
+
+
+@task(name="ingest", retries=READ_RETRIES, retry_delay_seconds=1, **TASK_OPTIONS)
+def ingest_task(raw_dir: str) -> list[str]:
+    return list_sources(raw_dir)
+
+
+@task(name="hash", retries=READ_RETRIES, retry_delay_seconds=1, **TASK_OPTIONS)
+def hash_task(paths: list[str], max_bytes: int) -> list[tuple[str, str | None]]:
+    from prefect.runtime import task_run
+
+    # A transient read error raises (and Prefect retries) except on the last attempt,
+    # where the file goes on to `clean`, which records the error in ingest_errors.
+    return inc.read_content_ids(paths, max_bytes, last_attempt=task_run.run_count > READ_RETRIES)
+
+
+@task(name="clean", retries=1, retry_delay_seconds=1, **TASK_OPTIONS)
+def clean_task(paths: list[str], max_bytes: int, processes: int = 0) -> tuple[list[Article], list[SourceFile]]:
+    if processes < 1:
+        return B.clean_batch(paths, max_bytes)
+    from functools import partial
+
+    from pipeline.run import workers
+
+    return workers.run_batch(partial(B.clean_batch, max_bytes=max_bytes), paths, processes,
+                             merge=lambda parts: ([a for p in parts for a in p[0]], [e for p in parts for e in p[1]]),
+                             on_crash=lambda path: ([], [SourceFile(path=path, error=B.WORKER_DIED.format(stage="clean"))]))
+
+
+_WARM = threading.Lock()
+
+
+def _warm_up() -> None:
+    """Load the spaCy model and the gazetteer once per process before extracting.
+
+    Their lru_caches do not stop two threads that miss at the same time from each
+    building a copy: with Prefect's thread pool, the first batches would all load the
+    model at once (three copies, four times slower to start).
+    """
+    with _WARM:
+        from pipeline.extract.nlp import get_nlp
+        from pipeline.extract.organizations import load_gazetteer
+
+        get_nlp()
+        load_gazetteer()
+
+
+@task(name="extract", **TASK_OPTIONS)
+def extract_task(articles: list[Article], processes: int = 0) -> list[ArticleResult]:
+    if processes < 1:
+        if articles:
+            _warm_up()
+        return B.extract_batch(articles)
+    from pipeline.run import workers
+
+    return workers.run_batch(B.extract_batch, articles, processes, merge=lambda parts: [r for p in parts for r in p],
+                             on_crash=lambda a: [ArticleResult(article=a, error=B.WORKER_DIED.format(stage="extract"))])
+
+
+@task(name="reconcile", **TASK_OPTIONS)
+def reconcile_task(results: list[ArticleResult], previous: dict):
+    from pipeline.reconcile.cluster import reconcile
+
+    return reconcile(results, previous)
+
+
+@task(name="store", **TASK_OPTIONS)
+def store_task(db_path: str, results, errors, reconciled, run_info: dict) -> None:
+    from pipeline.extract.organizations import load_gazetteer
+    from pipeline.store.database import previous_organizations, write_database
+
+    orgs = previous_organizations(db_path, inc.PIPELINE_VERSION)
+    if orgs is None:
+        orgs = load_gazetteer().rows()
+    write_database(db_path, results, errors, reconciled, orgs, run_info)
+
+
+def chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+class _Progress:
+    """One log line per finished batch: done/total, rate, time left."""
+
+    def __init__(self, log, stage: str, total: int):
+        self.log, self.stage, self.total, self.done, self.t0 = log, stage, total, 0, time.perf_counter()
+
+    def step(self, n: int) -> None:
+        self.done += n
+        dt = max(1e-6, time.perf_counter() - self.t0)
+        rate = self.done / dt
+        left = (self.total - self.done) / rate if rate > 0 else 0.0
+        self.log.info("%s: %d/%d articles (%.1f articles/s, ~%.0f s left)", self.stage, self.done, self.total, rate, left)
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.t0
+
+
+# In-process (processes=0), one batch at a time: extraction holds the GIL, so more threads
+# would not go faster. With a pool of worker processes, `flow_for` gives as many threads as
+# workers: each thread's task waits on its batch in a worker.
+@flow(name=FLOW_NAME, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
+def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", batch_size: int = 25,
+                  max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False, wait_for_lock: bool = True,
+                  decisions_path: str | None = None, processes: int = 0) -> dict:
+    """Run once over `raw_dir` into `db_path`; only new or changed articles are extracted.
+
+    full: ignore stored results and extract everything again (ids stay stable all the same).
+    wait_for_lock: wait for a run already writing `db_path`, else raise DatabaseBusy.
+    decisions_path: analysts' decisions applied after reconciliation (pipeline/decisions.py).
+    processes: 0 cleans and extracts in this process; N in a pool of N worker processes
+    (`pipeline/workers.py`), with as many batches in flight (see `flow_for`).
+    """
+    with inc.db_lock(db_path, wait=wait_for_lock):
+        return _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes)
+
+
+def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes) -> dict:
+    from pipeline.store.database import known_results, load_results, read_previous, remove_stale_temp
+
+    log = get_run_logger()
+    q = _quoter()
+    t0 = time.perf_counter()
+    for tmp in remove_stale_temp(db_path):
+        log.warning("removed %s, left by an interrupted run", tmp)
+    checkpoint = inc.Checkpoint(db_path)
+    if full:
+        checkpoint.discard()
+
+    paths = ingest_task(raw_dir)
+    log.info("ingest: %d article files under %s", len(paths), raw_dir)
+
+    # hash: which files are already done (same content id, same pipeline version)
+    hashed: list[tuple[str, str | None]] = []
+    for fut in [hash_task.submit(b, max_bytes) for b in chunks(paths, batch_size)]:
+        hashed += fut.result()
+    fingerprint = inc.run_fingerprint(hashed, decisions_path, max_bytes)
+    last = None if full else inc.last_run(db_path)
+    if fingerprint and last and inc.is_final(last) and last.get("input_fingerprint") == fingerprint:
+        # same files, code, rules and decisions as the database's last run: it would be rewritten identically
+        summary = {"articles": last.get("articles", 0), "new": 0, "unchanged": last.get("articles", 0), "failed": last.get("failed", 0),
+                   "extract_errors": last.get("extract_errors", 0), "mentions": last.get("mentions", 0),
+                   "projects": last.get("projects", 0), "extract_rate": None, "up_to_date": True,
+                   "seconds": round(time.perf_counter() - t0, 2)}
+        log.info("up to date: %d files unchanged since the run of %s, nothing to write", len(hashed), last.get("finished_at"))
+        return summary
+    in_db = set() if full else known_results(db_path, inc.PIPELINE_VERSION)
+    in_ckpt = set() if full else checkpoint.ids()
+    done = in_db | in_ckpt
+    first_path: dict[str, str] = {}  # content id -> first path (sorted) holding it
+    dupes: list[SourceFile] = []
+    for path, cid in sorted(hashed):
+        if cid is not None and cid in done:
+            if cid in first_path:
+                dupes.append(SourceFile(path=path, id=cid, error=f"same content as {first_path[cid]} (kept once)"))
+            else:
+                first_path[cid] = path
+    loaded = load_results(db_path, set(first_path) & in_db)
+    loaded.update(checkpoint.load(set(first_path) - set(loaded)))
+    for cid, r in loaded.items():
+        r.article.path = first_path[cid]  # a renamed file keeps its results under its new name
+    unchanged = {cid: first_path[cid] for cid in loaded}
+    dupe_paths = {d.path for d in dupes}
+    # what could not be loaded back is simply processed again
+    new_paths = [p for p, cid in sorted(hashed) if p not in dupe_paths and cid not in unchanged]
+    t1 = time.perf_counter()
+    log.info("hash: %d files, %d already processed, %d to read (%.1f s)", len(hashed), len(unchanged) + len(dupes),
+             len(new_paths), t1 - t0)
+
+    # clean: new or changed files only
+    articles: list[Article] = []
+    errors: list[SourceFile] = list(dupes)
+    for fut in [clean_task.submit(b, max_bytes, processes) for b in chunks(new_paths, batch_size)]:
+        arts, errs = fut.result()
+        articles += arts
+        errors += errs
+    articles, more_dupes = _unique(articles, taken=unchanged)
+    errors += more_dupes
+    t2 = time.perf_counter()
+    log.info("clean: %d new articles, %d unreadable (%.1f s)", len(articles), len(errors), t2 - t1)
+
+    # extract: new articles only; each finished batch is checkpointed
+    log.info("extract: %d new, %d unchanged", len(articles), len(unchanged))
+    from prefect.futures import as_completed
+
+    progress = _Progress(log, "extract", len(articles))
+    extracted: list[ArticleResult] = []
+    for fut in as_completed([extract_task.submit(q(b), processes) for b in chunks(articles, batch_size)]):
+        got = fut.result()
+        checkpoint.add(got)
+        extracted += got
+        progress.step(len(got))
+    results = sorted(extracted + list(loaded.values()), key=lambda r: (r.article.path, r.article.id))
+    failed = [r for r in results if r.error]
+    for r in failed:
+        log.warning("extract failed for %s: %s", r.article.path, r.error)
+    t3 = time.perf_counter()
+
+    previous = read_previous(db_path)
+    if decisions_path:
+        # ids are inherited from reconcile's own last output, not from what decisions made of it
+        from pipeline.review.decisions import base_previous
+
+        previous = base_previous(previous, db_path)
+    reconciled = reconcile_task(q(results), q(previous))
+    if decisions_path:
+        # Hook for the review engineer: apply_decisions(reconciled, path) -> Reconciled.
+        from pipeline.review.decisions import apply_decisions
+
+        reconciled = apply_decisions(reconciled, decisions_path)
+    t4 = time.perf_counter()
+    log.info("reconcile: %d mentions -> %d projects (%.1f s)", len(reconciled.mentions), len(reconciled.projects),
+             t4 - t3)
+
+    summary = {
+        "articles": len(results),
+        "new": len(articles),
+        "unchanged": len(unchanged),
+        "failed": len(errors),
+        "extract_errors": len(failed),
+        "mentions": len(reconciled.mentions),
+        "projects": len(reconciled.projects),
+        "extract_rate": round(len(articles) / progress.seconds, 2) if articles else None,
+        "seconds": 0.0,
+    }
+    store_task(db_path, q(results), q(errors), q(reconciled),
+               {**summary, "raw_dir": str(raw_dir), "pipeline_version": inc.PIPELINE_VERSION, "full": full,
+                "input_fingerprint": fingerprint,
+                # a crashed worker may not crash again: such a run is never the last word
+                "retryable": sum(1 for e in errors if e.error and e.error == B.WORKER_DIED.format(stage="clean"))})
+    checkpoint.discard()  # everything it held is in the database now
+    for e in errors:
+        log.warning("unreadable: %s: %s", e.path, e.error)
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    log.info("store: %s written (%.1f s)", db_path, time.perf_counter() - t4)
+    log.info("done: %s", format_summary(summary, db_path))
+    return summary
+
+
+def format_summary(s: dict, db_path: str) -> str:
+    rate = f", {s['extract_rate']} articles/s" if s.get("extract_rate") else ""
+    return (f"{s['articles']} articles read, {s['failed']} unreadable, {s['extract_errors']} failed extraction, "
+            f"{s['mentions']} mentions, {s['projects']} projects in {s['seconds']} s "
+            f"({s['new']} new, {s['unchanged']} unchanged{rate}) -> {db_path}")
+
+
+def _unique(articles: list[Article], taken: dict[str, str] | None = None) -> tuple[list[Article], list[SourceFile]]:
+    """Same bytes, same id: keep the first path, account for the others."""
+    seen: dict[str, str] = dict(taken or {})
+    keep, dupes = [], []
+    for a in sorted(articles, key=lambda a: a.path):
+        if a.id in seen:
+            dupes.append(SourceFile(path=a.path, id=a.id, error=f"same content as {seen[a.id]} (kept once)"))
+            continue
+        seen[a.id] = a.path
+        keep.append(a)
+    return keep, dupes
+
+
+# --- where tasks run --------------------------------------------------------------------
+
+def task_runner(dask_address: str = "", workers: int = 0):
+    """None (Prefect's threads) or a DaskTaskRunner on a scheduler or a local cluster."""
+    if not dask_address and not workers:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    # One thread per worker: spaCy holds the GIL, so threads would only share one core.
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "host": "127.0.0.1", "dashboard_address": None})
+
+
+def flow_for(dask_address: str = "", workers: int = 0, processes: int = 0):
+    """The flow with its task runner: Dask, or threads, one per worker process."""
+    runner = task_runner(dask_address, workers)
+    if runner is None:
+        return pipeline_flow if processes <= 1 else pipeline_flow.with_options(
+            task_runner=ThreadPoolTaskRunner(max_workers=processes))
+    # Tasks reach the workers pickled by reference: a worker imports `pipeline.run.flow`
+    # itself (the package is installed; a remote worker runs from a checkout of the project
+    # installed the same way, see the README).
+    return pipeline_flow.with_options(task_runner=runner)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def prefect_api_for_workers(log=None):
+    """Make sure a real Prefect server is configured; start one on loopback if not.
+
+    Without one, the flow and every Dask worker would each start a temporary server of
+    their own, and the task runs would be scattered over them. The URL goes both into
+    Prefect's settings (serialised with each task) and into the environment (read by
+    worker processes that a local cluster starts).
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield PREFECT_API_URL.value()
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer(port=_free_port())
+    server.start(timeout=120)
+    if log:
+        log(f"started a Prefect server for the Dask workers at {server.api_url}")
+    old = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            try:
+                yield server.api_url
+            finally:
+                _drain_prefect_workers()  # queued logs and events go now, not later to a dead port
+    finally:
+        if old is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = old
+        server.stop()
+
+
+def _drain_prefect_workers() -> None:
+    import inspect
+
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def drain():
+        with contextlib.suppress(RuntimeError):  # never started
+            got = APILogWorker.instance().drain()
+            if inspect.isawaitable(got):
+                await got
+        got = EventsWorker.drain_all()
+        if inspect.isawaitable(got):
+            await got
+
+    run_coro_as_sync(drain())
+
+
+def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False,
+        wait_for_lock: bool = True, dask_address: str = "", workers: int = 0, decisions_path: str | None = None,
+        processes: int = 0, log=None) -> dict:
+    """Run the flow once, on Dask when asked (with a real Prefect server for the workers).
+
+    processes: worker processes for clean and extract when Dask is not used (0: in this process).
+    """
+    dask = bool(dask_address or workers)
+    processes = 0 if dask else processes  # on Dask, its workers are the processes
+    f = flow_for(dask_address, workers, processes)
+    params = dict(raw_dir=raw_dir, db_path=db_path, batch_size=batch_size, max_bytes=max_bytes, full=full,
+                  wait_for_lock=wait_for_lock, decisions_path=decisions_path, processes=processes)
+    if not dask:
+        return f(**params)
+    import logging
+
+    # The scheduler's and nannies' INFO lines (workers joining, leaving) would drown the progress lines.
+    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core", "distributed.http"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    with prefect_api_for_workers(log):
+        return f(**params)
+
+
+# --- the scheduled deployment -----------------------------------------------------------
+
+def build_deployment(settings, full: bool = False):
+    """The deployment `serve` runs: the flow, its cron schedule and its parameters."""
+    from prefect.schedules import Cron
+
+    settings.check_schedule()
+    dask = bool(settings.dask_address or settings.workers)
+    processes = 0 if dask else settings.worker_processes
+    f = flow_for(settings.dask_address, settings.workers, processes)
+    return f.to_deployment(
+        name=settings.name,
+        schedules=[Cron(settings.cron, timezone=settings.timezone)],
+        parameters={
+            "raw_dir": os.path.abspath(settings.raw_dir),
+            "db_path": os.path.abspath(settings.db),
+            "batch_size": settings.batch_size,
+            "max_bytes": settings.max_bytes,
+            "full": full,
+            "wait_for_lock": True,  # a scheduled run waits for a manual one rather than failing
+            # analysts' decisions apply to scheduled runs too, when the file exists
+            "decisions_path": str(PROJECT_ROOT / "reconciliation.yaml") if (PROJECT_ROOT / "reconciliation.yaml").exists() else None,
+            "processes": processes,
+        },
+        description="Reads new press articles and updates the projects database.",
+    )
+
+
+def serve(settings) -> None:
+    from prefect import serve as prefect_serve
+
+    prefect_serve(build_deployment(settings))
