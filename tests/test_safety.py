@@ -25,6 +25,7 @@ from pipeline.model import Article, ArticleResult, CallInfo, Mention
 from pipeline.reconcile.cluster import reconcile
 from pipeline.store.database import full_date, write_database
 from pipeline.store.guard import NotPipelineDatabase, check_existing
+from test_cli import cli, one_error_line
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "dev"
@@ -32,21 +33,6 @@ DEV = ROOT / "tests" / "data" / "dev"
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    base["PYTHONPATH"] = os.pathsep.join([str(ROOT), base.get("PYTHONPATH", "")])
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**base, **(env or {})}, timeout=timeout)
-
-
-def one_error_line(proc: subprocess.CompletedProcess) -> str:
-    assert "Traceback" not in proc.stderr + proc.stdout
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def small_database(path: Path) -> Path:
@@ -236,7 +222,7 @@ def first_run(tmp_path_factory):
     (raw / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     db = base / "out" / "projects.db"
     proc = cli("run", os.path.relpath(raw, ROOT), "--db", str(db), "--processes", "0",
-               env={"PREFECT_LOGGING_LEVEL": "INFO"})
+               env={"PREFECT_LOGGING_LEVEL": "INFO"}, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return raw, db, proc
 
@@ -334,10 +320,10 @@ def _alive(processes: list) -> list:
 def test_killing_a_run_leaves_no_process_behind(tmp_path, sig):
     raw = tmp_path / "raw"
     shutil.copytree(DEV, raw)
-    base = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    base["PYTHONPATH"] = os.pathsep.join([str(ROOT), base.get("PYTHONPATH", "")])
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(raw), "--db", str(tmp_path / "p.db"),
-                            "--processes", "1"], cwd=ROOT, env=base,
+                            "--processes", "1"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         # ~8 s in, and not before the temporary server is up: the run has started everything it starts
