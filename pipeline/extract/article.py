@@ -18,7 +18,10 @@ from pipeline.extract.calls import fund_spans, read_call
 from pipeline.model import Article, ArticleResult, OrgMention
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.text import fold
-from pipeline.extract.projects import Ctx, amount_roles, finish_mentions, structured
+from pipeline.extract.amount_roles import amount_roles
+from pipeline.extract.context import ExtractionContext
+from pipeline.extract.mentions import finish_mentions
+from pipeline.extract.structure import structured
 from pipeline.extract.segment import sentences, split_lines
 
 _WORTH_PARSING = re.compile(
@@ -41,7 +44,7 @@ class Prepared:
     """An article between the rules that read layout and those that need the model."""
 
     article: Article
-    ctx: Ctx
+    ctx: ExtractionContext
     structured: list
     traps: list
     published: dt.date | None
@@ -60,7 +63,7 @@ def prepare(article: Article) -> Prepared:
     traps = fund_spans(text, folded)
     amounts = find_amounts(text)
     roles = amount_roles(text, folded, sents, amounts, lex)
-    ctx = Ctx(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
+    ctx = ExtractionContext(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
               amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None)
     found = structured(ctx)  # before choosing sentences: what the layout gave is suppressed
     need = [i for i, s in enumerate(sents)

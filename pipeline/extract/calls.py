@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
