@@ -188,3 +188,11 @@ def test_org_head_makes_a_proper_name_a_body(head):
     from pipeline.extract.lexicon import load as lx
 
     assert head_word(f"{head[0].upper() + head[1:]} Orion") in lx().org_heads
+
+
+@pytest.mark.parametrize("word", RAW["common_capitalised_words"])
+def test_common_capitalised_word_alone_is_no_name(word):
+    # the NER model tags "Cloud" or "Europe" at a sentence's start; alone, such a word names no project
+    from pipeline.extract.lexicon import load
+
+    assert fold(word) in load().common_capitalised

@@ -4,7 +4,6 @@ Only a project's amount (and a per-item figure, for list items) is ever given to
 
 from __future__ import annotations
 
-import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.segment import Sentence
@@ -33,7 +32,7 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
             roles[i] = "total"
         elif lex.count.search(after[:45]) or lex.count.search(near_after) or lex.count.search(near_before):
             roles[i] = "total"
-        elif re.search(r"\b(?:fonds|ftap|programme|plan)\s*,?\s*(?:\w+\s+){0,2}(?:dote|dotee|d'un montant|de|mobilise|represente)\s*$", before[-60:]):
+        elif lexicon.cues().fund_endowment_before.search(before[-60:]):
             roles[i] = "total"
         else:
             roles[i] = "project"

@@ -8,7 +8,6 @@ runs only over the sentences that can hold a project outside the structured list
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,11 +23,7 @@ from pipeline.extract.mentions import finish_mentions
 from pipeline.extract.structure import structured
 from pipeline.extract.segment import sentences, split_lines
 
-_WORTH_PARSING = re.compile(
-    r"«|“|\"|\(\s*[A-Z]{2,}|\b(?:projets?|laureats?|porte|portee|portes|portees|pilote|finance|financement|dote|dotee|soutenu|soutenue|"
-    r"investi|investis|alloue|attribue|accorde|beneficie\w*|recev\w+|recoit|obtient|obtiennent|dispos\w+|prevoit|plateforme|mise en place|creation|respectivement|aide|"
-    r"logiciel|application|outil|service|baptise|baptisee|nomme|nommee|appele|appelee|s'appelle\w*)\b"
-)
+WORTH_PARSING = lexicon.cues().worth_parsing
 
 Parser = Callable[[list[str]], list]
 
@@ -67,7 +62,7 @@ def prepare(article: Article) -> Prepared:
               amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None)
     found = structured(ctx)  # before choosing sentences: what the layout gave is suppressed
     need = [i for i, s in enumerate(sents)
-            if not ctx.is_suppressed(s.start, s.end) and (_WORTH_PARSING.search(folded[s.start:s.end])
+            if not ctx.is_suppressed(s.start, s.end) and (WORTH_PARSING.search(folded[s.start:s.end])
                                                            or any(a.start >= s.start and a.end <= s.end for a in amounts))]
     return Prepared(article=article, ctx=ctx, structured=found, traps=traps, published=published, need=need)
 

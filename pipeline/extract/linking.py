@@ -4,11 +4,13 @@ mentions built with their spans."""
 
 from __future__ import annotations
 
-import re
 
+from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe
 from pipeline.model import Mention
 from pipeline.text import fold
+
+CUE = lexicon.cues()
 
 
 def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
@@ -22,7 +24,7 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
         free = [ctx.amounts[ai] for ai in ctx.amounts_in(s.start, s.end)
                 if ctx.roles.get(ai) == "project" and id(ctx.amounts[ai]) not in bound]
         f = ctx.folded[s.start:s.end]
-        rm = re.search(r"\brespectivement\b", f)
+        rm = CUE.respectively.search(f)
         if rm:
             after = [x for x in free if x.start >= s.start + rm.start()]
             before = sorted([c for c in cs if c.end <= s.start + rm.start() and c.amount is None], key=lambda c: c.start)
@@ -51,8 +53,7 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
         if not prev or si in by_sent or ctx.sents[si - 1].line != s.line:
             continue
         f = ctx.folded[s.start:s.end]
-        if re.match(r"^\s*(?:(?:il|elle|celui-ci|celle-ci|ce projet|le projet|ce dispositif|cet outil|cette plateforme|ce service)\b[^.]{0,30}?\b(?:porte|portee|pilote|pilotee|conduit|mene|menee|developpe|developpee)\s+par\b"
-                    r"|(?:porte|portee|pilote|pilotee|developpe|developpee|concu|concue|incube|incubee|ne|nee|mene|menee)\s+(?:par|au|a la|a l'|aux|au sein d))", f):
+        if CUE.carrier_next_sentence.match(f):
             orgs = [o.name for o in ctx.orgs_in(s.start, s.end)]
             for c in prev[-1:]:
                 c.carriers = dedupe(c.carriers + orgs)
@@ -68,7 +69,7 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
                 continue
             if any(c.sentence >= 0 and ctx.sents[c.sentence].start <= am.start < ctx.sents[c.sentence].end for c in in_line):
                 continue
-            if not re.search(r"\b(?:financement|ce projet|le projet|cette somme|ce montant|l'enveloppe|la subvention|l'aide|il|elle|celui-ci|celle-ci)\b", ctx.folded[max(ln.start, am.start - 80):am.start]):
+            if not CUE.anaphoric_amount.search(ctx.folded[max(ln.start, am.start - 80):am.start]):
                 continue
             for c in in_line:
                 if c.amount is None and c.start < am.start:

@@ -144,7 +144,6 @@ def np_left(ctx: ExtractionContext, si: int, pos: int, floor: int | None = None)
     # otherwise walk left over a noun phrase
     k = j
     start = toks[j][0]
-    prev = None
     while k >= 0:
         s, e, t = toks[k]
         left = toks[k - 1][2] if k > 0 else None

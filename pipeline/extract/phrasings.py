@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, STOP, acronym_fits, content_words, dedupe, org_coverage, strip_span
 from pipeline.extract.phrases import capital_runs, head_word, is_place, is_trap, np_left, np_right, proper_name_ok, sentence_tokens, zipf
 from pipeline.text import fold
+
+CUE = lexicon.cues()
 
 
 def appositives(ctx: ExtractionContext, si: int) -> list[Candidate]:
@@ -26,7 +29,6 @@ def appositives(ctx: ExtractionContext, si: int) -> list[Candidate]:
     return out
 
 
-_NAMING = re.compile(r"\b(?:s'appelle|s'appellera|s'appelait|baptise|baptisee|nomme|nommee|intitule|intitulee|denomme|denommee|sous le nom de|au nom de|appele|appelee)\s*$")
 
 
 def quoted_names(ctx: ExtractionContext, si: int) -> list[Candidate]:
@@ -46,14 +48,14 @@ def quoted_names(ctx: ExtractionContext, si: int) -> list[Candidate]:
         after = ctx.folded[s.start + m.end():min(s.end, s.start + m.end() + 40)]
         if re.search(r"[»”\"]\s*,?\s*$", before):
             continue  # a quote right after another one is a gloss ("X", "auto-apprenant…")
-        named = bool(lex.project_noun_before.search(before)) or bool(_NAMING.search(before))
-        carried = bool(re.match(r"^\s*,?\s*(?:porte|portee|pilote|pilotee|du ministere|de la direction|de l'agence|lance|developpe)", after))
+        named = bool(lex.project_noun_before.search(before)) or bool(CUE.naming_verb.search(before))
+        carried = bool(CUE.carried_after_quote.match(after))
         listed = _enumerated(ctx, si, s.start + m.start())
         if not (named or carried or listed):
             continue
         if reported and not named:
             continue
-        if len(inner.split()) > 9 or re.search(r"\b(?:nous|vous|je|on|est|sont|sera|doit|peut)\b", fold(inner)):
+        if len(inner.split()) > 9 or CUE.quote_is_speech.search(fold(inner)):
             continue
         if is_trap(ctx, a, b):
             continue
@@ -118,7 +120,7 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
             continue
         chunk = names.group(1)
         parts = re.split(r"\s+et\s+", chunk) if "projets" in m.group(0).lower() else [chunk]
-        if ("projet" not in m.group(0).lower() and not re.search(r"(?i)baptis|nomm|appel|intitul|surnomm", m.group(0))
+        if ("projet" not in m.group(0).lower() and not CUE.naming_word.search(m.group(0))
                 and len(chunk.split()) == 1 and zipf(chunk) >= 4.0 and not re.search(r"[A-Z].*[A-Z]|\d", chunk)):
             continue  # "la plateforme Internet": a common word, not a name
         off = pos
@@ -135,7 +137,7 @@ def projet_de(ctx: ExtractionContext, si: int) -> list[Candidate]:
     """'l'ARS …, dont le projet de numérisation des archives médicales doit …': named after an organisation."""
     s = ctx.sents[si]
     out = []
-    for m in re.finditer(r"\b(?:dont le|son|leur) projet d(?:e |'|’)\s*", ctx.text[s.start:s.end]):
+    for m in CUE.own_project_of.finditer(ctx.text[s.start:s.end]):
         pos = s.start + m.end()
         owners = [o for o in ctx.orgs if s.start <= o.end <= s.start + m.start() and s.start + m.start() - o.end < 80]
         if not owners:
@@ -209,7 +211,6 @@ def carrier_before_verb(ctx: ExtractionContext, si: int) -> list[Candidate]:
     return out
 
 
-_PLANS = re.compile(r"\b(?:prevoit|lance|lancera|va lancer|compte|entend|souhaite|met en place|mettra en place|developpe|deploie|cree|va|engage|conduit)\b[^.;:]{0,40}?\b(la mise en place d'|la mise en place de|la creation d'|la creation de|le developpement d'|le deploiement d'|recevoir une aide au|recevoir une aide a la|recevoir une aide pour|une aide au|une aide a la)\s*")
 
 
 def subject_plans(ctx: ExtractionContext, si: int) -> list[Candidate]:
@@ -221,7 +222,7 @@ def subject_plans(ctx: ExtractionContext, si: int) -> list[Candidate]:
     subj = [o for o in ctx.orgs if s.start + lead <= o.start <= s.start + lead + 4]
     if not subj:
         return []
-    m = _PLANS.search(f, subj[0].end - s.start)
+    m = CUE.plans_to.search(f, subj[0].end - s.start)
     if not m or m.start() - (subj[0].end - s.start) > 60:
         return []
     sp = np_right(ctx, si, s.start + m.end())
@@ -261,15 +262,13 @@ def acronym_definitions(ctx: ExtractionContext, si: int) -> list[Candidate]:
     return out
 
 
-_PROJECT_CONTEXT = re.compile(r"\b(?:projets?|laureats?|porte|portee|portes|financement|finance|dote|dotee|retenus?|selectionnes?|parmi eux|parmi elles|beneficier\w*|investi\w*)\b")
-_COMMON_CAPS = {"etat", "état", "premier", "ministre", "publicite", "credit", "commentaire", "numerique", "cloud", "gouvernement", "france", "paris", "europe"}
 
 
 def named_entities(ctx: ExtractionContext, si: int) -> list[Candidate]:
     """Proper names the NER tags ORG or MISC, in a sentence about funded projects."""
     s = ctx.sents[si]
     f = ctx.folded[s.start:s.end]
-    if not (_PROJECT_CONTEXT.search(f) or any(ctx.roles.get(ai) == "project" for ai in ctx.amounts_in(s.start, s.end))):
+    if not (CUE.project_context.search(f) or any(ctx.roles.get(ai) == "project" for ai in ctx.amounts_in(s.start, s.end))):
         return []
     doc = ctx.docs[si]
     out = []
@@ -284,13 +283,13 @@ def named_entities(ctx: ExtractionContext, si: int) -> list[Candidate]:
         camel = bool(re.search(r"[a-zé][A-Z]", name))
         if len(words) < 2 and not camel:
             continue
-        if fold(words[0]) in _COMMON_CAPS and len(words) < 2:
+        if fold(words[0]) in ctx.lex.common_capitalised and len(words) < 2:
             continue
         if any(o.start < b and a < o.end for o in ctx.orgs):
             continue
         if head_word(name) in ctx.lex.org_heads or is_place(name) or fold(words[0]) in STOP | {"dans", "chez", "selon", "apres", "avant", "depuis", "pendant", "vers", "parmi"}:
             continue
-        if re.search(r"\b(?:ministre|ministere|secretaire d'etat|secretariat|charge|chargee|delegue|deleguee)\b[^,;.]{0,40}$", ctx.folded[max(s.start, a - 60):a]):
+        if CUE.office_title_before.search(ctx.folded[max(s.start, a - 60):a]):
             continue  # part of an office's title: "ministre de l'Action et des Comptes publics"
         if any(e.label_ == "PER" and e.start_char <= ent.start_char < e.end_char for e in doc.ents):
             continue

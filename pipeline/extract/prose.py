@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, org_coverage, strip_span
 from pipeline.extract.phrases import clause_start, clause_subject, is_trap, np_left, np_right
 from pipeline.extract.phrasings import acronym_definitions, appositives, carrier_before_verb, enumeration, le_projet, named_entities, projet_de, quoted_names, subject_plans
 from pipeline.text import fold
+
+CUE = lexicon.cues()
 
 
 def prose(ctx: ExtractionContext) -> list[Candidate]:
@@ -37,7 +40,6 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
     return out
 
 
-_ALIAS_INTRO = re.compile(r"\b(?:sous le nom de|sous le nom d'|aussi appele|aussi appelee|egalement appele|alias|connu sous|connue sous|rebaptise|rebaptisee|surnomme|surnommee|en anglais)\s*[«“\"]?\s*$")
 
 
 def _aliases_in_sentence(ctx: ExtractionContext, found: list[Candidate]) -> list[Candidate]:
@@ -45,7 +47,7 @@ def _aliases_in_sentence(ctx: ExtractionContext, found: list[Candidate]) -> list
     name is another name of the sentence's project, not a second project."""
     out = list(found)
     for c in found:
-        if not _ALIAS_INTRO.search(ctx.folded[max(0, c.start - 40):c.start]):
+        if not CUE.alias_intro.search(ctx.folded[max(0, c.start - 40):c.start]):
             continue
         others = [o for o in out if o is not c and not (o.start < c.end and c.start < o.end)]
         if not others:
@@ -83,7 +85,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         after = ctx.folded[am.end:s.end]
         before = ctx.folded[s.start:am.start]
         # "12,5 M€ revient au X", "plus de 5 M€ chacun, vont à X et à Y"
-        m = re.match(r"^\s*,?\s*(?:revient|reviennent|va|vont|echoit|echoient|est attribue|sont attribues|est allouee?|sont alloues)\s+(?:a|au|aux)\s+", after)
+        m = CUE.amount_goes_to.match(after)
         if m and role in ("project", "each"):
             pos = am.end + m.end()
             got = []
@@ -92,7 +94,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 if not sp:
                     break
                 got.append(Candidate(*sp, "amount_goes_to", 0.75, amount=am))
-                nxt = re.match(r"^\s*(?:,\s*|\s+et\s+)(?:a|au|aux|a l')\s*", ctx.folded[sp[1]:s.end])
+                nxt = CUE.next_recipient.match(ctx.folded[sp[1]:s.end])
                 if not nxt:
                     break
                 pos = sp[1] + nxt.end()
@@ -101,7 +103,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 continue
         if role != "project":
             continue
-        if re.search(r"\brespectivement\b", before):
+        if CUE.respectively.search(before):
             continue  # "A et B … respectivement 9,4 M€ et 8,6 M€": the linker pairs them in order
         # "24,3 M€ ont été investis dans X"
         m = lex.funding_after.match(after)
@@ -111,8 +113,8 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 out.append(Candidate(*sp, "amount_invested_in", 0.8, amount=am))
                 continue
         # "20 M€ pour (le projet) X"
-        m = re.match(r"^\s*(?:de fonds\s+|de financement\s+|de credits\s+)?(?:pour|a|au|en faveur d[eu]s?|en faveur de la)\s+(?:le projet\s+|la plateforme\s+)?", after)
-        if m and not re.match(r"^\s*(?:pour|a|au)\s+(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+|plusieurs|les|des|ces|ses|l'ensemble|titre)\b", after):
+        m = CUE.amount_for.match(after)
+        if m and not CUE.amount_for_count.match(after):
             sp = np_right(ctx, si, am.end + m.end())
             if sp and not ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
                 carriers = [o.name for o in ctx.orgs_in(s.start, am.start)]
@@ -122,7 +124,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                     out.append(Candidate(*sp, "amount_for", 0.7, amount=am, carriers=dedupe(carriers)))
                     continue
         # "X … grâce aux 4 M€ accordés à ORG": the clause's subject, carried by the recipient
-        m = re.search(r"\bgrace (?:aux|au|a)\s*$", before)
+        m = CUE.thanks_to_amount.search(before)
         if m:
             d = lex.discourse.match(before)
             sp = np_right(ctx, si, s.start + (d.end() if d else 0), limit=s.start + m.start())
@@ -182,7 +184,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         if vm is not None and len(before) - vm.end() <= 40 and "," not in before[vm.end():]:
             verb_at = s.start + vm.start()
             clause_a = s.start + max(before.rfind(":", 0, vm.start()), before.rfind(";", 0, vm.start())) + 1
-            rel = re.search(r",\s*qui\s*$", before[:vm.start()])
+            rel = CUE.relative_who.search(before[:vm.start()])
             subj = None
             if rel:
                 # "la saisine en ligne portée par la Chancellerie, qui a obtenu …"
@@ -199,7 +201,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 sp, is_org, proper = subj
                 if is_org:
                     carriers = [o.name for o in ctx.orgs if o.start < sp[1] and sp[0] < o.end]
-                    pm = re.match(r"^\s*(?:pour|afin de)\s+", after)
+                    pm = CUE.purpose_after_org.match(after)
                     if pm:
                         sp2 = np_right(ctx, si, am.end + pm.end())
                         if sp2:

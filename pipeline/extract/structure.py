@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, split_acronym, strip_span
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_place, is_trap
 from pipeline.extract.segment import Line
 from pipeline.text import fold
+
+CUE = lexicon.cues()
 
 
 def _is_org_line(ctx: ExtractionContext, ln: Line) -> bool:
@@ -18,7 +21,6 @@ def _is_org_line(ctx: ExtractionContext, ln: Line) -> bool:
     return bool(ctx.orgs_in(ln.start, ln.end)) and org_coverage(ctx, ln.start, ln.end) >= 0.6
 
 
-_LEAD = re.compile(r"[\W\d_]*(?:(?:le|la|les|l['’])\s*)?", re.I)
 
 
 def _is_carrier_line(ctx: ExtractionContext, ln: Line) -> bool:
@@ -30,17 +32,15 @@ def _is_carrier_line(ctx: ExtractionContext, ln: Line) -> bool:
     if not _is_org_line(ctx, ln):
         return False
     first = min(o.start for o in ctx.orgs_in(ln.start, ln.end))
-    return _LEAD.fullmatch(ctx.text[ln.start:first]) is not None
+    return CUE.line_lead.fullmatch(ctx.text[ln.start:first]) is not None
 
 
-_PORTEUR = re.compile(r"^(?:- )?(?:porteurs?|porteuses?|structures? porteuses?|administrations? porteuses?|pilotes?|ministères? porteurs?|ministère|entités? porteuses?)(?: du projet| de projet)?\s*:\s*", re.I)
-_MONTANT = re.compile(r"^(?:- )?(?:montant|financement|subvention|dotation|aide|budget|soutien|montant accordé|montant alloué|financement ftap|financement accordé)[^:]{0,40}:\s*", re.I)
 
 
 def _is_title_line(ctx: ExtractionContext, ln: Line) -> bool:
     if ln.kind not in ("heading", "item") or len(ln.text) > 260 or len(ln.text) < 3:
         return False
-    if _PORTEUR.match(ln.text) or _MONTANT.match(ln.text) or ln.text.rstrip().endswith(":"):
+    if CUE.carrier_label.match(ln.text) or CUE.amount_label.match(ln.text) or ln.text.rstrip().endswith(":"):
         return False
     return not _is_org_line(ctx, ln)
 
@@ -51,7 +51,7 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
     n = len(lines)
     starts = []
     for i in range(n - 1):
-        if _is_title_line(ctx, lines[i]) and (_is_carrier_line(ctx, lines[i + 1]) or _PORTEUR.match(lines[i + 1].text)):
+        if _is_title_line(ctx, lines[i]) and (_is_carrier_line(ctx, lines[i + 1]) or CUE.carrier_label.match(lines[i + 1].text)):
             starts.append(i)
     for k, i in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else n
@@ -60,9 +60,9 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
         amount = None
         j = i + 1
         # carrier, porteur and montant lines right after the title
-        while j < stop and (j == i + 1 or _PORTEUR.match(lines[j].text) or _MONTANT.match(lines[j].text) or _is_carrier_line(ctx, lines[j])):
+        while j < stop and (j == i + 1 or CUE.carrier_label.match(lines[j].text) or CUE.amount_label.match(lines[j].text) or _is_carrier_line(ctx, lines[j])):
             ln = lines[j]
-            pm = _PORTEUR.match(ln.text)
+            pm = CUE.carrier_label.match(ln.text)
             found = layout_orgs(ctx, ln.start + pm.end(), ln.end) if pm else [o.name for o in ctx.orgs_in(ln.start, ln.end)]
             for name in found:
                 if name not in carriers:
@@ -76,7 +76,7 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
         while j < stop and not (lines[j].kind == "heading" and not lines[j].text.rstrip().endswith(":")):
             last = j
             ln = lines[j]
-            if amount is None and _MONTANT.match(ln.text):
+            if amount is None and CUE.amount_label.match(ln.text):
                 for ai in ctx.amounts_in(ln.start, ln.end):
                     amount = ctx.amounts[ai]
             j += 1
@@ -226,19 +226,16 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
     return out
 
 
-_HEADER_NAME = re.compile(r"\b(?:projet|projets|intitule|nom|laureat|laureats|libelle|titre)\b")
-_HEADER_CARRIER = re.compile(r"\b(?:porteur|porteurs|porte par|ministere|administration|structure|entite|pilote|operateur|beneficiaire)\b")
-_HEADER_AMOUNT = re.compile(r"\b(?:montant|financement|m€|meur|euros|dotation|subvention|aide|budget|€)")
 
 
 def _header_unit(header: str) -> float | None:
     """Multiplier to M€ that a table's amount header states ("Montant (M€)", "en k€", "(€)")."""
     f = fold(header)
-    if re.search(r"\bm€|\bmeur|\bmillions?\b|\bm euros", f):
+    if CUE.header_unit_million.search(f):
         return 1.0
-    if re.search(r"k€|\bkeur|\bmilliers", f):
+    if CUE.header_unit_thousand.search(f):
         return 0.001
-    if "€" in f or re.search(r"\beuros?\b", f):
+    if CUE.header_unit_euro.search(f):
         return 1e-6
     return None
 
@@ -271,18 +268,18 @@ def _rows(ctx: ExtractionContext) -> list[Candidate]:
             cells.append((pos, pos + len(part)))
             pos += len(part) + 3
         fcells = [fold(ctx.text[a:b]) for a, b in cells]
-        if any(_HEADER_NAME.search(c) for c in fcells) and not ctx.amounts_in(ln.start, ln.end):
+        if any(CUE.header_name.search(c) for c in fcells) and not ctx.amounts_in(ln.start, ln.end):
             cols = {}
             unit = None
             for k, c in enumerate(fcells):
-                if _HEADER_AMOUNT.search(c) and "amount" not in cols:
+                if CUE.header_amount.search(c) and "amount" not in cols:
                     cols["amount"] = k
                     unit = _header_unit(ctx.text[cells[k][0]:cells[k][1]])
-                elif re.search(r"\bminister", c) and "ministry" not in cols:
+                elif CUE.ministry_column.search(c) and "ministry" not in cols:
                     cols["ministry"] = k
-                elif _HEADER_CARRIER.search(c) and "carrier" not in cols:
+                elif CUE.header_carrier.search(c) and "carrier" not in cols:
                     cols["carrier"] = k
-                elif _HEADER_NAME.search(c) and "name" not in cols:
+                elif CUE.header_name.search(c) and "name" not in cols:
                     cols["name"] = k
             ctx.suppressed.append((ln.start, ln.end))
             continue
@@ -362,7 +359,7 @@ def layout_orgs(ctx: ExtractionContext, a: int, b: int) -> list[str]:
         if inside and len(rest_words) <= 1:
             continue
         name = re.sub(r"\s*\([^()]*\)\s*$", "", text[x:y]).strip(" ,;:")
-        name = re.sub(r"\s*\(\s*(?:minist|rattach)[^()]*\)", "", name).strip()
+        name = CUE.ministry_note.sub("", name).strip()
         if name[:1].isupper() and len(name.split()) >= 2 and org_coverage(ctx, x, x + len(name)) < 0.6 and not is_place(name):
             out.append(name)
             ctx.unlisted.add(name)
