@@ -9,6 +9,7 @@ Dask workers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass
@@ -125,3 +126,26 @@ class Project:
     call: str | None
     sources: list[str]
     mentions: list[Mention] = field(default_factory=list)
+
+
+# The kinds of block the clean stage writes, one a line: "- " marks items, " | " joins cells.
+CleanLineKind = Literal["para", "heading", "item", "row"]
+
+
+@dataclass(frozen=True)
+class CleanLine:
+    """One block of a page or text as the clean stage reads it, before the line rules
+    (not `pipeline.extract.segment.Line`, which is a span of the cleaned text)."""
+
+    text: str
+    kind: CleanLineKind = "para"
+    gap_before: bool = False  # a blank line preceded it in the source (plain text only)
+
+
+@dataclass
+class CleanDoc:
+    """What the clean stage makes of one page or text."""
+
+    text: str  # the cleaned body text, one block per line
+    title: str | None
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (rule name, removed text), in page order
