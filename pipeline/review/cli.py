@@ -10,23 +10,27 @@
 Every `decide` takes `--decisions PATH` (default: reconciliation.yaml at the project root)
 and `--db PATH` (default: extracted/projects.db): when the database exists, the ids and
 mention references are checked against it before anything is written. A mention is
-named `<article_id>:<name>` (see pipeline/decisions.py); a bare number is taken as a
+named `<article_id>:<name>` (see pipeline/review/decision_format.py); a bare number is taken as a
 `mentions.id` of that database and written in the stable form. Decisions take effect
 at the next run. Errors: one line on stderr, exit 2.
 
 Wired into `python -m pipeline` through cli.PLUGINS (`register(subparsers)`); runs on
-its own as `python -m pipeline.cli_review ...` too.
+its own as `python -m pipeline.review.cli ...` too.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sqlite3
 import sys
 from pathlib import Path
 
-from pipeline.review import decisions as D
+from pipeline.db import read_only
+from pipeline.reconcile.names import joined
+from pipeline.review import decisions
+from pipeline.review.decision_format import QUALIFIERS, SPAN_REF, DecisionError, make_entry, mention_ref, normalize_ref
 from pipeline.paths import PROJECT_ROOT
 
 DEFAULT_DB = PROJECT_ROOT / "extracted" / "projects.db"
@@ -56,7 +60,7 @@ def add_commands(sub) -> None:
 
     def action(name: str, help: str) -> argparse.ArgumentParser:
         a = acts.add_parser(name, help=help)
-        a.add_argument("--decisions", default=str(D.DEFAULT_PATH),
+        a.add_argument("--decisions", default=str(decisions.DEFAULT_PATH),
                        help="the decisions file (default: reconciliation.yaml at the project root)")
         a.add_argument("--db", default=str(DEFAULT_DB),
                        help="database to check ids against, when it exists (default: extracted/projects.db)")
@@ -76,15 +80,16 @@ def add_commands(sub) -> None:
     a = action("amount", "set a project's amount (millions of euros; 'none' clears it)")
     a.add_argument("project", metavar="PROJECT_ID")
     a.add_argument("value", metavar="VALUE")
-    a.add_argument("--qualifier", choices=D.QUALIFIERS, default=None, help="default: exact")
+    a.add_argument("--qualifier", choices=QUALIFIERS, default=None, help="default: exact")
 
 
-def _open(db: str) -> sqlite3.Connection | None:
+def _open(db: str, stack: contextlib.ExitStack) -> sqlite3.Connection | None:
+    """A read-only connection to the database at `db`, closed with `stack`; None when there is no file."""
     path = Path(db)
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = stack.enter_context(read_only(path))
         conn.execute("select 1 from projects limit 1")
         return conn
     except sqlite3.Error:
@@ -108,10 +113,10 @@ def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[
             row = conn.execute("select article_id, name from mentions where id = ?", (int(ref),)).fetchone()
             if row is None:
                 raise UsageError(f"no mention with id {ref} in the database")
-            out.append(D.mention_ref(row[0], row[1]))
+            out.append(mention_ref(row[0], row[1]))
             continue
         try:
-            norm = D.normalize_ref(ref)
+            norm = normalize_ref(ref)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if conn is not None:
@@ -119,11 +124,11 @@ def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[
             rows = conn.execute("select name, start, end, occurrences from mentions where article_id = ?", (aid,)).fetchall()
             if not rows and conn.execute("select 1 from articles where id = ?", (aid,)).fetchone() is None:
                 raise UsageError(f"mention {ref}: no article {aid} in the database")
-            span = D.SPAN_REF.match(rest)
+            span = SPAN_REF.match(rest)
             hit = False
             for name, start, end, occ in rows:
                 spans = {(start, end), *(tuple(o) for o in json.loads(occ or "[]"))}
-                if (span and (int(span.group(1)), int(span.group(2))) in spans) or (not span and D.joined(name) == rest):
+                if (span and (int(span.group(1)), int(span.group(2))) in spans) or (not span and joined(name) == rest):
                     hit = True
             if not hit:
                 names = "; ".join(sorted({r[0] for r in rows}))[:300]
@@ -133,8 +138,8 @@ def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[
 
 
 def cmd_decide(args) -> int:
-    conn = _open(args.db)
-    try:
+    with contextlib.ExitStack() as stack:
+        conn = _open(args.db, stack)
         fields: dict = {"note": args.note}
         if args.action == "merge":
             fields["projects"] = args.projects
@@ -153,13 +158,10 @@ def cmd_decide(args) -> int:
         # the entry's shape first (same messages as for the file), then its ids against the database
         if args.action == "split":
             fields["mentions"] = _resolve_mentions(conn, args.mentions)
-        entry = D.make_entry(args.action, **fields)
+        entry = make_entry(args.action, **fields)
         if conn is not None and fields.get("projects"):
             _check_projects(conn, list(fields["projects"]))
-    finally:
-        if conn is not None:
-            conn.close()
-    how = D.append(args.decisions, entry)
+    how = decisions.append(args.decisions, entry)
     target = " ".join(entry.get("projects") or entry.get("mentions") or [entry.get("project", "")])
     checked = "" if conn is not None else f" (ids not checked: no database at {args.db})"
     print(f"{how} {entry['id']}: {args.action} {target} -> {args.decisions}{checked}; applied at the next run")
@@ -182,7 +184,7 @@ def run(args) -> int:
         if args.command == "report":
             return cmd_report(args)
         return cmd_decide(args)
-    except (UsageError, D.DecisionError, ReportError) as exc:
+    except (UsageError, DecisionError, ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error) as exc:
