@@ -25,7 +25,7 @@ from pathlib import Path
 from pipeline.paths import PROJECT_ROOT
 
 COMMANDS = ("run", "serve")
-PLUGINS = ("pipeline.review.cli",)  # loaded when present: see the module docstring
+PLUGINS = ("pipeline.review.cli", "pipeline.evaluate.cli")  # loaded when present: see the module docstring
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
