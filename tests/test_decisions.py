@@ -50,10 +50,16 @@ def run_pipeline(raw_dir, db, decisions_path, out_dir=None, skip: tuple[str, ...
     results, errors = extracted(str(raw_dir))
     results = [r for r in results if Path(r.article.path).name not in skip]
     previous = decisions.base_previous(read_previous(db), db)
-    reconciled = decisions.apply_decisions(reconcile(results, previous), decisions_path)
-    write_database(db, results, errors, reconciled, load_gazetteer().rows())
-    publish.finish(sqlite_utils.Database(db), out_dir or Path(db).parent, reconciled.outcomes)
-    return reconciled.outcomes
+    reconciled = reconcile(results, previous)
+    used = Path(decisions_path) if Path(decisions_path).exists() else None  # as `run` does: no file, no step
+    if used:
+        reconciled = decisions.apply_decisions(reconciled, used)
+    # the run records which decisions file it applied (runs.decisions_file), as the flow does
+    write_database(db, results, errors, reconciled, load_gazetteer().rows(),
+                   {"decisions_file": str(used.resolve()) if used else None})
+    outcomes = getattr(reconciled, "outcomes", [])
+    publish.finish(sqlite_utils.Database(db), out_dir or Path(db).parent, outcomes)
+    return outcomes
 
 
 def snapshot(db) -> dict:
@@ -326,18 +332,21 @@ def test_load_reports_each_bad_entry_with_its_line(tmp_path):
     assert "non-empty `name`" in got[1].error and got[2].error == "duplicate id a"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("decisions:\n- {action: merge\n", "is not valid YAML (line"),
-    ("decision:\n- {action: not_project, project: p1}\n", "unexpected top-level key(s) decision"),
-    ("decisions: 3\n", "`decisions` must be a list"),
+@pytest.mark.parametrize("text, line, message", [
+    ("decisions:\n- {action: merge\n", 3, "not valid YAML: expected ',' or '}'"),
+    ("# why\ndecision:\n- {action: not_project, project: p1}\n", 2, "unexpected top-level key(s) decision"),
+    ("decisions:\n  3\n", 2, "`decisions` must be a list"),
+    ("a note rather than decisions\n", 1, "must hold `decisions:`"),
+    ("decisions:\n- {id: a, action: merge, projects: [p1, p2]}\n- {id: b, action: rename, project: p1, name: [x\n",
+     4, "not valid YAML"),  # the bracket is left open until the end
 ])
-def test_an_unusable_file_is_one_invalid_decision_not_a_crash(tmp_path, text, message):
+def test_an_unusable_file_is_one_error_with_its_file_and_line(tmp_path, text, line, message):
     path = tmp_path / "r.yaml"
     path.write_text(text, encoding="utf-8")
-    [got] = decisions.load(path)
-    assert got.id == "file" and message in got.error
-    _, [o] = decision_apply.apply(Reconciled([], []), [got])
-    assert o.status == "invalid"
+    with pytest.raises(decision_format.DecisionError) as err:
+        decisions.load(path)
+    assert str(err.value).startswith(f"{path}:{line}: ") and message in str(err.value)
+    assert "\n" not in str(err.value)
 
 
 @pytest.mark.parametrize("text", [None, "", "# only comments\n", "decisions:\n", "decisions: []\n"])
@@ -509,12 +518,12 @@ def test_a_stale_decision_is_recorded_with_its_reason(first_run, seeds_dir, tmp_
     shutil.copy(first_run, db)
     decisions_file = tmp_path / "reconciliation.yaml"
     decisions_file.write_text("decisions:\n- {id: gone, action: rename, project: p00000000000, name: X}\n"
-                         "- {id: bad, action: merge, projects: [p1]}\n", encoding="utf-8")
+                              "- {id: bad, action: merge, projects: [p1], skip: true}\n", encoding="utf-8")
     outcomes = run_pipeline(seeds_dir, db, decisions_file)
-    assert [(o.decision_id, o.status) for o in outcomes] == [("gone", "stale"), ("bad", "invalid")]
+    assert [(o.decision_id, o.status) for o in outcomes] == [("gone", "stale"), ("bad", "skipped")]
     assert rows(db, "select id, status, reason from decisions order by seq") == [
         ("gone", "stale", "unknown project id: p00000000000"),
-        ("bad", "invalid", "merge needs `projects`: a list of at least two project ids (line 3)"),
+        ("bad", "skipped", "merge needs `projects`: a list of at least two project ids (line 3)"),
     ]
     levels = [lvl for lvl, _ in decision_apply.log_lines(outcomes)]
     assert levels == ["warning", "warning", "info"]
@@ -525,11 +534,11 @@ def test_a_stale_decision_is_recorded_with_its_reason(first_run, seeds_dir, tmp_
 
 def test_cli_decide_writes_each_kind_of_entry(first_run, tmp_path):
     path = tmp_path / "r.yaml"
-    (pid, name), (other, _) = rows(first_run, "select id, name from projects order by id limit 2")
+    (pid, name), (other, _), (third, _) = rows(first_run, "select id, name from projects order by id limit 3")
     mid, aid, mname = rows(first_run, "select id, article_id, name from mentions order by id limit 1")[0]
     common = ["--decisions", str(path), "--db", str(first_run)]
     for argv in (["merge", pid, other, "--note", "doublon"], ["split", str(mid), "--name", "Nouveau"],
-                 ["rename", pid, "--name", "Nom corrigé"], ["not-project", other],
+                 ["rename", pid, "--name", "Nom corrigé"], ["not-project", third],
                  ["amount", pid, "2,5", "--qualifier", "approx", "--note", "communiqué"]):
         assert cli_review.main(["decide", *argv, *common]) == 0
     data = yaml.safe_load(path.read_text(encoding="utf-8"))["decisions"]
@@ -540,11 +549,11 @@ def test_cli_decide_writes_each_kind_of_entry(first_run, tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["merge", "p00000000000", "p00000000001"], "unknown project id: p00000000000, p00000000001"),
+    (["merge", "p00000000000", "p00000000001"], "unknown project id in {db}: p00000000000, p00000000001"),
     (["merge", "p00000000000"], "at least two project ids"),
     (["split", "nocolon"], "is not '<article_id>:<name>'"),
-    (["split", "999999"], "no mention with id 999999"),
-    (["split", "ffffffffffffffff:Projet"], "no article ffffffffffffffff"),
+    (["split", "999999"], "no mention with id 999999 in {db}"),
+    (["split", "ffffffffffffffff:Projet"], "no article ffffffffffffffff in {db}"),
     (["amount", "{pid}", "beaucoup"], "not a number"),
     (["amount", "{pid}", "none", "--qualifier", "min"], "a --qualifier without a value"),
     (["amount", "{pid}", "2", "--qualifier", "about"], "invalid choice: 'about'"),
@@ -555,6 +564,7 @@ def test_cli_decide_bad_input_is_one_line_and_non_zero(first_run, tmp_path, caps
     path = tmp_path / "r.yaml"
     [(pid,)] = rows(first_run, "select id from projects order by id limit 1")
     argv = [a.replace("{pid}", pid) for a in argv]
+    message = message.replace("{db}", str(first_run))  # the error names the database it checked
     try:
         code = cli_review.main(["decide", *argv, "--decisions", str(path), "--db", str(first_run)])
     except SystemExit as exc:  # argparse's own errors (choices, required options)

@@ -9,7 +9,10 @@
 
 Every `decide` takes `--decisions PATH` (default: reconciliation.yaml at the project root)
 and `--db PATH` (default: extracted/projects.db): when the database exists, the ids and
-mention references are checked against it before anything is written. A mention is
+mention references are checked against it before anything is written, and every message
+names it. A decision that would undo one already in the file (a second amount for one
+project, a split that empties a renamed project, ...) is refused with the reason (see
+review/decision_conflicts.py). A mention is
 named `<article_id>:<name>` (see pipeline/review/decision_format.py); a bare number is taken as a
 `mentions.id` of that database and written in the stable form. Decisions take effect
 at the next run. Errors: one line on stderr, exit 2.
@@ -96,15 +99,34 @@ def _open(db: str, stack: contextlib.ExitStack) -> sqlite3.Connection | None:
         raise UsageError(f"{db} is not a readable pipeline database (use --db)") from None
 
 
-def _check_projects(conn: sqlite3.Connection, ids: list[str]) -> None:
+def _check_projects(conn: sqlite3.Connection, ids: list[str], db: str) -> None:
     known = {r[0] for r in conn.execute(
         f"select id from projects where id in ({','.join('?' * len(ids))})", ids)}
     missing = [p for p in ids if p not in known]
     if missing:
-        raise UsageError(f"unknown project id: {', '.join(missing)} (see projects.id in the report)")
+        raise UsageError(f"unknown project id in {db}: {', '.join(missing)} (see projects.id in the report; "
+                         "--db names the database to check)")
 
 
-def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[str]:
+def _emptied(conn: sqlite3.Connection | None, refs: list[str]) -> frozenset[str]:
+    """The projects of the database whose every mention these references name: a split of
+    them leaves them empty (and removed)."""
+    if conn is None:
+        return frozenset()
+    taken: dict[str, int] = {}
+    for ref in refs:
+        aid, rest = normalize_ref(ref).split(":", 1)
+        span = SPAN_REF.match(rest)
+        for pid, name, start, end, occ in conn.execute(
+                "select project_id, name, start, end, occurrences from mentions where article_id = ?", (aid,)):
+            spans = {(start, end), *(tuple(o) for o in json.loads(occ or "[]"))}
+            if (span and (int(span.group(1)), int(span.group(2))) in spans) or (not span and joined(name) == rest):
+                taken[pid] = taken.get(pid, 0) + 1
+    return frozenset(pid for pid, n in taken.items()
+                     if conn.execute("select count(*) from mentions where project_id = ?", (pid,)).fetchone()[0] <= n)
+
+
+def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str], db: str) -> list[str]:
     out = []
     for ref in refs:
         if ref.isdigit():
@@ -112,7 +134,7 @@ def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[
                 raise UsageError(f"mention {ref}: a mentions.id needs the database (--db)")
             row = conn.execute("select article_id, name from mentions where id = ?", (int(ref),)).fetchone()
             if row is None:
-                raise UsageError(f"no mention with id {ref} in the database")
+                raise UsageError(f"no mention with id {ref} in {db}")
             out.append(mention_ref(row[0], row[1]))
             continue
         try:
@@ -123,7 +145,7 @@ def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[
             aid, rest = norm.split(":", 1)
             rows = conn.execute("select name, start, end, occurrences from mentions where article_id = ?", (aid,)).fetchall()
             if not rows and conn.execute("select 1 from articles where id = ?", (aid,)).fetchone() is None:
-                raise UsageError(f"mention {ref}: no article {aid} in the database")
+                raise UsageError(f"mention {ref}: no article {aid} in {db}")
             span = SPAN_REF.match(rest)
             hit = False
             for name, start, end, occ in rows:
@@ -132,7 +154,7 @@ def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[
                     hit = True
             if not hit:
                 names = "; ".join(sorted({r[0] for r in rows}))[:300]
-                raise UsageError(f"mention {ref}: not found in article {aid} (its mentions: {names or 'none'})")
+                raise UsageError(f"mention {ref}: not found in article {aid} of {db} (its mentions: {names or 'none'})")
         out.append(ref.strip())
     return out
 
@@ -157,14 +179,15 @@ def cmd_decide(args) -> int:
                 fields["qualifier"] = args.qualifier
         # the entry's shape first (same messages as for the file), then its ids against the database
         if args.action == "split":
-            fields["mentions"] = _resolve_mentions(conn, args.mentions)
-        entry = make_entry(args.action, **fields)
+            fields["mentions"] = _resolve_mentions(conn, args.mentions, args.db)
+        make_entry(args.action, **fields)  # the entry's shape first: the same messages as for the file
         if conn is not None and fields.get("projects"):
-            _check_projects(conn, list(fields["projects"]))
-    how = decisions.append(args.decisions, entry)
+            _check_projects(conn, list(fields["projects"]), args.db)
+        emptied = _emptied(conn, fields["mentions"]) if args.action == "split" else frozenset()
+    entry, how = decisions.decide(args.decisions, args.action, emptied=emptied, **fields)
     target = " ".join(entry.get("projects") or entry.get("mentions") or [entry.get("project", "")])
-    checked = "" if conn is not None else f" (ids not checked: no database at {args.db})"
-    print(f"{how} {entry['id']}: {args.action} {target} -> {args.decisions}{checked}; applied at the next run")
+    checked = f"ids checked against {args.db}" if conn is not None else f"ids not checked: no database at {args.db}"
+    print(f"{how} {entry['id']}: {args.action} {target} -> {args.decisions} ({checked}); applied at the next run")
     return 0
 
 

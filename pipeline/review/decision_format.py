@@ -48,7 +48,7 @@ FIELDS = {
     "not_project": {"project"},
     "amount": {"project", "value", "qualifier"},
 }
-COMMON = {"id", "action", "note"}
+COMMON = {"id", "action", "note", "skip"}
 HEADER = """\
 # Reconciliation decisions: corrections an analyst makes to what the pipeline merged.
 # Applied after every run, so they survive re-runs. Edit by hand or with
@@ -59,6 +59,8 @@ HEADER = """\
 #   - {id: d-..., action: rename, project: pA, name: "..."}
 #   - {id: d-..., action: not_project, project: pA}
 #   - {id: d-..., action: amount, project: pA, value: 2.5, qualifier: exact}  # M EUR; exact|approx|min|max
+# Applied in file order. An entry that does not parse stops the run (the line and the reason
+# are printed) unless it is marked `skip: true`, which keeps it in the file without applying it.
 # Keep each entry's id when editing: a split's new project id is derived from it.
 """
 
@@ -80,12 +82,19 @@ class Decision:
     note: str | None = None
     error: str | None = None  # an invalid entry: reported, never applied
     line: int | None = None  # where the entry starts in the file, for messages
+    skip: bool = False  # `skip: true`: kept in the file, reported, not applied (an invalid entry too)
 
     @property
     def target(self) -> str:
         return " ".join((self.labels or self.mentions) if self.action == "split" else self.projects)
 
+    @property
+    def blocking(self) -> bool:
+        """An invalid entry the analyst did not mark `skip: true`: the run must not go on without it."""
+        return self.error is not None and not self.skip
 
+    def where(self, source: str) -> str:
+        return f"{source}:{self.line}" if self.line else source
 
 
 # --- references ---------------------------------------------------------------------------
@@ -155,6 +164,68 @@ def entry_lines(text: str) -> list[int]:
     return []
 
 
+def _node_line(text: str, key: str | None = None, of_value: bool = False) -> int:
+    """The line (1-based) of the document's top-level node, or of its `key` (or that key's value)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return 1
+    if key and isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if str(getattr(k, "value", None)) == key:
+                return (v if of_value else k).start_mark.line + 1
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def parse_text(text: str, source: str) -> list[Decision]:
+    """A decisions file's text -> its decisions, in file order.
+
+    DecisionError ("<source>:<line>: <reason>", one line) when the text is not a decisions
+    file at all: not YAML, or not a list of entries. An entry that is not valid comes back
+    as a Decision with `error` set (see `blocking`), an id used twice too.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = " ".join(x for x in (getattr(exc, "problem", None), getattr(exc, "context", None)) if x)
+        raise DecisionError(f"{source}:{mark.line + 1 if mark else 1}: not valid YAML: {problem or 'syntax error'}") from None
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        extra = sorted(map(str, set(data) - {"decisions"}))
+        if extra:
+            raise DecisionError(f"{source}:{_node_line(text, extra[0])}: unexpected top-level key(s) "
+                                f"{', '.join(extra)} (only `decisions`)")
+        if not isinstance(data.get("decisions") or [], list):
+            raise DecisionError(f"{source}:{_node_line(text, 'decisions', of_value=True)}: "
+                                "`decisions` must be a list of entries")
+        data = data.get("decisions") or []
+    if not isinstance(data, list):
+        raise DecisionError(f"{source}:{_node_line(text)}: the file must hold `decisions:`, a list of entries")
+    lines = entry_lines(text)
+    out: list[Decision] = []
+    seen: set[str] = set()
+    for entry, line in zip(data, lines if len(lines) == len(data) else [None] * len(data)):
+        d = parse_entry(entry, line)
+        if not d.error and d.id in seen:
+            d = replace(d, error=f"duplicate id {d.id}")
+        seen.add(d.id)
+        out.append(d)
+    return out
+
+
+def first_problem(decisions: list[Decision], source: str) -> str | None:
+    """'<source>:<line>: <reason>' for the first invalid entry not marked `skip: true`, and how
+    many more there are; None when every entry can be applied or is skipped."""
+    bad = [d for d in decisions if d.blocking]
+    if not bad:
+        return None
+    more = f" ({len(bad) - 1} more invalid entr{'y' if len(bad) == 2 else 'ies'})" if len(bad) > 1 else ""
+    return (f"{bad[0].where(source)}: {bad[0].error}{more}; correct it, or mark it `skip: true` to run "
+            "without it")
+
+
 def parse_entry(entry, line: int | None = None) -> Decision:
     """One YAML entry -> Decision; an invalid one comes back with `error` set (one line)."""
     d = _parse(entry, line)
@@ -170,11 +241,15 @@ def _parse(entry, line: int | None) -> Decision:
     did = str(raw_id).strip() if raw_id is not None else ""
     action = str(entry.get("action", "")).strip().replace("-", "_")
     note = entry.get("note")
-    base = Decision(id=did, action=action or "?", note=str(note) if note is not None else None, line=line)
+    skip = entry.get("skip", False)
+    base = Decision(id=did, action=action or "?", note=str(note) if note is not None else None, line=line,
+                    skip=skip is True)
 
     def bad(msg: str) -> Decision:
         return replace(base, error=msg)
 
+    if not isinstance(skip, bool):
+        return bad(f"`skip` must be true or false, not {skip!r}")
     if raw_id is not None and (not did or re.search(r"\s", did)):
         return bad("`id` must be a word without spaces")
     if action not in ACTIONS:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -15,70 +14,73 @@ from pipeline.db import read_only
 from pipeline.model import Decided, Move, Outcome, Reconciled  # Move, Outcome: also read from here by store tests
 from pipeline.paths import PROJECT_ROOT
 from pipeline.review.decision_apply import apply, log_lines
-from pipeline.review.decision_format import HEADER, Decision, DecisionError, make_entry, parse_entry, entry_lines
+from pipeline.review.decision_conflicts import conflict
+from pipeline.review.decision_format import (HEADER, Decision, DecisionError, first_problem, make_entry, parse_entry,
+                                             parse_text)
 
 DEFAULT_PATH = PROJECT_ROOT / "reconciliation.yaml"
 
 
-def _read_entries(path: Path) -> tuple[list, list[int]]:
-    """(entries, their line numbers); raises DecisionError when the file is not usable."""
+def read_text(path: Path) -> str | None:
+    """The file's text; None when there is no file; DecisionError when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return [], []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DecisionError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise DecisionError(f"{path} is not valid YAML{where}: {problem}") from None
-    if data is None:
-        return [], []
-    if isinstance(data, dict):
-        extra = set(data) - {"decisions"}
-        if extra:
-            raise DecisionError(f"{path}: unexpected top-level key(s) {', '.join(sorted(map(str, extra)))} (only `decisions`)")
-        data = data.get("decisions") or []
-    if not isinstance(data, list):
-        raise DecisionError(f"{path}: `decisions` must be a list of entries")
-    lines = entry_lines(text)
-    return data, lines if len(lines) == len(data) else [None] * len(data)
+        return None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise DecisionError(f"{path}:{line}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise DecisionError(f"{path}: cannot read it: {exc.strerror or exc}") from None
 
 
-def load(path: str | os.PathLike | None = None) -> list[Decision]:
-    """Read and validate the decisions file; a missing file means no decisions.
+def load(path: str | os.PathLike | None = None, *, required: bool = False) -> list[Decision]:
+    """The decisions of the file, in file order; invalid entries come back with `error` set.
 
-    Never raises: a file that cannot be used becomes one invalid Decision (id "file"),
-    each bad entry an invalid Decision with a one-line error, so the run goes on and
-    reports them.
+    A missing file means no decisions, unless `required` (a path the user gave). Raises
+    DecisionError ("<file>:<line>: <reason>") when the file cannot be read or parsed:
+    a run must stop rather than go on without the analysts' decisions.
     """
     path = Path(path) if path is not None else DEFAULT_PATH
-    try:
-        entries, lines = _read_entries(path)
-    except DecisionError as exc:
-        return [Decision(id="file", action="load", error=str(exc))]
-    out: list[Decision] = []
-    seen: set[str] = set()
-    for entry, line in zip(entries, lines):
-        d = parse_entry(entry, line)
-        if not d.error and d.id in seen:
-            d = replace(d, error=f"duplicate id {d.id}")
-        seen.add(d.id)
-        out.append(d)
-    return out
+    text = read_text(path)
+    if text is None:
+        if required:
+            raise DecisionError(f"{path}: no such decisions file")
+        return []
+    return parse_text(text, str(path))
 
+
+def path_for_run(path: str | os.PathLike | None) -> str | None:
+    """The decisions file a run applies, checked before the run writes anything.
+
+    None when the default file (reconciliation.yaml at the project root) is absent; any
+    other path must exist. DecisionError, one line with the file, the line and the reason,
+    when the file cannot be read or parsed or holds an invalid entry not marked `skip: true`.
+    """
+    path = Path(path) if path is not None else DEFAULT_PATH
+    if not path.exists() and path.resolve() == DEFAULT_PATH.resolve():
+        return None
+    problem = first_problem(load(path, required=True), str(path))
+    if problem:
+        raise DecisionError(problem)
+    return str(path)
 
 
 def apply_decisions(reconciled: Reconciled, path: str | os.PathLike | None = None, log=None) -> Decided:
     """The flow's step: load the file, apply it, log every outcome (stale ones as warnings).
 
+    Raises DecisionError when the file cannot be used or holds an invalid entry not marked
+    `skip: true` (the command line checks it before the run starts: see `path_for_run`),
+    so that the run stops before it writes a database without the analysts' decisions.
     The outcomes ride along on the result (`.outcomes`) so that `store.write_database`
     can hand them to `publish.finish` without a new argument.
     """
-    out, outcomes = apply(reconciled, load(path))
+    source = path if path is not None else DEFAULT_PATH
+    decisions = load(source, required=True)
+    problem = first_problem(decisions, str(source))
+    if problem:
+        raise DecisionError(problem)
+    out, outcomes = apply(reconciled, decisions)
     log = log or _run_logger()
     for level, line in log_lines(outcomes):
         getattr(log, level)(line)
@@ -94,7 +96,6 @@ def _run_logger():
         import logging
 
         return logging.getLogger("pipeline.review.decisions")
-
 
 
 # --- the previous run, as reconcile should see it -----------------------------------------
@@ -137,11 +138,12 @@ def append(path: str | os.PathLike | None, entry: dict) -> str:
     whose id is already there.
     """
     path = Path(path) if path is not None else DEFAULT_PATH
-    entries, _ = _read_entries(path)
+    text = read_text(path) or ""
+    parse_text(text, str(path))  # DecisionError: a file that does not parse is not touched
+    entries = _parsed_list(text)
     if any(isinstance(e, dict) and str(e.get("id")) == entry["id"] for e in entries):
         raise DecisionError(f"{path} already has decision {entry['id']} (the same decision, or the same id)")
     item = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
     how = "appended"
     if not text.strip():
         candidate = HEADER + "decisions:\n" + item
@@ -176,12 +178,24 @@ def append(path: str | os.PathLike | None, entry: dict) -> str:
 
 def _parsed_list(text: str) -> list:
     data = yaml.safe_load(text)
+    if data is None:
+        return []
     if isinstance(data, dict) and set(data) == {"decisions"}:
         return data["decisions"] or []
     return data if isinstance(data, list) else [None]
 
 
-def decide(path: str | os.PathLike | None, action: str, **fields) -> tuple[dict, str]:
-    """Validate and append one decision; (the entry written, 'appended' | 'rewritten')."""
+def decide(path: str | os.PathLike | None, action: str, emptied: frozenset[str] = frozenset(),
+           **fields) -> tuple[dict, str]:
+    """Validate and append one decision; (the entry written, 'appended' | 'rewritten').
+
+    DecisionError when the entry is not valid, or when it would undo a decision already in
+    the file (see decision_conflicts; `emptied`: the projects a split takes every mention of,
+    as the database says).
+    """
     entry = make_entry(action, **fields)
+    source = Path(path) if path is not None else DEFAULT_PATH
+    clash = conflict(load(source), parse_entry(entry), emptied)
+    if clash:
+        raise DecisionError(f"refused: {clash} ({source})")
     return entry, append(path, entry)

@@ -249,6 +249,16 @@ def section_errors(data: Data) -> str:
     )
 
 
+def decisions_source(data: Data) -> str:
+    """Which decisions file the run that wrote the database applied, as the report says it."""
+    run = data.run or {}
+    if "decisions_file" not in run:  # a database whose run did not record it
+        return "from the decisions file given to the run (this database does not record which)"
+    if not run["decisions_file"]:
+        return "none: the run applied no decisions file"
+    return f"read from <code>{h(run['decisions_file'])}</code>"
+
+
 def section_decisions(data: Data) -> str:
     if data.decisions is None:
         body = '<p class="muted">This database records no decisions (it was written without them).</p>'
@@ -256,7 +266,7 @@ def section_decisions(data: Data) -> str:
         rows = []
         for d in data.decisions:
             cls = d["status"] if d["status"] in ("stale", "invalid") else ""
-            tag = "ok" if d["status"] == "applied" else "bad"
+            tag = {"applied": "ok", "skipped": "warn"}.get(d["status"], "bad")
             rows.append(
                 f'<tr class="{h(cls)}"><td><code class="nowrap">{h(d["id"])}</code></td><td>{h(d["action"])}</td>'
                 f'<td><code>{h(d["target"])}</code></td><td><span class="tag {tag}">{h(d["status"])}</span></td>'
@@ -268,8 +278,9 @@ def section_decisions(data: Data) -> str:
     warn = f' <span class="tag bad">{stale} not applied</span>' if stale else ""
     return (
         f'<section id="decisions"><h2>Decisions <small>{len(data.decisions or [])}</small>{warn}</h2>'
-        '<p class="lead">The analysts\' corrections (reconciliation.yaml) and what became of them in this run. '
-        "A stale decision no longer fits the data (a project id or mention is gone): review or delete it.</p>"
+        f"<p class=\"lead\">The analysts' corrections ({decisions_source(data)}) and what became of them in this "
+        "run, applied in file order. A stale decision no longer fits the data (a project id or mention is gone): "
+        "review or delete it. A skipped one is marked <code>skip: true</code> in the file.</p>"
         f"{body}</section>"
     )
 
