@@ -25,7 +25,7 @@ from pathlib import Path
 from pipeline.paths import PROJECT_ROOT
 
 COMMANDS = ("run", "serve")
-PLUGINS = ("pipeline.review.cli",)  # loaded when present: see the module docstring
+PLUGINS = ("pipeline.review.cli", "pipeline.evaluate.cli")  # loaded when present: see the module docstring
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -156,6 +156,13 @@ def cmd_run(args) -> int:
     settings = _settings(args)
     raw = Path(args.raw_dir)
     _check_raw(raw)
+    # before anything is written: a run without the analysts' decisions would undo them
+    from pipeline.review.decisions import DecisionError, path_for_run
+
+    try:
+        decisions = path_for_run(args.decisions)
+    except DecisionError as exc:
+        raise UsageError(str(exc)) from None
     problem = _check_db_path(args.db)
     if problem:
         raise UsageError(problem)
@@ -164,7 +171,6 @@ def cmd_run(args) -> int:
 
     try:
         with inc.db_lock(args.db, wait=args.wait):
-            decisions = args.decisions if Path(args.decisions).exists() else None
             if not args.full:
                 # before Prefect starts: its temporary server alone costs more than this whole check
                 from pipeline.ingest import list_sources
