@@ -167,15 +167,16 @@ def cmd_run(args) -> int:
     if problem:
         raise UsageError(problem)
     prefect_env_defaults()
-    from pipeline.run import incremental as inc
+    from pipeline.run.lock import EXIT_BUSY, DatabaseBusy, db_lock
 
     try:
-        with inc.db_lock(args.db, wait=args.wait):
+        with db_lock(args.db, wait=args.wait):
             if not args.full:
                 # before Prefect starts: its temporary server alone costs more than this whole check
                 from pipeline.ingest import list_sources
+                from pipeline.run.fingerprint import up_to_date
 
-                last = inc.up_to_date(list_sources(str(raw)), args.db, decisions, settings.max_bytes)
+                last = up_to_date(list_sources(str(raw)), args.db, decisions, settings.max_bytes)
                 if last is not None:
                     print(f"up to date: {last.get('articles')} articles, nothing changed since the run of "
                           f"{last.get('finished_at')} (inputs, rules, decisions); {args.db} left as it is")
@@ -186,22 +187,22 @@ def cmd_run(args) -> int:
                 from pipeline.run import workers
 
                 workers.start_in_background(processes)  # the model loads while Prefect starts its server
-            from pipeline.run import flow
+            from pipeline.run import flow, launch
 
             try:
-                summary = flow.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
+                summary = launch.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
                                     full=args.full, wait_for_lock=args.wait, dask_address=settings.dask_address,
                                     workers=settings.workers, log=lambda msg: print(msg, file=sys.stderr),
                                     decisions_path=decisions, processes=processes)
-            except (KeyboardInterrupt, inc.DatabaseBusy):
+            except (KeyboardInterrupt, DatabaseBusy):
                 raise
             except Exception as exc:  # noqa: BLE001 - one line here; Prefect's log holds the traceback
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 print(f"error: run failed: {exc.__class__.__name__}: {first}", file=sys.stderr)
                 return EXIT_FAILED
-    except inc.DatabaseBusy as exc:
+    except DatabaseBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return inc.EXIT_BUSY
+        return EXIT_BUSY
     finally:
         if "pipeline.run.workers" in sys.modules:
             sys.modules["pipeline.run.workers"].stop()
@@ -227,11 +228,11 @@ def cmd_serve(args) -> int:
     if not PREFECT_API_URL.value():
         raise UsageError("serve needs a Prefect server: run `prefect server start` and set "
                          "PREFECT_API_URL=http://127.0.0.1:4200/api")
-    from pipeline.run import flow
+    from pipeline.run import deployment, flow
 
     print(f"serving {flow.FLOW_NAME}/{settings.name}: '{settings.cron}' ({settings.timezone}) on "
           f"{settings.raw_dir} -> {settings.db}", file=sys.stderr)
-    flow.serve(settings)
+    deployment.serve(settings)
     return 0
 
 

@@ -114,7 +114,7 @@ def test_busy_database_stops_at_once_with_exit_3(tmp_path, seeds_dir):
     db = tmp_path / "p.db"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from pipeline.run.incremental import db_lock
+        from pipeline.run.lock import db_lock
         with db_lock({str(db)!r}):
             print("held", flush=True)
             time.sleep(600)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import flow
+from pipeline.run import flow, launch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,16 +50,16 @@ def test_two_dask_workers_build_the_same_database(tmp_path, seeds_dir, prefect_s
 def test_task_runner_choice():
     from prefect_dask import DaskTaskRunner
 
-    assert flow.task_runner() is None
-    local = flow.task_runner(workers=3)
+    assert launch.task_runner() is None
+    local = launch.task_runner(workers=3)
     assert isinstance(local, DaskTaskRunner)
     assert local.cluster_kwargs["n_workers"] == 3 and local.cluster_kwargs["threads_per_worker"] == 1
-    remote = flow.task_runner(dask_address="tcp://127.0.0.1:8786")
+    remote = launch.task_runner(dask_address="tcp://127.0.0.1:8786")
     assert remote.address == "tcp://127.0.0.1:8786"
 
 
 @pytest.mark.parametrize("workers, address", [(2, ""), (0, "tcp://127.0.0.1:8786")])
 def test_flow_for_dask_keeps_the_flow_and_swaps_the_runner(workers, address):
-    f = flow.flow_for(address, workers)
+    f = launch.flow_for(address, workers)
     assert f.name == flow.pipeline_flow.name and f is not flow.pipeline_flow
     assert f.task_runner.__class__.__name__ == "DaskTaskRunner"

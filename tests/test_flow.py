@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import flow
-from pipeline.run import batch as B
-from pipeline.run import incremental as inc
+from pipeline.run import batch, fingerprint, flow, hashing, launch
+from pipeline.run.checkpoint import checkpoint_path
+from pipeline.run.lock import DatabaseBusy
 
 ROOT = Path(__file__).resolve().parents[1]
 DERIVED = {"runs"}  # the run's own timings: the one table two equal runs do not share
@@ -58,8 +58,8 @@ def forbid_extraction(monkeypatch):
     def refuse(*_a, **_k):
         raise AssertionError("cleaned or extracted an article that was already done")
 
-    monkeypatch.setattr(B, "clean_batch", refuse)
-    monkeypatch.setattr(B, "extract_batch", refuse)
+    monkeypatch.setattr(batch, "clean_batch", refuse)
+    monkeypatch.setattr(batch, "extract_batch", refuse)
 
 
 def test_rerun_over_the_same_files_extracts_nothing(prefect_server, corpus, tmp_path, monkeypatch, caplog):
@@ -82,7 +82,7 @@ def test_rerun_after_a_change_outside_extraction_loads_results_and_rewrites(pref
     run(corpus, db)
     before = dump(db)
     forbid_extraction(monkeypatch)
-    monkeypatch.setattr(inc, "OUTPUT_HASH", "another-reconcile")
+    monkeypatch.setattr(fingerprint, "OUTPUT_HASH", "another-reconcile")
     caplog.set_level(logging.INFO, logger="prefect.flow_runs")
     again = run(corpus, db)
     assert (again["new"], again["unchanged"], again.get("up_to_date")) == (0, 5, None)
@@ -156,7 +156,7 @@ def test_same_content_under_two_names_is_kept_once(prefect_server, corpus, tmp_p
 def test_transient_read_error_is_retried(prefect_server, corpus, tmp_path, monkeypatch):
     [flaky_path, *_] = sorted(str(p) for p in corpus.iterdir())
     calls = []
-    real_read = inc.read_bytes
+    real_read = hashing.read_bytes
 
     def flaky(path, *a, **k):
         if path == flaky_path:
@@ -165,7 +165,7 @@ def test_transient_read_error_is_retried(prefect_server, corpus, tmp_path, monke
                 raise OSError(errno.EIO, "Input/output error")
         return real_read(path, *a, **k)
 
-    monkeypatch.setattr(inc, "read_bytes", flaky)
+    monkeypatch.setattr(hashing, "read_bytes", flaky)
     monkeypatch.setattr(flow.hash_task, "retry_delay_seconds", [0])
     db = tmp_path / "p.db"
     summary = run(corpus, db)
@@ -183,7 +183,7 @@ def test_permanent_read_error_is_recorded(prefect_server, corpus, tmp_path):
 
 
 def test_failed_extraction_is_tried_again_next_run(prefect_server, corpus, tmp_path, monkeypatch):
-    real = B.extract_batch
+    real = batch.extract_batch
 
     def one_fails(articles):
         out = real(articles)
@@ -193,17 +193,15 @@ def test_failed_extraction_is_tried_again_next_run(prefect_server, corpus, tmp_p
         return out
 
     db = tmp_path / "p.db"
-    monkeypatch.setattr(B, "extract_batch", one_fails)
+    monkeypatch.setattr(batch, "extract_batch", one_fails)
     failed = run(corpus, db)["extract_errors"]
     assert failed >= 1
-    monkeypatch.setattr(B, "extract_batch", real)
+    monkeypatch.setattr(batch, "extract_batch", real)
     summary = run(corpus, db)
     assert (summary["new"], summary["extract_errors"]) == (failed, 0)
 
 
 def test_run_crashed_before_store_resumes_from_its_checkpoint(prefect_server, corpus, tmp_path, monkeypatch):
-    from pipeline.store import database as store
-
     reference = tmp_path / "ref.db"
     run(corpus, reference)
     db = tmp_path / "p.db"
@@ -211,30 +209,30 @@ def test_run_crashed_before_store_resumes_from_its_checkpoint(prefect_server, co
     def crash(*_a, **_k):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(store, "write_database", crash)
+    monkeypatch.setattr(flow, "write_database", crash)
     with pytest.raises(RuntimeError):
         run(corpus, db)
     monkeypatch.undo()
-    assert not db.exists() and inc.checkpoint_path(db).exists()
+    assert not db.exists() and checkpoint_path(db).exists()
     forbid_extraction(monkeypatch)
     summary = run(corpus, db)
     assert (summary["new"], summary["unchanged"]) == (0, 5)
     assert dump(db) == dump(reference)
-    assert not inc.checkpoint_path(db).exists()
+    assert not checkpoint_path(db).exists()
 
 
 def test_run_stops_when_another_holds_the_database(prefect_server, corpus, tmp_path):
     db = tmp_path / "p.db"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from pipeline.run.incremental import db_lock
+        from pipeline.run.lock import db_lock
         with db_lock({str(db)!r}):
             print("held", flush=True)
             time.sleep(600)
     """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(inc.DatabaseBusy):
+        with pytest.raises(DatabaseBusy):
             run(corpus, db, wait_for_lock=False)
         assert not db.exists()
     finally:
@@ -348,7 +346,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_database(big_corpus, big_ref
     summary = flow.pipeline_flow(raw_dir=str(big_corpus), db_path=str(db), batch_size=3)
     assert dump(db) == reference
     assert summary["unchanged"] >= 6 + (13 if with_previous else 0)  # it reused what the killed run had done
-    assert not inc.checkpoint_path(db).exists()
+    assert not checkpoint_path(db).exists()
 
 
 def test_worker_processes_give_the_same_database(prefect_server, corpus, tmp_path):
@@ -357,7 +355,7 @@ def test_worker_processes_give_the_same_database(prefect_server, corpus, tmp_pat
     from pipeline.run import workers
 
     try:
-        summary = flow.flow_for(processes=2)(raw_dir=str(corpus), db_path=str(there), batch_size=2, processes=2)
+        summary = launch.flow_for(processes=2)(raw_dir=str(corpus), db_path=str(there), batch_size=2, processes=2)
     finally:
         workers.stop()
     assert (summary["new"], summary["extract_errors"]) == (5, 0)

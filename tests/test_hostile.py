@@ -196,7 +196,7 @@ HOSTILE = [
     Case("loop_b.html", _link("loop_a.html"), r"^cannot read: Too many levels of symbolic links$"),
     Case("dangling.html", _link("nowhere.html"), r"^cannot read: No such file or directory$"),
     Case("zero.html", _link("/dev/zero"), r"^not a regular file: a character device$"),
-    # The flow hashes every file before cleaning it, and pipeline/incremental.py opens a FIFO
+    # The flow hashes every file before cleaning it, and pipeline/run/hashing.py opens a FIFO
     # blocking: through the command it would wait for a writer forever (see the report).
     Case("pipe.html", lambda path: os.mkfifo(path), r"^not a regular file: a named pipe \(FIFO\)$", cli=False),
     # Tests run as root in CI, where chmod 000 does not stop a read: opening it fails here instead.

@@ -14,8 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import incremental as inc
+from pipeline.run import fingerprint, hashing, lock
+from pipeline.run.checkpoint import Checkpoint, checkpoint_path
+from pipeline.run.fingerprint import is_final, run_fingerprint, up_to_date
+from pipeline.run.hashing import TransientReadError, read_content_ids
+from pipeline.run.lock import DatabaseBusy, db_lock, lock_path
+from pipeline.run.version import PIPELINE_VERSION, output_code_hash, rules_hash
 from pipeline.store import database as store
+from pipeline.store.codec import result_from_json, result_to_json
 from pipeline.model import Article, ArticleResult, CallInfo, Mention, OrgMention
 from pipeline.reconcile.cluster import reconcile
 
@@ -36,9 +42,9 @@ def extracted(seeds_dir):
 
 def test_every_extracted_result_survives_the_json_round_trip(extracted):
     for r in extracted:
-        back = inc.result_from_json(inc.result_to_json(r), r.article.text)
+        back = result_from_json(result_to_json(r), r.article.text)
         assert back == r, r.article.path
-        assert inc.result_from_json(inc.result_to_json(r, with_text=True)) == r
+        assert result_from_json(result_to_json(r, with_text=True)) == r
 
 
 def _result(**mention) -> ArticleResult:
@@ -60,7 +66,7 @@ def _result(**mention) -> ArticleResult:
 )
 def test_spans_come_back_as_tuples_and_values_unchanged(mention):
     r = _result(**mention)
-    back = inc.result_from_json(inc.result_to_json(r, with_text=True))
+    back = result_from_json(result_to_json(r, with_text=True))
     assert back == r
     assert isinstance(back.article.published_span, tuple)
     assert all(isinstance(o, tuple) for o in back.mentions[0].occurrences)
@@ -68,13 +74,13 @@ def test_spans_come_back_as_tuples_and_values_unchanged(mention):
 
 def test_stored_result_leaves_the_text_to_the_articles_table():
     r = _result()
-    assert "...Plateforme X..." not in inc.result_to_json(r)
-    assert inc.result_from_json(inc.result_to_json(r), "...Plateforme X...").article.text == "...Plateforme X..."
+    assert "...Plateforme X..." not in result_to_json(r)
+    assert result_from_json(result_to_json(r), "...Plateforme X...").article.text == "...Plateforme X..."
 
 
 def test_unknown_keys_from_another_model_version_are_ignored():
-    raw = inc.result_to_json(_result(), with_text=True).replace('"error": null', '"error": null, "later_field": 1')
-    assert inc.result_from_json(raw) == _result()
+    raw = result_to_json(_result(), with_text=True).replace('"error": null', '"error": null, "later_field": 1')
+    assert result_from_json(raw) == _result()
 
 
 # --- pipeline version ----------------------------------------------------------------------
@@ -100,21 +106,21 @@ def pkg_copy(tmp_path):
 )
 def test_version_follows_extraction_rules_and_code(pkg_copy, edited, changes):
     assert (pkg_copy / edited).is_file()  # a moved module must not pass by editing a new file
-    before = inc.rules_hash(pkg_copy)
+    before = rules_hash(pkg_copy)
     with open(pkg_copy / edited, "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
-    assert (inc.rules_hash(pkg_copy) != before) is changes
+    assert (rules_hash(pkg_copy) != before) is changes
 
 
 def test_new_data_file_changes_the_version(pkg_copy):
-    before = inc.rules_hash(pkg_copy)
+    before = rules_hash(pkg_copy)
     (pkg_copy / "data" / "new_rules.yaml").write_text("a: 1\n", encoding="utf-8")
-    assert inc.rules_hash(pkg_copy) != before
+    assert rules_hash(pkg_copy) != before
 
 
 def test_pipeline_version_names_package_and_rules():
-    assert inc.PIPELINE_VERSION.split("+")[0]
-    assert len(inc.PIPELINE_VERSION.split("+")[1]) == 12
+    assert PIPELINE_VERSION.split("+")[0]
+    assert len(PIPELINE_VERSION.split("+")[1]) == 12
 
 
 # --- hashing with retries ------------------------------------------------------------------
@@ -124,7 +130,7 @@ def test_content_ids_match_ingest(tmp_path):
 
     p = tmp_path / "a.txt"
     p.write_text("Un article.", encoding="utf-8")
-    [(path, cid)] = inc.read_content_ids([str(p)], 1000)
+    [(path, cid)] = read_content_ids([str(p)], 1000)
     assert cid == read_source(str(p)).id
 
 
@@ -135,7 +141,7 @@ def test_permanent_problems_give_no_id_and_no_exception(tmp_path, make):
         p.mkdir()
     elif make == "too_large":
         p.write_bytes(b"x" * 100)
-    assert inc.read_content_ids([str(p)], 10, last_attempt=False) == [(str(p), None)]
+    assert read_content_ids([str(p)], 10, last_attempt=False) == [(str(p), None)]
 
 
 @pytest.mark.parametrize("code", [errno.EIO, errno.EAGAIN, errno.ESTALE])
@@ -146,38 +152,38 @@ def test_transient_error_raises_until_the_last_attempt(tmp_path, monkeypatch, co
     def flaky(*_a, **_k):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(inc, "read_bytes", flaky)
-    with pytest.raises(inc.TransientReadError):
-        inc.read_content_ids([str(p)], 1000, last_attempt=False)
-    assert inc.read_content_ids([str(p)], 1000, last_attempt=True) == [(str(p), None)]
+    monkeypatch.setattr(hashing, "read_bytes", flaky)
+    with pytest.raises(TransientReadError):
+        read_content_ids([str(p)], 1000, last_attempt=False)
+    assert read_content_ids([str(p)], 1000, last_attempt=True) == [(str(p), None)]
 
 
 # --- checkpoint ----------------------------------------------------------------------------
 
 def test_checkpoint_keeps_batches_until_discarded(tmp_path, extracted):
     db = tmp_path / "p.db"
-    ck = inc.Checkpoint(db)
+    ck = Checkpoint(db)
     assert ck.ids() == set()
     ck.add(extracted[:2])
     ck.close()
-    again = inc.Checkpoint(db)  # as after a crash: a new process opens it
+    again = Checkpoint(db)  # as after a crash: a new process opens it
     assert again.ids() == {r.article.id for r in extracted[:2]}
     loaded = again.load({extracted[0].article.id})
     assert list(loaded.values()) == [extracted[0]]
     again.discard()
-    assert not inc.checkpoint_path(db).exists()
+    assert not checkpoint_path(db).exists()
 
 
 def test_checkpoint_ignores_another_pipeline_version(tmp_path, extracted):
     db = tmp_path / "p.db"
-    old = inc.Checkpoint(db, version="0+old")
+    old = Checkpoint(db, version="0+old")
     old.add(extracted[:1])
     old.close()
-    assert inc.Checkpoint(db).ids() == set()
+    assert Checkpoint(db).ids() == set()
 
 
 def test_checkpoint_skips_failed_extractions(tmp_path):
-    ck = inc.Checkpoint(tmp_path / "p.db")
+    ck = Checkpoint(tmp_path / "p.db")
     failed = _result()
     failed.error = "cannot extract: boom"
     ck.add([failed])
@@ -186,8 +192,8 @@ def test_checkpoint_skips_failed_extractions(tmp_path):
 
 def test_corrupt_checkpoint_is_discarded(tmp_path):
     db = tmp_path / "p.db"
-    inc.checkpoint_path(db).write_bytes(b"not a database at all" * 100)
-    ck = inc.Checkpoint(db)
+    checkpoint_path(db).write_bytes(b"not a database at all" * 100)
+    ck = Checkpoint(db)
     assert ck.ids() == set()
     ck.add([_result()])
     assert ck.ids() == {"a1"}
@@ -197,7 +203,7 @@ def test_corrupt_checkpoint_is_discarded(tmp_path):
 
 HOLDER = textwrap.dedent("""
     import sys, time
-    from pipeline.run.incremental import db_lock
+    from pipeline.run.lock import db_lock
     with db_lock(sys.argv[1]):
         print("held", flush=True)
         time.sleep(float(sys.argv[2]))
@@ -229,8 +235,8 @@ def holder(tmp_path):
 
 def test_second_run_stops_at_once_while_the_lock_is_held(tmp_path, holder):
     holder()
-    with pytest.raises(inc.DatabaseBusy, match="another run"):
-        with inc.db_lock(tmp_path / "p.db"):
+    with pytest.raises(DatabaseBusy, match="another run"):
+        with db_lock(tmp_path / "p.db"):
             pass
 
 
@@ -238,25 +244,25 @@ def test_killed_holder_releases_the_lock(tmp_path, holder):
     p = holder()
     os.kill(p.pid, signal.SIGKILL)
     p.wait()
-    with inc.db_lock(tmp_path / "p.db"):
+    with db_lock(tmp_path / "p.db"):
         pass
 
 
 def test_waiting_run_gets_the_lock_when_the_holder_ends(tmp_path, holder):
     p = holder(seconds=1)
-    with inc.db_lock(tmp_path / "p.db", wait=True):
+    with db_lock(tmp_path / "p.db", wait=True):
         os.set_blocking(p.stdout.fileno(), False)
         assert os.read(p.stdout.fileno(), 100) == b"releasing\n"  # we only got in once it had let go
 
 
 def test_lock_is_reentrant_within_a_process(tmp_path):
     db = tmp_path / "p.db"
-    with inc.db_lock(db):
-        with inc.db_lock(db):
+    with db_lock(db):
+        with db_lock(db):
             pass
-        with inc.db_lock(db):  # still held by the outer block
+        with db_lock(db):  # still held by the outer block
             pass
-    assert inc.lock_path(db) not in inc._held
+    assert lock_path(db) not in lock._held
 
 
 # --- store -----------------------------------------------------------------------------------
@@ -270,7 +276,7 @@ def test_store_records_what_it_holds_for_this_version(tmp_path, extracted):
     failed = ArticleResult(article=Article(id="bad1", path="bad.txt", text="x"), error="cannot extract: boom")
     _write(db, extracted + [failed])
     ids = {r.article.id for r in extracted}
-    assert store.known_results(db, inc.PIPELINE_VERSION) == ids  # not the failed one: it is tried again
+    assert store.known_results(db, PIPELINE_VERSION) == ids  # not the failed one: it is tried again
     assert store.known_results(db, "0+other") == set()
     loaded = store.load_results(db, ids)
     assert sorted(loaded.values(), key=lambda r: r.article.id) == sorted(extracted, key=lambda r: r.article.id)
@@ -279,8 +285,8 @@ def test_store_records_what_it_holds_for_this_version(tmp_path, extracted):
 def test_known_results_of_a_database_without_the_tables(tmp_path):
     db = tmp_path / "old.db"
     sqlite3.connect(db).execute("create table articles (id text)").connection.close()
-    assert store.known_results(db, inc.PIPELINE_VERSION) == set()
-    assert store.known_results(tmp_path / "none.db", inc.PIPELINE_VERSION) == set()
+    assert store.known_results(db, PIPELINE_VERSION) == set()
+    assert store.known_results(tmp_path / "none.db", PIPELINE_VERSION) == set()
 
 
 def test_crash_while_writing_leaves_the_previous_database(tmp_path, extracted, monkeypatch):
@@ -311,8 +317,8 @@ def test_organizations_reused_only_from_the_same_version(tmp_path, extracted):
     rows = [{"name": "Agence B", "acronym": "AB", "kind": "agency", "parent": None},
             {"name": "Agence A", "acronym": None, "kind": "agency", "parent": "Agence B"}]
     res = extracted[:1]
-    store.write_database(db, res, [], reconcile(res, {}), rows, {"pipeline_version": inc.PIPELINE_VERSION})
-    assert store.previous_organizations(db, inc.PIPELINE_VERSION) == sorted(rows, key=lambda o: o["name"])
+    store.write_database(db, res, [], reconcile(res, {}), rows, {"pipeline_version": PIPELINE_VERSION})
+    assert store.previous_organizations(db, PIPELINE_VERSION) == sorted(rows, key=lambda o: o["name"])
     assert store.previous_organizations(db, "0+other") is None
 
 
@@ -331,34 +337,34 @@ HASHED = [("raw/a.html", "1" * 16), ("raw/b.txt", "2" * 16)]
 def test_fingerprint_follows_every_input_of_the_output(tmp_path, change):
     decisions = tmp_path / "reconciliation.yaml"
     decisions.write_text("merge: []\n")
-    before = inc.run_fingerprint(HASHED, decisions, 1000)
+    before = run_fingerprint(HASHED, decisions, 1000)
     hashed, dec = change(list(HASHED), decisions)
-    assert inc.run_fingerprint(hashed, dec, 1000) != before
+    assert run_fingerprint(hashed, dec, 1000) != before
 
 
 def test_fingerprint_ignores_order_and_follows_code_and_limits(tmp_path, monkeypatch):
-    base = inc.run_fingerprint(HASHED, None, 1000)
-    assert inc.run_fingerprint(HASHED[::-1], None, 1000) == base
-    assert inc.run_fingerprint(HASHED, None, 2000) != base  # a file over the limit is read differently
-    monkeypatch.setattr(inc, "OUTPUT_HASH", "other-code")
-    assert inc.run_fingerprint(HASHED, None, 1000) != base
+    base = run_fingerprint(HASHED, None, 1000)
+    assert run_fingerprint(HASHED[::-1], None, 1000) == base
+    assert run_fingerprint(HASHED, None, 2000) != base  # a file over the limit is read differently
+    monkeypatch.setattr(fingerprint, "OUTPUT_HASH", "other-code")
+    assert run_fingerprint(HASHED, None, 1000) != base
 
 
 def test_unreadable_file_means_never_up_to_date():
     # its read may succeed next time: such a run is never skipped
-    assert inc.run_fingerprint(HASHED + [("raw/locked.txt", None)], None, 1000) is None
+    assert run_fingerprint(HASHED + [("raw/locked.txt", None)], None, 1000) is None
 
 
 def test_output_hash_covers_modules_outside_extraction(tmp_path):
     pkg = tmp_path / "pipeline"
     shutil.copytree(ROOT / "pipeline", pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    before = inc.output_code_hash(pkg)
-    assert inc.rules_hash(pkg) == inc.rules_hash(pkg)
+    before = output_code_hash(pkg)
+    assert rules_hash(pkg) == rules_hash(pkg)
     module = pkg / "reconcile" / "cluster.py"
     module.write_text(module.read_text() + "\n# changed\n")
-    rules = inc.rules_hash(pkg)
-    assert inc.output_code_hash(pkg) != before
-    assert inc.rules_hash(pkg) == rules  # stored extractions stay valid all the same
+    rules = rules_hash(pkg)
+    assert output_code_hash(pkg) != before
+    assert rules_hash(pkg) == rules  # stored extractions stay valid all the same
 
 
 def test_up_to_date_reads_the_last_run_of_the_database(tmp_path, extracted):
@@ -368,15 +374,15 @@ def test_up_to_date_reads_the_last_run_of_the_database(tmp_path, extracted):
         (raw / f"{r.article.id}.txt").write_text(r.article.text, encoding="utf-8")
     paths = sorted(str(p) for p in raw.iterdir())
     db = tmp_path / "p.db"
-    assert inc.up_to_date(paths, db, None, 10_000_000) is None  # no database yet
-    fp = inc.run_fingerprint(inc.read_content_ids(paths, 10_000_000), None, 10_000_000)
+    assert up_to_date(paths, db, None, 10_000_000) is None  # no database yet
+    fp = run_fingerprint(read_content_ids(paths, 10_000_000), None, 10_000_000)
     res = extracted[:2]
     store.write_database(db, res, [], reconcile(res, {}), [], {"articles": 2, "input_fingerprint": fp})
-    assert inc.up_to_date(paths, db, None, 10_000_000)["articles"] == 2
+    assert up_to_date(paths, db, None, 10_000_000)["articles"] == 2
     Path(paths[0]).write_text("changed", encoding="utf-8")
-    assert inc.up_to_date(paths, db, None, 10_000_000) is None
+    assert up_to_date(paths, db, None, 10_000_000) is None
     store.write_database(db, res, [], reconcile(res, {}), [], {"articles": 2})  # a run from before fingerprints
-    assert inc.up_to_date(paths, db, None, 10_000_000) is None
+    assert up_to_date(paths, db, None, 10_000_000) is None
 
 
 @pytest.mark.parametrize("run, final", [
@@ -386,4 +392,4 @@ def test_up_to_date_reads_the_last_run_of_the_database(tmp_path, extracted):
     ({}, True),
 ])
 def test_runs_with_something_to_retry_are_never_up_to_date(run, final):
-    assert inc.is_final(run) is final
+    assert is_final(run) is final

@@ -16,16 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import flow
-from pipeline.run import config
-from pipeline.run import workers
+from pipeline.run import config, deployment, launch, workers
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_TEST_BUDGET_S = 150  # ~40 s on an idle 2-core machine; the rest is headroom for a loaded one
 
 
 def test_default_deployment_runs_daily_at_six_paris_time():
-    dep = flow.build_deployment(config.Settings())
+    dep = deployment.build_deployment(config.Settings())
     [sched] = dep.schedules
     assert (sched.schedule.cron, sched.schedule.timezone, sched.active) == ("0 6 * * *", "Europe/Paris", True)
     assert (dep.flow_name, dep.name) == ("press-funding-pipeline", "daily")
@@ -46,7 +44,7 @@ def test_default_deployment_runs_daily_at_six_paris_time():
 def test_schedule_fires_at_six_in_paris_whatever_the_season(start_utc, first_run_utc):
     from prefect.server.schemas.schedules import CronSchedule
 
-    sched = flow.build_deployment(config.Settings()).schedules[0].schedule
+    sched = deployment.build_deployment(config.Settings()).schedules[0].schedule
     server_side = CronSchedule(cron=sched.cron, timezone=sched.timezone)
     [first] = asyncio.run(server_side.get_dates(1, start=start_utc.replace(tzinfo=dt.timezone.utc)))
     assert first.astimezone(dt.timezone.utc).replace(tzinfo=None) == first_run_utc
@@ -63,7 +61,7 @@ def test_settings_file_sets_schedule_paths_and_dask(tmp_path):
     assert (s.raw_dir, s.db) == (str(tmp_path / "in"), "/data/out.db")  # relative to the file
     assert (s.cron, s.timezone, s.name, s.batch_size, s.dask_address, s.workers) == (
         "30 22 * * 1-5", "America/Cayenne", "weekdays", 10, "tcp://10.0.0.5:8786", 0)
-    dep = flow.build_deployment(s.updated(dask_address="", workers=0))
+    dep = deployment.build_deployment(s.updated(dask_address="", workers=0))
     assert dep.schedules[0].schedule.cron == "30 22 * * 1-5"
     assert dep.parameters["batch_size"] == 10
 
@@ -85,8 +83,8 @@ def test_environment_names_the_settings_file(tmp_path, monkeypatch):
 def test_served_flow_on_dask_keeps_its_task_runner():
     from prefect_dask import DaskTaskRunner
 
-    dep = flow.build_deployment(config.Settings(workers=2))
-    runner = flow.flow_for(workers=2).task_runner
+    dep = deployment.build_deployment(config.Settings(workers=2))
+    runner = launch.flow_for(workers=2).task_runner
     assert isinstance(runner, DaskTaskRunner)
     assert dep.flow_name == "press-funding-pipeline"
 
@@ -193,9 +191,9 @@ def test_worker_processes_setting_reaches_the_flow(tmp_path, setting, processes,
     s = config.load(cfg)
     want = workers.available_cpus() if processes is None else processes
     assert s.worker_processes == want
-    assert flow.build_deployment(s).parameters["processes"] == want
-    assert flow.flow_for(processes=want).task_runner._max_workers == (threads or max(1, want))
+    assert deployment.build_deployment(s).parameters["processes"] == want
+    assert launch.flow_for(processes=want).task_runner._max_workers == (threads or max(1, want))
 
 
 def test_worker_processes_are_not_used_on_dask():
-    assert flow.build_deployment(config.Settings(workers=2, processes=4)).parameters["processes"] == 0
+    assert deployment.build_deployment(config.Settings(workers=2, processes=4)).parameters["processes"] == 0

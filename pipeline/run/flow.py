@@ -17,9 +17,6 @@ nothing in the package imports `flows.py`.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
 import threading
 import time
 
@@ -28,11 +25,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.run import batch as B
-from pipeline.run import incremental as inc
 from pipeline.ingest import DEFAULT_MAX_BYTES, list_sources
 from pipeline.model import Article, ArticleResult, SourceFile
-from pipeline.paths import PROJECT_ROOT
+from pipeline.run import batch
+from pipeline.run.checkpoint import Checkpoint
+from pipeline.run.fingerprint import is_final, last_run, run_fingerprint
+from pipeline.run.hashing import read_content_ids
+from pipeline.run.lock import db_lock
+from pipeline.run.version import PIPELINE_VERSION
+from pipeline.store.database import (known_results, load_results, previous_organizations, read_previous,
+                                     remove_stale_temp, write_database)
 
 FLOW_NAME = "press-funding-pipeline"
 READ_RETRIES = 2
@@ -67,20 +69,20 @@ def hash_task(paths: list[str], max_bytes: int) -> list[tuple[str, str | None]]:
 
     # A transient read error raises (and Prefect retries) except on the last attempt,
     # where the file goes on to `clean`, which records the error in ingest_errors.
-    return inc.read_content_ids(paths, max_bytes, last_attempt=task_run.run_count > READ_RETRIES)
+    return read_content_ids(paths, max_bytes, last_attempt=task_run.run_count > READ_RETRIES)
 
 
 @task(name="clean", retries=1, retry_delay_seconds=1, **TASK_OPTIONS)
 def clean_task(paths: list[str], max_bytes: int, processes: int = 0) -> tuple[list[Article], list[SourceFile]]:
     if processes < 1:
-        return B.clean_batch(paths, max_bytes)
+        return batch.clean_batch(paths, max_bytes)
     from functools import partial
 
     from pipeline.run import workers
 
-    return workers.run_batch(partial(B.clean_batch, max_bytes=max_bytes), paths, processes,
+    return workers.run_batch(partial(batch.clean_batch, max_bytes=max_bytes), paths, processes,
                              merge=lambda parts: ([a for p in parts for a in p[0]], [e for p in parts for e in p[1]]),
-                             on_crash=lambda path: ([], [SourceFile(path=path, error=B.WORKER_DIED.format(stage="clean"))]))
+                             on_crash=lambda path: ([], [SourceFile(path=path, error=batch.WORKER_DIED.format(stage="clean"))]))
 
 
 _WARM = threading.Lock()
@@ -106,11 +108,11 @@ def extract_task(articles: list[Article], processes: int = 0) -> list[ArticleRes
     if processes < 1:
         if articles:
             _warm_up()
-        return B.extract_batch(articles)
+        return batch.extract_batch(articles)
     from pipeline.run import workers
 
-    return workers.run_batch(B.extract_batch, articles, processes, merge=lambda parts: [r for p in parts for r in p],
-                             on_crash=lambda a: [ArticleResult(article=a, error=B.WORKER_DIED.format(stage="extract"))])
+    return workers.run_batch(batch.extract_batch, articles, processes, merge=lambda parts: [r for p in parts for r in p],
+                             on_crash=lambda a: [ArticleResult(article=a, error=batch.WORKER_DIED.format(stage="extract"))])
 
 
 @task(name="reconcile", **TASK_OPTIONS)
@@ -123,9 +125,8 @@ def reconcile_task(results: list[ArticleResult], previous: dict):
 @task(name="store", **TASK_OPTIONS)
 def store_task(db_path: str, results, errors, reconciled, run_info: dict) -> None:
     from pipeline.extract.organizations import load_gazetteer
-    from pipeline.store.database import previous_organizations, write_database
 
-    orgs = previous_organizations(db_path, inc.PIPELINE_VERSION)
+    orgs = previous_organizations(db_path, PIPELINE_VERSION)
     if orgs is None:
         orgs = load_gazetteer().rows()
     write_database(db_path, results, errors, reconciled, orgs, run_info)
@@ -164,23 +165,21 @@ def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", 
 
     full: ignore stored results and extract everything again (ids stay stable all the same).
     wait_for_lock: wait for a run already writing `db_path`, else raise DatabaseBusy.
-    decisions_path: analysts' decisions applied after reconciliation (pipeline/decisions.py).
+    decisions_path: analysts' decisions applied after reconciliation (pipeline/review/decisions.py).
     processes: 0 cleans and extracts in this process; N in a pool of N worker processes
-    (`pipeline/workers.py`), with as many batches in flight (see `flow_for`).
+    (`pipeline/run/workers.py`), with as many batches in flight (see `pipeline/run/launch.py`).
     """
-    with inc.db_lock(db_path, wait=wait_for_lock):
+    with db_lock(db_path, wait=wait_for_lock):
         return _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes)
 
 
 def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes) -> dict:
-    from pipeline.store.database import known_results, load_results, read_previous, remove_stale_temp
-
     log = get_run_logger()
     q = _quoter()
     t0 = time.perf_counter()
     for tmp in remove_stale_temp(db_path):
         log.warning("removed %s, left by an interrupted run", tmp)
-    checkpoint = inc.Checkpoint(db_path)
+    checkpoint = Checkpoint(db_path)
     if full:
         checkpoint.discard()
 
@@ -191,9 +190,9 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
     hashed: list[tuple[str, str | None]] = []
     for fut in [hash_task.submit(b, max_bytes) for b in chunks(paths, batch_size)]:
         hashed += fut.result()
-    fingerprint = inc.run_fingerprint(hashed, decisions_path, max_bytes)
-    last = None if full else inc.last_run(db_path)
-    if fingerprint and last and inc.is_final(last) and last.get("input_fingerprint") == fingerprint:
+    fingerprint = run_fingerprint(hashed, decisions_path, max_bytes)
+    last = None if full else last_run(db_path)
+    if fingerprint and last and is_final(last) and last.get("input_fingerprint") == fingerprint:
         # same files, code, rules and decisions as the database's last run: it would be rewritten identically
         summary = {"articles": last.get("articles", 0), "new": 0, "unchanged": last.get("articles", 0), "failed": last.get("failed", 0),
                    "extract_errors": last.get("extract_errors", 0), "mentions": last.get("mentions", 0),
@@ -201,7 +200,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
                    "seconds": round(time.perf_counter() - t0, 2)}
         log.info("up to date: %d files unchanged since the run of %s, nothing to write", len(hashed), last.get("finished_at"))
         return summary
-    in_db = set() if full else known_results(db_path, inc.PIPELINE_VERSION)
+    in_db = set() if full else known_results(db_path, PIPELINE_VERSION)
     in_ckpt = set() if full else checkpoint.ids()
     done = in_db | in_ckpt
     first_path: dict[str, str] = {}  # content id -> first path (sorted) holding it
@@ -281,10 +280,10 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
         "seconds": 0.0,
     }
     store_task(db_path, q(results), q(errors), q(reconciled),
-               {**summary, "raw_dir": str(raw_dir), "pipeline_version": inc.PIPELINE_VERSION, "full": full,
+               {**summary, "raw_dir": str(raw_dir), "pipeline_version": PIPELINE_VERSION, "full": full,
                 "input_fingerprint": fingerprint,
                 # a crashed worker may not crash again: such a run is never the last word
-                "retryable": sum(1 for e in errors if e.error and e.error == B.WORKER_DIED.format(stage="clean"))})
+                "retryable": sum(1 for e in errors if e.error and e.error == batch.WORKER_DIED.format(stage="clean"))})
     checkpoint.discard()  # everything it held is in the database now
     for e in errors:
         log.warning("unreadable: %s: %s", e.path, e.error)
@@ -312,149 +311,3 @@ def _unique(articles: list[Article], taken: dict[str, str] | None = None) -> tup
         seen[a.id] = a.path
         keep.append(a)
     return keep, dupes
-
-
-# --- where tasks run --------------------------------------------------------------------
-
-def task_runner(dask_address: str = "", workers: int = 0):
-    """None (Prefect's threads) or a DaskTaskRunner on a scheduler or a local cluster."""
-    if not dask_address and not workers:
-        return None
-    from prefect_dask import DaskTaskRunner
-
-    if dask_address:
-        return DaskTaskRunner(address=dask_address)
-    # One thread per worker: spaCy holds the GIL, so threads would only share one core.
-    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                          cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "host": "127.0.0.1", "dashboard_address": None})
-
-
-def flow_for(dask_address: str = "", workers: int = 0, processes: int = 0):
-    """The flow with its task runner: Dask, or threads, one per worker process."""
-    runner = task_runner(dask_address, workers)
-    if runner is None:
-        return pipeline_flow if processes <= 1 else pipeline_flow.with_options(
-            task_runner=ThreadPoolTaskRunner(max_workers=processes))
-    # Tasks reach the workers pickled by reference: a worker imports `pipeline.run.flow`
-    # itself (the package is installed; a remote worker runs from a checkout of the project
-    # installed the same way, see the README).
-    return pipeline_flow.with_options(task_runner=runner)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def prefect_api_for_workers(log=None):
-    """Make sure a real Prefect server is configured; start one on loopback if not.
-
-    Without one, the flow and every Dask worker would each start a temporary server of
-    their own, and the task runs would be scattered over them. The URL goes both into
-    Prefect's settings (serialised with each task) and into the environment (read by
-    worker processes that a local cluster starts).
-    """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():
-        yield PREFECT_API_URL.value()
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer(port=_free_port())
-    server.start(timeout=120)
-    if log:
-        log(f"started a Prefect server for the Dask workers at {server.api_url}")
-    old = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            try:
-                yield server.api_url
-            finally:
-                _drain_prefect_workers()  # queued logs and events go now, not later to a dead port
-    finally:
-        if old is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = old
-        server.stop()
-
-
-def _drain_prefect_workers() -> None:
-    import inspect
-
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-    from prefect.utilities.asyncutils import run_coro_as_sync
-
-    async def drain():
-        with contextlib.suppress(RuntimeError):  # never started
-            got = APILogWorker.instance().drain()
-            if inspect.isawaitable(got):
-                await got
-        got = EventsWorker.drain_all()
-        if inspect.isawaitable(got):
-            await got
-
-    run_coro_as_sync(drain())
-
-
-def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False,
-        wait_for_lock: bool = True, dask_address: str = "", workers: int = 0, decisions_path: str | None = None,
-        processes: int = 0, log=None) -> dict:
-    """Run the flow once, on Dask when asked (with a real Prefect server for the workers).
-
-    processes: worker processes for clean and extract when Dask is not used (0: in this process).
-    """
-    dask = bool(dask_address or workers)
-    processes = 0 if dask else processes  # on Dask, its workers are the processes
-    f = flow_for(dask_address, workers, processes)
-    params = dict(raw_dir=raw_dir, db_path=db_path, batch_size=batch_size, max_bytes=max_bytes, full=full,
-                  wait_for_lock=wait_for_lock, decisions_path=decisions_path, processes=processes)
-    if not dask:
-        return f(**params)
-    import logging
-
-    # The scheduler's and nannies' INFO lines (workers joining, leaving) would drown the progress lines.
-    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core", "distributed.http"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    with prefect_api_for_workers(log):
-        return f(**params)
-
-
-# --- the scheduled deployment -----------------------------------------------------------
-
-def build_deployment(settings, full: bool = False):
-    """The deployment `serve` runs: the flow, its cron schedule and its parameters."""
-    from prefect.schedules import Cron
-
-    settings.check_schedule()
-    dask = bool(settings.dask_address or settings.workers)
-    processes = 0 if dask else settings.worker_processes
-    f = flow_for(settings.dask_address, settings.workers, processes)
-    return f.to_deployment(
-        name=settings.name,
-        schedules=[Cron(settings.cron, timezone=settings.timezone)],
-        parameters={
-            "raw_dir": os.path.abspath(settings.raw_dir),
-            "db_path": os.path.abspath(settings.db),
-            "batch_size": settings.batch_size,
-            "max_bytes": settings.max_bytes,
-            "full": full,
-            "wait_for_lock": True,  # a scheduled run waits for a manual one rather than failing
-            # analysts' decisions apply to scheduled runs too, when the file exists
-            "decisions_path": str(PROJECT_ROOT / "reconciliation.yaml") if (PROJECT_ROOT / "reconciliation.yaml").exists() else None,
-            "processes": processes,
-        },
-        description="Reads new press articles and updates the projects database.",
-    )
-
-
-def serve(settings) -> None:
-    from prefect import serve as prefect_serve
-
-    prefect_serve(build_deployment(settings))

@@ -8,7 +8,7 @@ the same inputs give the same rows and the same ids.
 Tables (CONTRACT.md, plus): `articles`, `projects`, `mentions`, `organizations`,
 `ingest_errors`; `links` (reconciliation signals and decisions), `amounts` (every
 amount read, with its role), `calls` (funding round per article), `runs` (the run that
-wrote the database), and for incremental runs (pipeline/incremental.py):
+wrote the database), and for incremental runs (pipeline/run/version.py, store/codec.py):
 `article_results` (each article's extraction before reconciliation, as JSON without the
 text, which `articles` holds) and `processed` (content id -> pipeline version and
 outcome). They are written in the same transaction as everything else, so the database
@@ -26,8 +26,12 @@ from pathlib import Path
 
 import sqlite_utils
 
+from pipeline.db import read_only
 from pipeline.model import ArticleResult, SourceFile
-from pipeline.reconcile.cluster import Reconciled
+from pipeline.reconcile.cluster import Reconciled, joined
+from pipeline.run.version import PIPELINE_VERSION
+from pipeline.store import publish
+from pipeline.store.codec import result_from_json, result_to_json
 
 SCHEMA_VERSION = 2
 
@@ -38,14 +42,11 @@ def _json(x) -> str:
 
 def read_previous(db_path: str | os.PathLike) -> dict[str, set[tuple[str, str]]]:
     """Project id -> mention keys (article id, joined name) of the last run, for stable ids."""
-    from pipeline.reconcile.cluster import joined
-
     if not os.path.exists(db_path):
         return {}
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        rows = conn.execute("select project_id, article_id, name from mentions").fetchall()
-        conn.close()
+        with read_only(db_path) as conn:
+            rows = conn.execute("select project_id, article_id, name from mentions").fetchall()
     except sqlite3.Error:
         return {}
     out: dict[str, set[tuple[str, str]]] = {}
@@ -59,15 +60,12 @@ def known_results(db_path: str | os.PathLike, version: str) -> set[str]:
     if not os.path.exists(db_path):
         return set()
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
+        with read_only(db_path) as conn:
             rows = conn.execute(
                 "select p.content_id from processed p join article_results r on r.article_id = p.content_id "
                 "where p.status = 'extracted' and p.pipeline_version = ? and r.pipeline_version = ?",
                 (version, version),
             ).fetchall()
-        finally:
-            conn.close()
     except sqlite3.Error:  # an older schema or not a database: nothing to reuse
         return set()
     return {r[0] for r in rows}
@@ -75,17 +73,12 @@ def known_results(db_path: str | os.PathLike, version: str) -> set[str]:
 
 def load_results(db_path: str | os.PathLike, ids: set[str]) -> dict[str, ArticleResult]:
     """The stored extraction of these articles, with their clean text from `articles`."""
-    from pipeline.run.incremental import result_from_json
-
     if not ids or not os.path.exists(db_path):
         return {}
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
+    with read_only(db_path) as conn:
         rows = conn.execute(
             "select r.article_id, r.result, a.text from article_results r join articles a on a.id = r.article_id"
         ).fetchall()
-    finally:
-        conn.close()
     out: dict[str, ArticleResult] = {}
     for aid, raw, text in rows:
         if aid in ids:
@@ -105,16 +98,13 @@ def previous_organizations(db_path: str | os.PathLike, version: str) -> list[dic
     if not os.path.exists(db_path):
         return None
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
+        with read_only(db_path) as conn:
             [(last,)] = conn.execute("select pipeline_version from runs").fetchall()
             if last != version:
                 return None
             # unlisted organisations are the last run's carriers, recomputed by every run
             cur = conn.execute("select name, acronym, kind, parent from organizations where kind != 'unlisted' order by id")
             return [dict(zip(("name", "acronym", "kind", "parent"), row)) for row in cur]
-        finally:
-            conn.close()
     except (sqlite3.Error, ValueError):
         return None
 
@@ -145,8 +135,6 @@ def write_database(
 
     `version` is the pipeline version recorded in `processed` (default: the current one).
     """
-    from pipeline.run.incremental import PIPELINE_VERSION
-
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
@@ -162,8 +150,7 @@ def write_database(
         with conn:
             _write(db, results, errors, reconciled, organizations, run_info or {})
             _write_incremental(db, results, version or PIPELINE_VERSION)
-            from pipeline.store import publish  # search, the project_sources view, decisions, Datasette metadata
-
+            # search, the project_sources view, decisions, Datasette metadata
             publish.finish(db, db_path.parent, getattr(reconciled, "outcomes", ()))
         conn.close()
         _fsync(tmp)  # the rename must never expose a file whose pages are not on disk yet
@@ -183,8 +170,6 @@ def _fsync(path: Path) -> None:
 
 
 def _write_incremental(db, results: list[ArticleResult], version: str) -> None:
-    from pipeline.run.incremental import result_to_json
-
     results = sorted(results, key=lambda r: r.article.id)
     db["processed"].insert_all(
         (
