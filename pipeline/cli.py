@@ -30,7 +30,7 @@ from pathlib import Path
 from pipeline.paths import PROJECT_ROOT
 
 COMMANDS = ("run", "serve")
-PLUGINS = ("pipeline.review.cli",)  # loaded when present: see the module docstring
+PLUGINS = ("pipeline.review.cli", "pipeline.evaluate.cli")  # loaded when present: see the module docstring
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -163,6 +163,13 @@ def cmd_run(args) -> int:
     settings = _settings(args)
     raw = Path(args.raw_dir)
     _check_raw(raw)
+    # before anything is written: a run without the analysts' decisions would undo them
+    from pipeline.review.decisions import DecisionError, path_for_run
+
+    try:
+        decisions = path_for_run(args.decisions)
+    except DecisionError as exc:
+        raise UsageError(str(exc)) from None
     problem = _check_db_path(args.db)
     if problem:
         raise UsageError(problem)
@@ -176,7 +183,6 @@ def cmd_run(args) -> int:
     existing = _check_existing_db(args.db)
     try:
         with db_lock(args.db, wait=args.wait):
-            decisions = args.decisions if Path(args.decisions).exists() else None
             from pipeline.ingest import scan_sources
 
             paths, skipped = scan_sources(str(raw))

@@ -9,6 +9,7 @@ Dask workers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass
@@ -125,3 +126,71 @@ class Project:
     call: str | None
     sources: list[str]
     mentions: list[Mention] = field(default_factory=list)
+
+
+# The kinds of block the clean stage writes, one a line: "- " marks items, " | " joins cells.
+CleanLineKind = Literal["para", "heading", "item", "row"]
+
+
+@dataclass(frozen=True)
+class CleanLine:
+    """One block of a page or text as the clean stage reads it, before the line rules
+    (not `pipeline.extract.segment.Line`, which is a span of the cleaned text)."""
+
+    text: str
+    kind: CleanLineKind = "para"
+    gap_before: bool = False  # a blank line preceded it in the source (plain text only)
+
+
+@dataclass
+class CleanDoc:
+    """What the clean stage makes of one page or text."""
+
+    text: str  # the cleaned body text, one block per line
+    title: str | None
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (rule name, removed text), in page order
+
+
+@dataclass
+class Reconciled:
+    """Reconcile output: the projects, each collapsed mention with its project id, and the links."""
+
+    projects: list[Project]
+    mentions: list[tuple[Mention, str]]  # (collapsed mention, project id)
+    # one dict per pair compared above the floor: project_a/b, article_a/b, name_a/b, score, decision, signals
+    links: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Move:
+    """One mention that a decision took from a project (`from_project`) into another (None: dropped)."""
+
+    article_id: str
+    name_key: str  # reconcile.names.joined(mention.name), as in reconcile.ids.mention_key
+    from_project: str
+    to_project: str | None
+
+
+@dataclass
+class Outcome:
+    """What became of one analyst decision in a run."""
+
+    decision_id: str
+    action: str
+    target: str
+    status: str  # 'applied' | 'stale' | 'invalid' | 'skipped'
+    reason: str = ""  # why stale or invalid
+    detail: str = ""  # what was done
+    note: str | None = None
+    moves: list[Move] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = f"decision {self.decision_id} ({self.action} {self.target}): {self.status}"
+        return f"{text}: {self.reason or self.detail}" if (self.reason or self.detail) else text
+
+
+@dataclass
+class Decided(Reconciled):
+    """A reconciliation with the decisions applied, carrying their outcomes to the store."""
+
+    outcomes: list[Outcome] = field(default_factory=list)

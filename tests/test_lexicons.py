@@ -14,7 +14,9 @@ import yaml
 from pipeline.extract.article import extract_article
 from pipeline.extract.lexicon import DATA
 from pipeline.model import Article
-from pipeline.extract.projects import Ctx, amount_roles, is_trap
+from pipeline.extract.amount_roles import amount_roles
+from pipeline.extract.context import ExtractionContext
+from pipeline.extract.phrases import is_trap
 from pipeline.extract.lexicon import load
 from pipeline.text import fold
 from pipeline.extract.segment import sentences, split_lines
@@ -31,12 +33,12 @@ def names(text: str) -> dict:
     return {m.name: m for m in mentions(text)}
 
 
-def bare_ctx(text: str) -> Ctx:
+def bare_ctx(text: str) -> ExtractionContext:
     lines = split_lines(text)
     sents = sentences(text, lines)
     amounts = find_amounts(text)
     lex = load()
-    return Ctx(article_id="t", text=text, folded=fold(text), lines=lines, sents=sents, orgs=[], amounts=amounts,
+    return ExtractionContext(article_id="t", text=text, folded=fold(text), lines=lines, sents=sents, orgs=[], amounts=amounts,
                roles=amount_roles(text, fold(text), sents, amounts, lex), docs={}, lex=lex)
 
 
@@ -182,7 +184,15 @@ def test_project_noun_before_a_quoted_name(noun):
 
 @pytest.mark.parametrize("head", RAW["org_heads"])
 def test_org_head_makes_a_proper_name_a_body(head):
-    from pipeline.extract.projects import head_word
+    from pipeline.extract.phrases import head_word
     from pipeline.extract.lexicon import load as lx
 
     assert head_word(f"{head[0].upper() + head[1:]} Orion") in lx().org_heads
+
+
+@pytest.mark.parametrize("word", RAW["common_capitalised_words"])
+def test_common_capitalised_word_alone_is_no_name(word):
+    # the NER model tags "Cloud" or "Europe" at a sentence's start; alone, such a word names no project
+    from pipeline.extract.lexicon import load
+
+    assert fold(word) in load().common_capitalised

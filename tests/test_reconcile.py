@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.model import Article, ArticleResult, CallInfo, Mention
-from pipeline.reconcile.cluster import joined, name_tokens, reconcile
+from pipeline.reconcile.cluster import reconcile
+from pipeline.reconcile.names import joined, name_tokens
 
 
 def result(aid, *mentions, call=None, published="2018-06-28"):

@@ -21,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.review import cli as cli_review
-from pipeline.review import report
+from pipeline.review import report, report_data
 from test_decisions import run_pipeline
 
 HOSTILE = (
@@ -111,7 +111,7 @@ def test_every_internal_link_has_its_target(built):
 def test_conflicts_show_an_exact_amount_against_a_bound(built):
     rows = section(built, "conflicts").select("tbody tr")
     kinds = [r.select_one("td .tag").get_text() for r in rows]
-    assert kinds == sorted(kinds, key=lambda k: report.SEVERITY[k])  # worst first
+    assert kinds == sorted(kinds, key=lambda k: report_data.SEVERITY[k])  # worst first
     exact_vs_bound = [r for r in rows if r.select_one("td .tag").get_text() == "exact vs bound"]
     assert exact_vs_bound
     for r in exact_vs_bound:
@@ -135,7 +135,7 @@ def test_conflicts_show_an_exact_amount_against_a_bound(built):
 ])
 def test_amount_disagreements(given, kind):
     ms = [{"amount_m_eur": v, "amount_qualifier": q} for v, q in given]
-    got = report._amount_kind(ms)
+    got = report_data.amount_kind(ms)
     assert (got[0] if got else None) == kind
 
 
@@ -144,12 +144,12 @@ def test_amount_disagreements(given, kind):
     ("2018-06-20", "2019-06-20", False),
 ])
 def test_announcement_dates_compatible(x, y, same):
-    assert report._dates_compatible(x, y) is same
+    assert report_data.dates_compatible(x, y) is same
 
 
 def test_near_misses_one_row_per_pair_of_projects_with_signals(built):
     rows = section(built, "near-misses").select("tbody tr")
-    border = report.MERGE_AT + report.BORDERLINE
+    border = report_data.MERGE_AT + report_data.BORDERLINE
     pairs = {(*sorted((lk["project_a"], lk["project_b"])), lk["decision"] == "merged")
              for lk in built["links"] if lk["decision"] != "merged" or lk["score"] < border}
     assert rows and len(rows) == len(pairs)
@@ -169,14 +169,14 @@ def test_near_misses_one_row_per_pair_of_projects_with_signals(built):
 def test_near_misses_keep_the_best_pair_of_each_project_pair():
     link = {"project_a": "p1", "project_b": "p2", "article_a": "a", "article_b": "b", "name_a": "x", "name_b": "y",
             "signals": "{}"}
-    data = report.Data("db", {}, [], [], {}, [
+    data = report_data.Data("db", {}, [], [], {}, [
         {**link, "score": 0.5, "decision": "near_miss"}, {**link, "score": 0.58, "decision": "vetoed", "name_a": "z"},
         {**link, "project_a": "p2", "project_b": "p1", "score": 0.4, "decision": "near_miss"},
         {**link, "project_b": "p1", "score": 0.7, "decision": "merged"}, {**link, "project_b": "p1", "score": 0.65,
                                                                           "decision": "merged"},
         {**link, "project_b": "p1", "score": 0.95, "decision": "merged"},
     ], {}, {}, [], None)
-    got = [(x["project_a"], x["project_b"], x["kind"], x["score"], x["n_pairs"]) for x in report.near_misses(data)]
+    got = [(x["project_a"], x["project_b"], x["kind"], x["score"], x["n_pairs"]) for x in report_data.near_misses(data)]
     assert got == [("p1", "p1", "borderline merge", 0.65, 2), ("p1", "p2", "vetoed", 0.58, 3)]
 
 

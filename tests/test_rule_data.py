@@ -9,7 +9,8 @@ import yaml
 
 from pipeline.extract.calls import DATA as CALLS_DATA, fund_spans, read_call
 from pipeline.model import Article, ArticleResult, Mention
-from pipeline.reconcile.cluster import DATA as RECONCILE_DATA, name_tokens, reconcile
+from pipeline.reconcile.cluster import reconcile
+from pipeline.reconcile.names import DATA as RECONCILE_DATA, name_tokens
 from pipeline.extract.segment import sentences
 
 FUNDS = yaml.safe_load(open(CALLS_DATA / "funds.yaml", encoding="utf-8"))

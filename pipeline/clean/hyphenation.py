@@ -46,10 +46,10 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import yaml
 from wordfreq import zipf_frequency
+
 from pipeline.paths import DATA_DIR
 
 DATA_FILE = DATA_DIR / "boilerplate.yaml"

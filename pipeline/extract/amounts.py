@@ -41,11 +41,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Literal, cast
 
-import yaml
 from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 
 DATA_FILE = DATA_DIR / "amounts.yaml"
 
@@ -74,8 +73,7 @@ class Amount:
 @functools.cache
 def lexicon() -> dict[str, Any]:
     """The parsed data/amounts.yaml."""
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_rules(DATA_FILE.name)
 
 
 # --- regex building -------------------------------------------------------------------

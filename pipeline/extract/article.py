@@ -8,7 +8,6 @@ runs only over the sentences that can hold a project outside the structured list
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,14 +17,13 @@ from pipeline.extract.calls import fund_spans, read_call
 from pipeline.model import Article, ArticleResult, OrgMention
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.text import fold
-from pipeline.extract.projects import Ctx, amount_roles, finish_mentions, structured
+from pipeline.extract.amount_roles import amount_roles
+from pipeline.extract.context import ExtractionContext
+from pipeline.extract.mentions import finish_mentions
+from pipeline.extract.structure import structured
 from pipeline.extract.segment import sentences, split_lines
 
-_WORTH_PARSING = re.compile(
-    r"«|“|\"|\(\s*[A-Z]{2,}|\b(?:projets?|laureats?|porte|portee|portes|portees|pilote|finance|financement|dote|dotee|soutenu|soutenue|"
-    r"investi|investis|alloue|attribue|accorde|beneficie\w*|recev\w+|recoit|obtient|obtiennent|dispos\w+|prevoit|plateforme|mise en place|creation|respectivement|aide|"
-    r"logiciel|application|outil|service|baptise|baptisee|nomme|nommee|appele|appelee|s'appelle\w*)\b"
-)
+WORTH_PARSING = lexicon.cues().worth_parsing
 
 Parser = Callable[[list[str]], list]
 
@@ -41,7 +39,7 @@ class Prepared:
     """An article between the rules that read layout and those that need the model."""
 
     article: Article
-    ctx: Ctx
+    ctx: ExtractionContext
     structured: list
     traps: list
     published: dt.date | None
@@ -60,11 +58,11 @@ def prepare(article: Article) -> Prepared:
     traps = fund_spans(text, folded)
     amounts = find_amounts(text)
     roles = amount_roles(text, folded, sents, amounts, lex)
-    ctx = Ctx(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
+    ctx = ExtractionContext(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
               amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None)
     found = structured(ctx)  # before choosing sentences: what the layout gave is suppressed
     need = [i for i, s in enumerate(sents)
-            if not ctx.is_suppressed(s.start, s.end) and (_WORTH_PARSING.search(folded[s.start:s.end])
+            if not ctx.is_suppressed(s.start, s.end) and (WORTH_PARSING.search(folded[s.start:s.end])
                                                            or any(a.start >= s.start and a.end <= s.end for a in amounts))]
     return Prepared(article=article, ctx=ctx, structured=found, traps=traps, published=published, need=need)
 

@@ -19,9 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 
 from pipeline.extract.dates import find_dates
 from pipeline.extract.lexicon import alternation
@@ -29,6 +27,7 @@ from pipeline.model import CallInfo
 from pipeline.text import fold
 from pipeline.extract.segment import Sentence
 from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 
 DATA = DATA_DIR
 _NUM_WORDS = {
@@ -41,8 +40,7 @@ _DUMMY_BASE = dt.date(2000, 7, 1)  # lets find_dates read a day and month when n
 
 @lru_cache(maxsize=1)
 def _rules():
-    with open(DATA / "funds.yaml", encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    raw = load_rules("funds.yaml")
     funds = []
     for f in raw["funds"]:
         forms = [f["name"], *(f.get("aliases") or [])]

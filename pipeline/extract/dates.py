@@ -59,11 +59,10 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from pipeline.paths import DATA_DIR
+from pipeline import rules
 from pipeline.text import word_key
 
 DATA_FILE = DATA_DIR / "dates.yaml"
@@ -83,8 +82,7 @@ class DateMention:
 @functools.cache
 def load_rules() -> dict[str, Any]:
     """The parsed data/dates.yaml (shared with metadata.py)."""
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return rules.load_rules(DATA_FILE.name)
 
 
 # ---------------------------------------------------------------- patterns

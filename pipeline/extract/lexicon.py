@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 
 from pipeline.text import fold
 from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 
 DATA = DATA_DIR
 
@@ -55,6 +54,7 @@ class Lexicon:
     funder_subject: re.Pattern
     appositive: re.Pattern
     org_heads: frozenset
+    common_capitalised: frozenset  # capitalised words too common to be a one-word name
 
 
 def _words(raw: dict, key: str) -> list[str]:
@@ -63,8 +63,7 @@ def _words(raw: dict, key: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
-    with open(DATA / "projects.yaml", encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    raw = load_rules("projects.yaml")
     w = lambda k: alternation(_words(raw, k))  # noqa: E731
     numbers = r"(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|dix[ -]sept|dix[ -]huit|dix[ -]neuf|vingt|trente|quarante|cinquante|soixante|cent|plusieurs|quelques|une? dizaine de|une? vingtaine de|une? trentaine de|une? soixantaine de|une? centaine de)"
     return Lexicon(
@@ -98,4 +97,32 @@ def load() -> Lexicon:
         funder_subject=re.compile(r"^\s*(?:le|la|l'|les)?\s*" + w("funder_subjects") + r"\b"),
         appositive=re.compile(r"^\s*,\s*(?:un|une|le|la|l')\s*(?:\w+\s+)?" + w("appositive_nouns") + r"\b"),
         org_heads=frozenset(folded_words(_words(raw, "org_heads"))),
+        common_capitalised=frozenset(folded_words(_words(raw, "common_capitalised_words"))),
     )
+
+
+class Cues(dict):
+    """The compiled cue patterns of data/cues.yaml, by name: `cues().carrier_label.match(line)`."""
+
+    def __getattr__(self, name: str) -> re.Pattern:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"no cue named {name!r} in cues.yaml") from None
+
+
+def cue_entries() -> dict[str, dict]:
+    """The raw entries of data/cues.yaml (pattern, examples, where each is used)."""
+    return load_rules("cues.yaml")
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """Every cue pattern compiled once per process; a bad pattern fails here, naming its entry."""
+    out = Cues()
+    for name, entry in cue_entries().items():
+        try:
+            out[name] = re.compile(entry["pattern"], re.I if entry.get("ignorecase") else 0)
+        except (KeyError, TypeError, re.error) as exc:
+            raise ValueError(f"cues.yaml: entry {name!r}: {exc}") from None
+    return out

@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 
 from pipeline.model import OrgMention
 from pipeline.text import fold, name_key
 from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 
 DATA = DATA_DIR
 @dataclass
@@ -386,8 +384,7 @@ def organization_rows(carriers: list[str] | set[str] = ()) -> list[dict]:
 
 
 def _load_yaml(name: str):
-    with open(DATA / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_rules(name)
 
 
 def _as_list(data, key: str) -> list[dict]:

@@ -9,24 +9,31 @@
 
 Every `decide` takes `--decisions PATH` (default: reconciliation.yaml at the project root)
 and `--db PATH` (default: extracted/projects.db): when the database exists, the ids and
-mention references are checked against it before anything is written. A mention is
-named `<article_id>:<name>` (see pipeline/decisions.py); a bare number is taken as a
+mention references are checked against it before anything is written, and every message
+names it. A decision that would undo one already in the file (a second amount for one
+project, a split that empties a renamed project, ...) is refused with the reason (see
+review/decision_conflicts.py). A mention is
+named `<article_id>:<name>` (see pipeline/review/decision_format.py); a bare number is taken as a
 `mentions.id` of that database and written in the stable form. Decisions take effect
 at the next run. Errors: one line on stderr, exit 2.
 
 Wired into `python -m pipeline` through cli.PLUGINS (`register(subparsers)`); runs on
-its own as `python -m pipeline.cli_review ...` too.
+its own as `python -m pipeline.review.cli ...` too.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sqlite3
 import sys
 from pathlib import Path
 
-from pipeline.review import decisions as D
+from pipeline.db import read_only
+from pipeline.reconcile.names import joined
+from pipeline.review import decisions
+from pipeline.review.decision_format import QUALIFIERS, SPAN_REF, DecisionError, make_entry, mention_ref, normalize_ref
 from pipeline.paths import PROJECT_ROOT
 
 DEFAULT_DB = PROJECT_ROOT / "extracted" / "projects.db"
@@ -56,7 +63,7 @@ def add_commands(sub) -> None:
 
     def action(name: str, help: str) -> argparse.ArgumentParser:
         a = acts.add_parser(name, help=help)
-        a.add_argument("--decisions", default=str(D.DEFAULT_PATH),
+        a.add_argument("--decisions", default=str(decisions.DEFAULT_PATH),
                        help="the decisions file (default: reconciliation.yaml at the project root)")
         a.add_argument("--db", default=str(DEFAULT_DB),
                        help="database to check ids against, when it exists (default: extracted/projects.db)")
@@ -76,30 +83,50 @@ def add_commands(sub) -> None:
     a = action("amount", "set a project's amount (millions of euros; 'none' clears it)")
     a.add_argument("project", metavar="PROJECT_ID")
     a.add_argument("value", metavar="VALUE")
-    a.add_argument("--qualifier", choices=D.QUALIFIERS, default=None, help="default: exact")
+    a.add_argument("--qualifier", choices=QUALIFIERS, default=None, help="default: exact")
 
 
-def _open(db: str) -> sqlite3.Connection | None:
+def _open(db: str, stack: contextlib.ExitStack) -> sqlite3.Connection | None:
+    """A read-only connection to the database at `db`, closed with `stack`; None when there is no file."""
     path = Path(db)
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = stack.enter_context(read_only(path))
         conn.execute("select 1 from projects limit 1")
         return conn
     except sqlite3.Error:
         raise UsageError(f"{db} is not a readable pipeline database (use --db)") from None
 
 
-def _check_projects(conn: sqlite3.Connection, ids: list[str]) -> None:
+def _check_projects(conn: sqlite3.Connection, ids: list[str], db: str) -> None:
     known = {r[0] for r in conn.execute(
         f"select id from projects where id in ({','.join('?' * len(ids))})", ids)}
     missing = [p for p in ids if p not in known]
     if missing:
-        raise UsageError(f"unknown project id: {', '.join(missing)} (see projects.id in the report)")
+        raise UsageError(f"unknown project id in {db}: {', '.join(missing)} (see projects.id in the report; "
+                         "--db names the database to check)")
 
 
-def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[str]:
+def _emptied(conn: sqlite3.Connection | None, refs: list[str]) -> frozenset[str]:
+    """The projects of the database whose every mention these references name: a split of
+    them leaves them empty (and removed)."""
+    if conn is None:
+        return frozenset()
+    taken: dict[str, int] = {}
+    for ref in refs:
+        aid, rest = normalize_ref(ref).split(":", 1)
+        span = SPAN_REF.match(rest)
+        for pid, name, start, end, occ in conn.execute(
+                "select project_id, name, start, end, occurrences from mentions where article_id = ?", (aid,)):
+            spans = {(start, end), *(tuple(o) for o in json.loads(occ or "[]"))}
+            if (span and (int(span.group(1)), int(span.group(2))) in spans) or (not span and joined(name) == rest):
+                taken[pid] = taken.get(pid, 0) + 1
+    return frozenset(pid for pid, n in taken.items()
+                     if conn.execute("select count(*) from mentions where project_id = ?", (pid,)).fetchone()[0] <= n)
+
+
+def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str], db: str) -> list[str]:
     out = []
     for ref in refs:
         if ref.isdigit():
@@ -107,34 +134,34 @@ def _resolve_mentions(conn: sqlite3.Connection | None, refs: list[str]) -> list[
                 raise UsageError(f"mention {ref}: a mentions.id needs the database (--db)")
             row = conn.execute("select article_id, name from mentions where id = ?", (int(ref),)).fetchone()
             if row is None:
-                raise UsageError(f"no mention with id {ref} in the database")
-            out.append(D.mention_ref(row[0], row[1]))
+                raise UsageError(f"no mention with id {ref} in {db}")
+            out.append(mention_ref(row[0], row[1]))
             continue
         try:
-            norm = D.normalize_ref(ref)
+            norm = normalize_ref(ref)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if conn is not None:
             aid, rest = norm.split(":", 1)
             rows = conn.execute("select name, start, end, occurrences from mentions where article_id = ?", (aid,)).fetchall()
             if not rows and conn.execute("select 1 from articles where id = ?", (aid,)).fetchone() is None:
-                raise UsageError(f"mention {ref}: no article {aid} in the database")
-            span = D.SPAN_REF.match(rest)
+                raise UsageError(f"mention {ref}: no article {aid} in {db}")
+            span = SPAN_REF.match(rest)
             hit = False
             for name, start, end, occ in rows:
                 spans = {(start, end), *(tuple(o) for o in json.loads(occ or "[]"))}
-                if (span and (int(span.group(1)), int(span.group(2))) in spans) or (not span and D.joined(name) == rest):
+                if (span and (int(span.group(1)), int(span.group(2))) in spans) or (not span and joined(name) == rest):
                     hit = True
             if not hit:
                 names = "; ".join(sorted({r[0] for r in rows}))[:300]
-                raise UsageError(f"mention {ref}: not found in article {aid} (its mentions: {names or 'none'})")
+                raise UsageError(f"mention {ref}: not found in article {aid} of {db} (its mentions: {names or 'none'})")
         out.append(ref.strip())
     return out
 
 
 def cmd_decide(args) -> int:
-    conn = _open(args.db)
-    try:
+    with contextlib.ExitStack() as stack:
+        conn = _open(args.db, stack)
         fields: dict = {"note": args.note}
         if args.action == "merge":
             fields["projects"] = args.projects
@@ -152,17 +179,15 @@ def cmd_decide(args) -> int:
                 fields["qualifier"] = args.qualifier
         # the entry's shape first (same messages as for the file), then its ids against the database
         if args.action == "split":
-            fields["mentions"] = _resolve_mentions(conn, args.mentions)
-        entry = D.make_entry(args.action, **fields)
+            fields["mentions"] = _resolve_mentions(conn, args.mentions, args.db)
+        make_entry(args.action, **fields)  # the entry's shape first: the same messages as for the file
         if conn is not None and fields.get("projects"):
-            _check_projects(conn, list(fields["projects"]))
-    finally:
-        if conn is not None:
-            conn.close()
-    how = D.append(args.decisions, entry)
+            _check_projects(conn, list(fields["projects"]), args.db)
+        emptied = _emptied(conn, fields["mentions"]) if args.action == "split" else frozenset()
+    entry, how = decisions.decide(args.decisions, args.action, emptied=emptied, **fields)
     target = " ".join(entry.get("projects") or entry.get("mentions") or [entry.get("project", "")])
-    checked = "" if conn is not None else f" (ids not checked: no database at {args.db})"
-    print(f"{how} {entry['id']}: {args.action} {target} -> {args.decisions}{checked}; applied at the next run")
+    checked = f"ids checked against {args.db}" if conn is not None else f"ids not checked: no database at {args.db}"
+    print(f"{how} {entry['id']}: {args.action} {target} -> {args.decisions} ({checked}); applied at the next run")
     return 0
 
 
@@ -182,7 +207,7 @@ def run(args) -> int:
         if args.command == "report":
             return cmd_report(args)
         return cmd_decide(args)
-    except (UsageError, D.DecisionError, ReportError) as exc:
+    except (UsageError, DecisionError, ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error) as exc:

@@ -1,0 +1,336 @@
+"""HTML path of the clean stage: a saved web page -> article text, with BeautifulSoup over lxml.
+
+HTML cascade (`clean_html`)
+  0. Depth: an element more than MAX_DEPTH levels down (real pages stay under
+     ~60; a broken or hostile page may nest 10,000 <div>s) is flattened into
+     the text of its ancestor at that depth, so that every later step works
+     on a bounded tree, in bounded time and without recursion errors.
+  1. Title: og:title, else the first <h1>, else <title> minus a trailing
+     " | Site" / " - Site" part. Read first, before anything is removed.
+  2. Remove what is never article text: script, style, nav, aside, form,
+     button, iframe, svg... (`html.drop_tags`), elements that are hidden
+     (hidden, aria-hidden, display:none), page-level <header>/<footer> (those
+     outside <article>, <main>, [itemprop=articleBody]: the article's own
+     header keeps its title and date), landmark roles of page chrome.
+  3. Remove elements whose class, id or aria-label words say boilerplate
+     (`html.drop_tokens`: cookie, share, newsletter, comments, related,
+     breadcrumb, ad...). Words, not substrings: "article-share" goes,
+     "shareholder" stays. Guard: an element holding the <h1>, an <article>,
+     <main> or the article body, or more than half of the page's paragraph
+     text, is never removed on its class alone ("post has-sidebar").
+  4. Choose the content root, first that holds enough paragraph text
+     (paragraphs, list items, table cells): the <article> with most text,
+     [itemprop=articleBody], <main>, [role=main]; else, going down from
+     <body>, the smallest element that still holds three quarters of the
+     text, without leaving the <h1> behind (a wrapper whose children are
+     the title, the text and a table stays whole); else <body>.
+  5. Walk the root into blocks: headings, paragraphs, list items, table rows
+     (layout tables, whose cells hold whole paragraphs, are walked as
+     containers), blockquotes, figcaptions, and text sitting directly in
+     divs. A <br> is a space, unless the block is a run of short lines (an
+     address, a list of names), which then stay separate lines.
+  6. The line rules (pipeline.clean.lines), as for plain text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from pipeline.clean.hyphenation import mend_hyphens
+from pipeline.clean.lines import collapse, filter_lines, normalise, render, unwrap
+from pipeline.clean.rules import load_data, token_hit
+from pipeline.model import CleanDoc, CleanLine
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bs4 import PageElement
+
+SHORT_BR_LINE_WORDS = 12  # <br>-separated segments up to this length stay separate lines
+ROOT_MIN_CHARS = 200  # a root candidate must hold this much paragraph text
+DESCEND_SHARE = 0.75  # go down into a child holding at least this share of the paragraph text
+# Deeper elements become text (step 0). The recursive block walk uses ~3 frames a level,
+# so this keeps it far below Python's recursion limit, even inside a deep task runner stack.
+MAX_DEPTH = 200
+GUARD_SHARE = 0.5  # never drop, on class alone, an element with more than this share of the text
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
+        "dt", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "hr", "html", "li", "main",
+        "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+    | _HEADINGS
+)
+_PARAGRAPHS = ("p", "li", "td", "dd", "blockquote", "pre")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BR = "\u2028"  # stands for <br> until blocks are split
+
+
+def _summary(el: Tag) -> str:
+    text = collapse(el.get_text(" "))
+    return text[:80] if text else f"<{el.name}>"
+
+
+def title_of(soup: BeautifulSoup) -> str | None:
+    og = soup.find("meta", attrs={"property": "og:title"})
+    if isinstance(og, Tag) and collapse(str(og.get("content") or "")):
+        return collapse(unicodedata.normalize("NFC", str(og["content"])))
+    h1 = soup.find("h1")
+    if isinstance(h1, Tag) and collapse(h1.get_text(" ")):
+        return collapse(unicodedata.normalize("NFC", h1.get_text(" ")))
+    if soup.title and soup.title.string:
+        return strip_site_suffix(collapse(unicodedata.normalize("NFC", soup.title.string))) or None
+    return None
+
+
+def strip_site_suffix(title: str) -> str:
+    """"Douze projets retenus | Ministère de l'Économie" -> "Douze projets retenus".
+    A " | " always introduces the site; a dash or a middle dot only when what
+    follows is shorter than what precedes ("FTAP - les lauréats de la session"
+    is a title)."""
+    seps = list(_TITLE_SEPARATORS.finditer(title))
+    if not seps:
+        return title
+    head, last = title[: seps[-1].start()], title[seps[-1].end() :]
+    if "|" in seps[-1].group() or len(last) < len(head):
+        return head
+    return title
+
+
+
+def _attr_values(el: Tag) -> list[str]:
+    values: list[str] = []
+    cls = el.get("class")
+    if isinstance(cls, list):
+        values.extend(cls)
+    elif cls:
+        values.append(str(cls))
+    for name in ("id", "aria-label"):
+        if el.get(name):
+            values.append(str(el[name]))
+    return values
+
+
+def _in_content(el: Tag) -> bool:
+    return any(
+        p.name in ("article", "main") or p.get("itemprop") == "articleBody" or p.get("role") == "main"
+        for p in el.parents
+        if isinstance(p, Tag)
+    )
+
+
+def _hidden(el: Tag) -> bool:
+    return (
+        el.has_attr("hidden")
+        or str(el.get("aria-hidden", "")).lower() == "true"
+        or bool(_HIDDEN_STYLE.search(str(el.get("style", ""))))
+    )
+
+
+def _paragraph_chars(el: Tag) -> int:
+    return sum(len(collapse(p.get_text(" "))) for p in el.find_all(_PARAGRAPHS))
+
+
+def _protected(el: Tag, total: int) -> bool:
+    if el.name in ("html", "body", "article", "main"):
+        return True
+    if el.find(["h1", "article", "main"]) or el.find(attrs={"itemprop": "articleBody"}):
+        return True
+    return total > 0 and _paragraph_chars(el) > GUARD_SHARE * total
+
+
+def _decomposed(el: Tag) -> bool:
+    # Not `el.decomposed`: on a live element bs4 answers it through Tag.__getattr__, a search of
+    # the whole subtree, which makes a pass over a deep page quadratic. The flag is an attribute.
+    return bool(vars(el).get("_decomposed", False))
+
+
+def limit_depth(soup: BeautifulSoup | Tag, max_depth: int = MAX_DEPTH) -> int:
+    """Step 0 of the HTML cascade: every element below `max_depth` levels becomes
+    text of its ancestor at that depth. Returns how many ancestors were flattened."""
+    flattened = 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        el, depth = stack.pop()
+        children = [c for c in el.contents if isinstance(c, Tag)]
+        if depth < max_depth:
+            stack.extend((c, depth + 1) for c in children)
+        elif children:
+            text = el.get_text(" ")  # bs4 walks strings iteratively: no recursion here
+            el.clear()
+            el.append(text)
+            flattened += 1
+    return flattened
+
+
+def _remove(el: Tag, why: str, dropped: list[tuple[str, str]]) -> None:
+    dropped.append((why, _summary(el)))
+    el.decompose()
+
+
+def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
+    """Steps 2 and 3 of the HTML cascade."""
+    data = load_data()
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for el in soup.find_all(list(data.drop_tags)):
+        if not _decomposed(el):
+            _remove(el, f"tag:{el.name}", dropped)
+    for el in soup.find_all(True):
+        if _decomposed(el):
+            continue
+        if _hidden(el) and el.name not in ("html", "body"):
+            _remove(el, "hidden", dropped)
+        elif el.name in data.chrome_tags and not _in_content(el):
+            _remove(el, f"tag:{el.name}", dropped)
+        elif str(el.get("role", "")).lower() in data.drop_roles:
+            _remove(el, f"role:{el['role']}", dropped)
+    total = _paragraph_chars(soup)
+    for el in soup.find_all(True):
+        if _decomposed(el) or el.name in ("html", "body"):
+            continue
+        hit = token_hit(_attr_values(el), data.drop_tokens)
+        if hit and not _protected(el, total):
+            _remove(el, f"class:{hit}", dropped)
+
+
+def _best_of(candidates: Iterable[Tag]) -> Tag | None:
+    scored = [(_paragraph_chars(el), el) for el in candidates]
+    scored = [(n, el) for n, el in scored if n >= ROOT_MIN_CHARS]
+    return max(scored, key=lambda t: t[0])[1] if scored else None
+
+
+def _text_core(top: Tag) -> Tag | None:
+    """Going down from `top`, the smallest element that still holds most of the
+    paragraph text, stopping before a step that would leave the <h1> out."""
+    node, total = top, _paragraph_chars(top)
+    if total < ROOT_MIN_CHARS:
+        return None
+    while True:
+        scored = [(_paragraph_chars(c), c) for c in node.find_all(True, recursive=False)]
+        if not scored:
+            return node
+        n, best = max(scored, key=lambda t: t[0])
+        if n < DESCEND_SHARE * total:
+            return node
+        h1 = node.find("h1")
+        if h1 is not None and h1 is not best and best not in h1.parents:
+            return node
+        node, total = best, n
+
+
+def content_root(soup: BeautifulSoup) -> Tag:
+    """Step 4 of the HTML cascade."""
+    for candidates in (
+        soup.find_all("article"),
+        soup.find_all(attrs={"itemprop": "articleBody"}),
+        soup.find_all("main"),
+        soup.find_all(attrs={"role": "main"}),
+    ):
+        best = _best_of(candidates)
+        if best is not None:
+            return best
+    body = soup.body or soup
+    return _text_core(body) or body
+
+
+def _has_block(el: Tag) -> bool:
+    return el.find(lambda t: isinstance(t, Tag) and t.name in _BLOCKS) is not None
+
+
+def _inline_text(el: PageElement) -> str:
+    if isinstance(el, NavigableString):
+        return "" if isinstance(el, Comment) else str(el)
+    if not isinstance(el, Tag):
+        return ""
+    if el.name == "br":
+        return _BR
+    return "".join(_inline_text(c) for c in el.children)
+
+
+def _block_lines(text: str, kind: str) -> list[CleanLine]:
+    """Lines of one block: <br> segments stay lines only when all are short."""
+    segments = [collapse(mend_hyphens(s)) for s in text.split(_BR)]
+    segments = [s for s in segments if s]
+    if len(segments) > 1 and all(len(s.split()) <= SHORT_BR_LINE_WORDS for s in segments):
+        return unwrap([CleanLine(s, kind) for s in segments])
+    joined = collapse(" ".join(segments))
+    return [CleanLine(joined, kind)] if joined else []
+
+
+def _flat_text(el: Tag) -> str:
+    return collapse(mend_hyphens(el.get_text(" ").replace(_BR, " ")))
+
+
+def _is_layout_table(table: Tag) -> bool:
+    if table.get("role") == "presentation" or table.find("table"):
+        return True
+    return any(len(collapse(c.get_text(" "))) > 400 for c in table.find_all(["td", "th"]))
+
+
+def _table_lines(table: Tag) -> Iterator[CleanLine]:
+    caption = table.find("caption")
+    if caption:
+        yield from _block_lines(_inline_text(caption), "para")
+    for tr in table.find_all("tr"):
+        cells = [_flat_text(c) for c in tr.find_all(["td", "th"], recursive=False)]
+        if any(cells):
+            yield CleanLine(" | ".join(cells), "row")
+
+
+def _kind_of(el: Tag, inherited: str) -> str:
+    if el.name in _HEADINGS:
+        return "heading"
+    if el.name == "li":
+        return "item"
+    # a paragraph inside a list item is still that item
+    return "item" if inherited == "item" else "para"
+
+
+def html_lines(el: Tag, kind: str = "para") -> Iterator[CleanLine]:
+    """Step 5 of the HTML cascade: the blocks under `el`, in document order."""
+    buf: list[str] = []
+
+    def flush() -> Iterator[CleanLine]:
+        if buf:
+            yield from _block_lines("".join(buf), kind)
+            buf.clear()
+
+    for child in el.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, Comment):
+                buf.append(str(child))
+        elif not isinstance(child, Tag):
+            continue
+        elif child.name == "br":
+            buf.append(_BR)
+        elif child.name == "table" and not _is_layout_table(child):
+            yield from flush()
+            yield from _table_lines(child)
+        elif child.name in _BLOCKS or _has_block(child):
+            yield from flush()
+            yield from html_lines(child, _kind_of(child, kind))
+        else:
+            buf.append(_inline_text(child))
+    yield from flush()
+
+
+def clean_html(html: str | BeautifulSoup) -> CleanDoc:
+    """Clean an HTML page (see the module docstring for the cascade). A soup
+    passed in is modified."""
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
+    limit_depth(soup)
+    title = title_of(soup)
+    dropped: list[tuple[str, str]] = []
+    strip_noise(soup, dropped)
+    root = content_root(soup)
+    lines = [replace(ln, text=normalise(ln.text)) for ln in html_lines(root, _kind_of(root, "para"))]
+    kept, line_drops = filter_lines([ln for ln in lines if ln.text])
+    return CleanDoc(text=render(kept), title=title, dropped=dropped + line_drops)

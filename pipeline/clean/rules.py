@@ -1,0 +1,156 @@
+"""Rule data of the clean stage: data/boilerplate.yaml loaded and compiled once, the
+comparison key of a line, and the matching of class/id/label words against drop tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+import yaml
+
+from pipeline.paths import DATA_DIR
+
+DATA_FILE = DATA_DIR / "boilerplate.yaml"
+
+_KEY_TRIM = " *•·.:;,!?…\"'«»“”-–—|>›#"
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    exact: frozenset[str]
+    regex: tuple[re.Pattern[str], ...]
+    max_words: int | None
+    tail: bool
+    tail_if_next: tuple[str, ...]
+    head_only: bool
+    next_question: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: Rule
+    entry: str  # what matched: the folded exact label, or the regex source
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    """data/boilerplate.yaml, compiled."""
+
+    rules: tuple[Rule, ...]
+    headline_dates: tuple[re.Pattern[str], ...]
+    privacy_strong: tuple[re.Pattern[str], ...]
+    privacy_weak: tuple[re.Pattern[str], ...]
+    bullets: tuple[str, ...]
+    drop_tags: frozenset[str]
+    chrome_tags: frozenset[str]
+    drop_roles: frozenset[str]
+    drop_tokens: tuple[str, ...]
+
+
+
+
+class _Uncombined(dict):
+    """str.translate table that deletes combining marks, filled as characters are met
+    (a translate in C instead of a Python test per character)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_UNCOMBINED = _Uncombined()
+
+
+# Each line is keyed by several rules in turn (whole line, its parts, privacy, headlines):
+# remember a whole document's worth, so a long text costs one pass per character, not seven.
+@lru_cache(maxsize=1 << 16)
+def line_key(text: str) -> str:
+    """Comparison form of a line: lowercase, no accents, straight apostrophes,
+    single spaces, decoration trimmed at both ends."""
+    t = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    t = t.translate(_UNCOMBINED).lower()
+    return " ".join(t.split()).strip(_KEY_TRIM)
+
+
+def _compile(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _rule(raw: dict[str, Any]) -> Rule:
+    return Rule(
+        name=raw["name"],
+        exact=frozenset(line_key(str(e)) for e in raw.get("exact", [])),
+        regex=_compile(raw.get("regex", [])),
+        max_words=raw.get("max_words"),
+        tail=bool(raw.get("tail", False)),
+        tail_if_next=tuple(raw.get("tail_if_next", [])),
+        head_only=raw.get("scope") == "head",
+        next_question=bool(raw.get("next_question", False)),
+    )
+
+
+@cache
+def load_data() -> BoilerplateRules:
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    html = raw["html"]
+    return BoilerplateRules(
+        rules=tuple(_rule(r) for r in raw["line_rules"]),
+        headline_dates=_compile(raw["headline_with_date"]),
+        privacy_strong=_compile(raw["privacy"]["strong"]),
+        privacy_weak=_compile(raw["privacy"]["weak"]),
+        bullets=tuple(raw["bullets"]),
+        drop_tags=frozenset(html["drop_tags"]),
+        chrome_tags=frozenset(html["chrome_tags"]),
+        drop_roles=frozenset(html["drop_roles"]),
+        drop_tokens=tuple(html["drop_tokens"]),
+    )
+
+
+def tokens_of(value: str) -> list[str]:
+    """Word parts of a class/id/label value: "articleShare-bar" -> article, share, bar."""
+    value = _CAMEL.sub("-", value)
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(c for c in value if not unicodedata.combining(c)).lower()
+    return [t for t in re.split(r"[^a-z0-9]+", value) if t]
+
+
+@lru_cache(maxsize=8192)
+def _tokens_cached(value: str) -> tuple[str, ...]:
+    return tuple(tokens_of(value))  # class names repeat from element to element and page to page
+
+
+@lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[str, bool, bool, tuple[str, ...]], ...]:
+    out = []
+    for pat in patterns:
+        body = pat.lstrip("^")
+        out.append((pat, pat.startswith("^"), body.endswith("*"), tuple(body.rstrip("*").split("-"))))
+    return tuple(out)
+
+
+def token_hit(values: Iterable[str], patterns: Iterable[str]) -> str | None:
+    """The first drop token matching one of the attribute values (see html.drop_tokens)."""
+    parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
+    if not parts_list:  # most elements: no class, id or label at all
+        return None
+    for pat, first_only, prefix, wanted in _compiled(tuple(patterns)):
+        n = len(wanted)
+        for parts in parts_list:
+            starts = (0,) if first_only else range(len(parts) - n + 1)
+            for s in starts:
+                window = parts[s : s + n]
+                if len(window) < n:
+                    continue
+                if window[:-1] == wanted[:-1] and (
+                    window[-1].startswith(wanted[-1]) if prefix else window[-1] == wanted[-1]
+                ):
+                    return pat
+    return None

@@ -1,0 +1,39 @@
+"""Roles of the amounts of an article: a range, a total or envelope, a per-item figure, or one project's amount.
+
+Only a project's amount (and a per-item figure, for list items) is ever given to a project."""
+
+from __future__ import annotations
+
+
+from pipeline.extract import lexicon
+from pipeline.extract.segment import Sentence
+
+
+def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, lex: lexicon.Lexicon) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for i, a in enumerate(amounts):
+        if a.range_high is not None:
+            roles[i] = "range"
+            continue
+        if a.each:
+            roles[i] = "each"
+            continue
+        sent = next((s for s in sents if s.start <= a.start < s.end), None)
+        lo, hi = (sent.start, sent.end) if sent else (max(0, a.start - 120), min(len(text), a.end + 120))
+        # the clause: between the nearest strong separators around the amount
+        left = max(folded.rfind(sep, lo, a.start) for sep in (";", ":", " dont ", "(", " - ", " – ", ", "))
+        left = lo if left < 0 else left
+        right_candidates = [folded.find(sep, a.end, hi) for sep in (";", ",", ")", " - ", " – ", " dont ", " et ")]
+        right = min([r for r in right_candidates if r >= 0], default=hi)
+        before, after = folded[left:a.start], folded[a.end:right]
+        near_after = folded[a.end:min(hi, a.end + 40)]
+        near_before = folded[max(lo, a.start - 80):a.start]
+        if lex.total_cue.search(before[-60:]) or lex.total_cue.search(after[:60]):
+            roles[i] = "total"
+        elif lex.count.search(after[:45]) or lex.count.search(near_after) or lex.count.search(near_before):
+            roles[i] = "total"
+        elif lexicon.cues().fund_endowment_before.search(before[-60:]):
+            roles[i] = "total"
+        else:
+            roles[i] = "project"
+    return roles

@@ -1,0 +1,118 @@
+"""Links inside an article: amounts and carriers bound to the mentions they belong to ("respectivement",
+the single amount of a one-name sentence, "Il est porté par …", an anaphoric amount), overlaps resolved,
+mentions built with their spans."""
+
+from __future__ import annotations
+
+
+from pipeline.extract import lexicon
+from pipeline.extract.context import Candidate, ExtractionContext, dedupe
+from pipeline.model import Mention
+from pipeline.text import fold
+
+CUE = lexicon.cues()
+
+
+def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
+    by_sent: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.sentence >= 0:
+            by_sent.setdefault(c.sentence, []).append(c)
+    bound = {id(c.amount) for c in cands if c.amount is not None}
+    for si, cs in by_sent.items():
+        s = ctx.sents[si]
+        free = [ctx.amounts[ai] for ai in ctx.amounts_in(s.start, s.end)
+                if ctx.roles.get(ai) == "project" and id(ctx.amounts[ai]) not in bound]
+        f = ctx.folded[s.start:s.end]
+        rm = CUE.respectively.search(f)
+        if rm:
+            after = [x for x in free if x.start >= s.start + rm.start()]
+            before = sorted([c for c in cs if c.end <= s.start + rm.start() and c.amount is None], key=lambda c: c.start)
+            if after and len(before) >= len(after):
+                for c, x in zip(before[-len(after):], after):
+                    c.amount = x
+                    bound.add(id(x))
+                continue
+        names = {fold(ctx.text[c.start:c.end]) for c in cs}
+        if len(names) == 1 and len(free) == 1:
+            for c in cs:
+                if c.amount is None:
+                    c.amount = free[0]
+            bound.add(id(free[0]))
+        # carriers cued anywhere in the sentence ("A et B, portés par ORG")
+        cue = ctx.lex.carrier_cue.search(f)
+        if cue:
+            stop = min([k for k in (f.find(",", cue.end()), f.find(";", cue.end()), f.find(".", cue.end())) if k >= 0], default=len(f))
+            cued = [o.name for o in ctx.orgs_in(s.start + cue.end(), s.start + stop)]
+            for c in cs:
+                if not c.carriers and c.end <= s.start + cue.start():
+                    c.carriers = dedupe(cued)
+    # next sentence "Il est porté par ORG" / anaphoric amount
+    for si, s in enumerate(ctx.sents):
+        prev = by_sent.get(si - 1)
+        if not prev or si in by_sent or ctx.sents[si - 1].line != s.line:
+            continue
+        f = ctx.folded[s.start:s.end]
+        if CUE.carrier_next_sentence.match(f):
+            orgs = [o.name for o in ctx.orgs_in(s.start, s.end)]
+            for c in prev[-1:]:
+                c.carriers = dedupe(c.carriers + orgs)
+            by_sent.setdefault(si, [])
+    for ln in ctx.lines:
+        in_line = [c for c in cands if ln.start <= c.start < ln.end and c.rule not in ("block", "list_item", "table_row")]
+        names = {fold(ctx.text[c.start:c.end]) for c in in_line}
+        if len(names) != 1:
+            continue
+        for ai in ctx.amounts_in(ln.start, ln.end):
+            am = ctx.amounts[ai]
+            if ctx.roles.get(ai) != "project" or id(am) in bound:
+                continue
+            if any(c.sentence >= 0 and ctx.sents[c.sentence].start <= am.start < ctx.sents[c.sentence].end for c in in_line):
+                continue
+            if not CUE.anaphoric_amount.search(ctx.folded[max(ln.start, am.start - 80):am.start]):
+                continue
+            for c in in_line:
+                if c.amount is None and c.start < am.start:
+                    c.amount = am
+            bound.add(id(am))
+
+
+def resolve_overlaps(ctx: ExtractionContext, cands: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (-c.score, -(c.end - c.start))):
+        clash = next((k for k in kept if k.start < c.end and c.start < k.end), None)
+        if clash is None:
+            kept.append(c)
+            continue
+        if clash.amount is None and c.amount is not None:
+            clash.amount = c.amount
+        if not clash.carriers and c.carriers:
+            clash.carriers = c.carriers
+        if clash.acronym is None and c.acronym:
+            clash.acronym = c.acronym
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+def to_mentions(ctx: ExtractionContext, cands: list[Candidate]) -> list[Mention]:
+    out = []
+    for c in cands:
+        a = c.amount
+        out.append(Mention(
+            article_id=ctx.article_id,
+            name=ctx.text[c.start:c.end],
+            start=c.start,
+            end=c.end,
+            rule=c.rule,
+            score=c.score,
+            acronym=c.acronym,
+            aliases=dedupe([x for x in c.aliases if x and x != ctx.text[c.start:c.end]]),
+            amount_m_eur=round(a.value, 6) if a is not None else None,
+            amount_qualifier=a.qualifier if a is not None else None,
+            amount_span=(a.start, a.end) if a is not None else None,
+            carriers=dedupe(c.carriers),
+            context=ctx.text[c.scope[0]:c.scope[1]][:2000],
+            context_span=c.scope,
+            occurrences=[(c.start, c.end)],
+        ))
+    return out

@@ -1,0 +1,211 @@
+"""Project mentions read from prose, sentence by sentence: the amount-anchored phrasings, then every
+name phrasing of `phrasings`, one sentence's aliases folded into its project."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract import lexicon
+from pipeline.extract.context import Candidate, ExtractionContext, dedupe, org_coverage, strip_span
+from pipeline.extract.phrases import clause_start, clause_subject, is_trap, np_left, np_right
+from pipeline.extract.phrasings import acronym_definitions, appositives, carrier_before_verb, enumeration, le_projet, named_entities, projet_de, quoted_names, subject_plans
+from pipeline.text import fold
+
+CUE = lexicon.cues()
+
+
+def prose(ctx: ExtractionContext) -> list[Candidate]:
+    out: list[Candidate] = []
+    for si, s in enumerate(ctx.sents):
+        if ctx.is_suppressed(s.start, s.end) or si not in ctx.docs:
+            continue
+        found: list[Candidate] = []
+        found += amount_phrasings(ctx, si)
+        found += quoted_names(ctx, si)
+        found += le_projet(ctx, si)
+        found += enumeration(ctx, si)
+        found += projet_de(ctx, si)
+        found += carrier_before_verb(ctx, si)
+        found += subject_plans(ctx, si)
+        found += acronym_definitions(ctx, si)
+        found += appositives(ctx, si)
+        found += named_entities(ctx, si)
+        found = _prefer_names(found)
+        for c in found:
+            c.sentence = si
+            if c.scope == (0, 0):
+                c.scope = (s.start, s.end)
+        found = _aliases_in_sentence(ctx, found)
+        out += [c for c in found if not is_trap(ctx, c.start, c.end, allow_org=c.rule == "org_amount")]
+    return out
+
+
+
+
+def _aliases_in_sentence(ctx: ExtractionContext, found: list[Candidate]) -> list[Candidate]:
+    """'Diplômaclé – présenté sous le nom de « Trusted Diploma » – recevra …': the quoted
+    name is another name of the sentence's project, not a second project."""
+    out = list(found)
+    for c in found:
+        if not CUE.alias_intro.search(ctx.folded[max(0, c.start - 40):c.start]):
+            continue
+        others = [o for o in out if o is not c and not (o.start < c.end and c.start < o.end)]
+        if not others:
+            continue
+        host = min(others, key=lambda o: abs(o.start - c.start))
+        host.aliases.append(ctx.text[c.start:c.end])
+        out.remove(c)
+    return out
+
+
+_STRONG = {"quoted_name", "le_projet_name", "project_of_org", "acronym_definition", "appositive_name", "subject_receives", "named_entity"}
+_DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for", "subject_phrase"}
+
+
+def _prefer_names(found: list[Candidate]) -> list[Candidate]:
+    """A sentence that gives a project both a description ("afin de numériser les registres …") and a
+    name ("le projet de registre consulaire en ligne (RCL)") names one project: keep the name."""
+    strong = [c for c in found if c.rule in _STRONG and c.amount is None]
+    weak = [c for c in found if c.rule in _DESCRIPTIVE and c.amount is not None]
+    if len(strong) != 1 or len(weak) != 1:
+        return found
+    name, desc = strong[0], weak[0]
+    name.amount = desc.amount
+    name.carriers = name.carriers or desc.carriers
+    return [c for c in found if c is not desc]
+
+
+def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    s = ctx.sents[si]
+    out: list[Candidate] = []
+    lex = ctx.lex
+    for ai in ctx.amounts_in(s.start, s.end):
+        role = ctx.roles.get(ai)
+        am = ctx.amounts[ai]
+        after = ctx.folded[am.end:s.end]
+        before = ctx.folded[s.start:am.start]
+        # "12,5 M€ revient au X", "plus de 5 M€ chacun, vont à X et à Y"
+        m = CUE.amount_goes_to.match(after)
+        if m and role in ("project", "each"):
+            pos = am.end + m.end()
+            got = []
+            while pos < s.end:
+                sp = np_right(ctx, si, pos)
+                if not sp:
+                    break
+                got.append(Candidate(*sp, "amount_goes_to", 0.75, amount=am))
+                nxt = CUE.next_recipient.match(ctx.folded[sp[1]:s.end])
+                if not nxt:
+                    break
+                pos = sp[1] + nxt.end()
+            if got:
+                out += got
+                continue
+        if role != "project":
+            continue
+        if CUE.respectively.search(before):
+            continue  # "A et B … respectivement 9,4 M€ et 8,6 M€": the linker pairs them in order
+        # "24,3 M€ ont été investis dans X"
+        m = lex.funding_after.match(after)
+        if m:
+            sp = np_right(ctx, si, am.end + m.end())
+            if sp:
+                out.append(Candidate(*sp, "amount_invested_in", 0.8, amount=am))
+                continue
+        # "20 M€ pour (le projet) X"
+        m = CUE.amount_for.match(after)
+        if m and not CUE.amount_for_count.match(after):
+            sp = np_right(ctx, si, am.end + m.end())
+            if sp and not ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
+                carriers = [o.name for o in ctx.orgs_in(s.start, am.start)]
+                if org_coverage(ctx, *sp) >= 0.7:
+                    pass  # "9 M€ au ministère X ... afin de créer Y": handled below
+                else:
+                    out.append(Candidate(*sp, "amount_for", 0.7, amount=am, carriers=dedupe(carriers)))
+                    continue
+        # "X … grâce aux 4 M€ accordés à ORG": the clause's subject, carried by the recipient
+        m = CUE.thanks_to_amount.search(before)
+        if m:
+            d = lex.discourse.match(before)
+            sp = np_right(ctx, si, s.start + (d.end() if d else 0), limit=s.start + m.start())
+            if sp:
+                stop = min([k for k in (ctx.folded.find(",", am.end, s.end), ctx.folded.find(";", am.end, s.end)) if k >= 0], default=s.end)
+                out.append(Candidate(*sp, "thanks_to_amount", 0.7, amount=am, carriers=[o.name for o in ctx.orgs_in(am.end, stop)]))
+                continue
+        # "X, doté de 20 M€" / "X, soutenue à hauteur de 4 M€"
+        m = lex.funding_before.search(before)
+        if m:
+            sp = np_left(ctx, si, s.start + m.start())
+            if sp:
+                out.append(Candidate(*sp, "endowed_with", 0.8, amount=am))
+                continue
+        # "X (2,9 M€)" and "ORG (X - 5,2 M€ - et Y - 4 M€)"
+        m = re.search(r"\(\s*$", before)
+        if m and re.match(r"^\s*\)", after):
+            p = s.start + m.start()
+            sp = np_left(ctx, si, p)
+            if sp:
+                is_org = org_coverage(ctx, *sp) >= 0.7
+                orgs = [o.name for o in ctx.orgs_in(*sp)]
+                out.append(Candidate(*sp, "org_amount" if is_org else "name_amount", 0.75, amount=am, carriers=orgs))
+                continue
+        m = re.search(r"\s[-–—]\s*$", ctx.text[s.start:am.start])
+        if m:
+            open_paren = ctx.text.rfind("(", s.start, am.start)
+            close_paren = ctx.text.rfind(")", s.start, am.start)
+            prev_dash = max(ctx.text.rfind(" - ", s.start, s.start + m.start()), ctx.text.rfind(" – ", s.start, s.start + m.start()))
+            left = max(open_paren, close_paren, prev_dash + 2 if prev_dash >= 0 else -1)
+            if left >= 0:
+                a, b = strip_span(ctx.text, left + 1, s.start + m.start())
+                a2 = re.match(r"(?:et|ou|,)\s+", ctx.text[a:b])
+                if a2:
+                    a += a2.end()
+                if b > a:
+                    carriers = []
+                    if open_paren > close_paren:
+                        lo = max(ctx.text.rfind(")", s.start, open_paren), ctx.text.rfind(",", s.start, open_paren), s.start)
+                        carriers = [o.name for o in ctx.orgs_in(lo, open_paren)]
+                    out.append(Candidate(a, b, "name_dash_amount", 0.75, amount=am, carriers=dedupe(carriers)))
+                    continue
+        # "ORG se voit accorder 9,6 M€ pour son X"; "Le fonds attribue 7,9 M€ au ministère … afin de créer un X"
+        m = lex.purpose.search(after)
+        if m:
+            sp = np_right(ctx, si, am.end + m.end())
+            if sp:
+                carriers = [o.name for o in ctx.orgs_in(am.end, am.end + m.start())]
+                if not carriers:
+                    carriers = [o.name for o in ctx.orgs_in(clause_start(ctx, si, am.start), am.start)]
+                out.append(Candidate(*sp, "amount_purpose", 0.7, amount=am, carriers=dedupe(carriers)))
+                continue
+        # "X … disposera de 19,3 M€" / "X bénéficie de 5 M€": the subject of a funding verb
+        vm = None
+        for vm in lex.funding_verb.finditer(before):
+            pass
+        if vm is not None and len(before) - vm.end() <= 40 and "," not in before[vm.end():]:
+            verb_at = s.start + vm.start()
+            clause_a = s.start + max(before.rfind(":", 0, vm.start()), before.rfind(";", 0, vm.start())) + 1
+            rel = CUE.relative_who.search(before[:vm.start()])
+            subj = None
+            if rel:
+                # "la saisine en ligne portée par la Chancellerie, qui a obtenu …"
+                head_end = s.start + rel.start()
+                cue = None
+                for cue in ctx.lex.carrier_cue.finditer(ctx.folded[clause_a:head_end]):
+                    pass
+                sp = np_left(ctx, si, clause_a + cue.start() if cue else head_end, floor=clause_a)
+                if sp and org_coverage(ctx, *sp) < 0.7:
+                    subj = (sp, False, bool(re.match(r"[A-Z]", ctx.text[sp[0]])))
+            if subj is None:
+                subj = clause_subject(ctx, si, clause_a, verb_at)
+            if subj is not None:
+                sp, is_org, proper = subj
+                if is_org:
+                    carriers = [o.name for o in ctx.orgs if o.start < sp[1] and sp[0] < o.end]
+                    pm = CUE.purpose_after_org.match(after)
+                    if pm:
+                        sp2 = np_right(ctx, si, am.end + pm.end())
+                        if sp2:
+                            out.append(Candidate(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers))
+                else:
+                    out.append(Candidate(*sp, "subject_receives" if proper else "subject_phrase", 0.65, amount=am))
+    return out
