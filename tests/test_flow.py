@@ -97,7 +97,7 @@ def test_changed_file_is_processed_again_and_other_ids_stay(prefect_server, corp
     run(corpus, db)
     kept = dict(rows(db, "select article_id || ':' || start, project_id from mentions"))
     [edited, *_] = sorted(corpus.iterdir())
-    old_id = rows(db, f"select id from articles where path = '{edited}'")[0][0]
+    old_id = rows(db, f"select id from articles where path = '{edited.name}'")[0][0]  # relative to the folder
     edited.write_text(edited.read_text(encoding="utf-8") + "\n\nMis à jour.\n", encoding="utf-8")
     summary = run(corpus, db)
     assert (summary["new"], summary["unchanged"]) == (1, 4)
@@ -111,7 +111,7 @@ def test_deleted_file_leaves_articles_mentions_and_projects(prefect_server, corp
     db = tmp_path / "p.db"
     run(corpus, db)
     [gone, *_] = sorted(corpus.iterdir())
-    [(gone_id,)] = rows(db, f"select id from articles where path = '{gone}'")
+    [(gone_id,)] = rows(db, f"select id from articles where path = '{gone.name}'")
     gone.unlink()
     summary = run(corpus, db)
     assert (summary["new"], summary["unchanged"]) == (0, 4)
@@ -125,12 +125,12 @@ def test_renamed_file_keeps_its_results_under_the_new_name(prefect_server, corpu
     db = tmp_path / "p.db"
     run(corpus, db)
     [old, *_] = sorted(corpus.iterdir())
-    [(aid,)] = rows(db, f"select id from articles where path = '{old}'")
+    [(aid,)] = rows(db, f"select id from articles where path = '{old.name}'")
     new = corpus / "renamed.txt"
     old.rename(new)
     forbid_extraction(monkeypatch)
     assert run(corpus, db)["unchanged"] == 5
-    assert rows(db, f"select path from articles where id = '{aid}'") == [(str(new),)]
+    assert rows(db, f"select path from articles where id = '{aid}'") == [(new.name,)]
 
 
 def test_full_extracts_everything_and_keeps_the_same_rows(prefect_server, corpus, tmp_path):
@@ -151,8 +151,7 @@ def test_same_content_under_two_names_is_kept_once(prefect_server, corpus, tmp_p
     shutil.copy(src, corpus / "zz-copy.txt")
     summary = run(corpus, db)
     assert summary["articles"] == 5
-    assert rows(db, "select path, error from ingest_errors") == [(str(corpus / "zz-copy.txt"),
-                                                                  f"same content as {src} (kept once)")]
+    assert rows(db, "select path, error from ingest_errors") == [("zz-copy.txt", f"same content as {src.name} (kept once)")]
 
 
 def test_transient_read_error_is_retried(prefect_server, corpus, tmp_path, monkeypatch):
