@@ -1,13 +1,18 @@
 """Command line: a thin layer over the flow.
 
-    python -m pipeline run [RAW_DIR] [--db PATH] [--full] [--wait] [--workers N | --dask-address URL]
+    python -m pipeline run [RAW_DIR] [--db PATH] [--full] [--wait] [--allow-empty]
+                           [--workers N | --dask-address URL] [--processes N]
                            [--batch-size N] [--max-bytes N] [--config FILE]
     python -m pipeline serve [RAW_DIR] [--db PATH] [--cron EXPR] [--timezone TZ] [--name NAME] ...
 
 Exit codes: 0 the run completed (unreadable inputs are recorded in `ingest_errors` and
 reported); 1 the run started and failed; 2 the run could not happen (unusable arguments,
-missing folder, unwritable database, bad configuration); 3 another run holds the
-database (`DB.lock`) and --wait was not given. Every error is one line on stderr.
+missing folder, unwritable database, a file at --db that is not a pipeline database, no
+article file while the database holds articles and no --allow-empty, a Prefect server or
+Dask scheduler that does not answer, bad configuration); 3 another run holds the database
+(`DB.lock`) and --wait was not given; 130 / 143 interrupted by SIGINT / SIGTERM (the
+temporary Prefect server and the workers are ended with the run). Every error is one line
+on stderr. A damaged database is set aside as `<db>.corrupt-<UTC time>` and rebuilt.
 
 Other modules add subcommands without editing this file: a module listed in PLUGINS
 that defines `register(subparsers)` adds its parser there and sets
@@ -48,13 +53,13 @@ def _positive(text: str) -> int:
     return n
 
 
-def _count(text: str) -> int:
+def _processes(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {n}")
+    if n < -1:
+        raise argparse.ArgumentTypeError(f"must be -1 (one per CPU), 0 (none) or more, not {n}")
     return n
 
 
@@ -62,9 +67,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", help="settings file (default: pipeline.toml at the project root, or $PIPELINE_CONFIG)")
     p.add_argument("--batch-size", type=_positive, help="articles per task (default 25, or [run] batch_size)")
     p.add_argument("--max-bytes", type=_positive, help="larger files are recorded as errors, not read (default 20 MB)")
-    p.add_argument("--processes", type=_count, metavar="N",
+    p.add_argument("--processes", type=_processes, metavar="N",
                    help="worker processes for clean and extract (default: one per CPU, or [run] processes; "
-                        "0: in the flow's own process)")
+                        "-1: one per CPU; 0: in the flow's own process)")
     dask = p.add_mutually_exclusive_group()
     dask.add_argument("--workers", type=_positive, metavar="N",
                       help="run the per-article stages on a local Dask cluster of N worker processes")
@@ -80,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", default=str(PROJECT_ROOT / "extracted" / "projects.db"), help="output SQLite path (default: extracted/projects.db)")
     run.add_argument("--full", action="store_true", help="extract every article again, ignoring stored results")
     run.add_argument("--wait", action="store_true", help="wait for a run already writing the database instead of stopping (exit 3)")
+    run.add_argument("--allow-empty", action="store_true",
+                     help="replace a database that holds articles even when RAW_DIR has no article file")
     run.add_argument("--decisions", default=str(PROJECT_ROOT / "reconciliation.yaml"),
                      help="analysts' reconciliation decisions, applied on every run (default: reconciliation.yaml)")
     _common(run)
@@ -167,20 +174,33 @@ def cmd_run(args) -> int:
     if problem:
         raise UsageError(problem)
     prefect_env_defaults()
+    from pipeline.run import lifetime
     from pipeline.run.lock import EXIT_BUSY, DatabaseBusy, db_lock
 
+    lifetime.end_children_on_signals()  # the Prefect server and the workers die with the run
+    # refused before the lock, which would leave a lock file beside it; a damaged database is
+    # set aside by the flow, under the lock
+    existing = _check_existing_db(args.db)
     try:
         with db_lock(args.db, wait=args.wait):
-            if not args.full:
+            from pipeline.ingest import scan_sources
+
+            paths, skipped = scan_sources(str(raw))
+            if not paths and existing.articles and not args.allow_empty:
+                from pipeline.store.guard import empty_message
+
+                raise UsageError(empty_message(str(raw), skipped, args.db, existing.articles))
+            if not args.full and not existing.damage:
                 # before Prefect starts: its temporary server alone costs more than this whole check
-                from pipeline.ingest import list_sources
                 from pipeline.run.fingerprint import up_to_date
 
-                last = up_to_date(list_sources(str(raw)), args.db, decisions, settings.max_bytes)
+                last = up_to_date(paths, args.db, decisions, settings.max_bytes, raw_dir=str(raw),
+                                  skipped=[s.path for s in skipped])
                 if last is not None:
                     print(f"up to date: {last.get('articles')} articles, nothing changed since the run of "
                           f"{last.get('finished_at')} (inputs, rules, decisions); {args.db} left as it is")
                     return 0
+            _check_services(settings)
             dask = bool(settings.dask_address or settings.workers)
             processes = 0 if dask else settings.worker_processes
             if processes:
@@ -188,14 +208,19 @@ def cmd_run(args) -> int:
 
                 workers.start_in_background(processes)  # the model loads while Prefect starts its server
             from pipeline.run import flow, launch
+            from pipeline.run.server import ServerUnavailable
+            from pipeline.store.guard import EmptyInput, NotPipelineDatabase
 
             try:
-                summary = launch.run(str(raw), str(args.db), batch_size=settings.batch_size, max_bytes=settings.max_bytes,
-                                    full=args.full, wait_for_lock=args.wait, dask_address=settings.dask_address,
-                                    workers=settings.workers, log=lambda msg: print(msg, file=sys.stderr),
-                                    decisions_path=decisions, processes=processes)
+                summary = launch.run(str(raw), str(args.db), batch_size=settings.batch_size,
+                                     max_bytes=settings.max_bytes, full=args.full, wait_for_lock=args.wait,
+                                     dask_address=settings.dask_address, workers=settings.workers,
+                                     log=lambda msg: print(msg, file=sys.stderr), decisions_path=decisions,
+                                     processes=processes, allow_empty=args.allow_empty)
             except (KeyboardInterrupt, DatabaseBusy):
                 raise
+            except (EmptyInput, NotPipelineDatabase, ServerUnavailable) as exc:
+                raise UsageError(str(exc)) from None  # the folder or the database changed since the checks
             except Exception as exc:  # noqa: BLE001 - one line here; Prefect's log holds the traceback
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 print(f"error: run failed: {exc.__class__.__name__}: {first}", file=sys.stderr)
@@ -210,8 +235,61 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _check_existing_db(db: str):
+    """What is at --db: UsageError when it is not a pipeline database (a damaged one is the flow's to set aside)."""
+    from pipeline.store.guard import NotPipelineDatabase, check_existing
+
+    try:
+        return check_existing(db, set_aside_damaged=False)
+    except NotPipelineDatabase as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read the existing database {db}: {exc.strerror}") from None
+
+
+def _check_services(settings) -> None:
+    """A configured Prefect server and a Dask scheduler must answer before the run starts."""
+    from prefect.settings import PREFECT_API_URL
+
+    from pipeline.run.server import ServerUnavailable, check_api
+
+    if PREFECT_API_URL.value():
+        try:
+            check_api(PREFECT_API_URL.value())
+        except ServerUnavailable as exc:
+            raise UsageError(f"could not start: {exc}") from None
+    if settings.dask_address:
+        problem = _unreachable(settings.dask_address)
+        if problem:
+            raise UsageError(f"could not start: no Dask scheduler answers at {settings.dask_address} ({problem})")
+
+
+def _unreachable(address: str, timeout: float = 5.0) -> str | None:
+    """Why a tcp:// or tls:// address cannot be connected to, or None (other schemes are not probed)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    if parts.scheme not in ("tcp", "tls"):
+        return None
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "not a valid port"
+    if not host or not port:
+        return "no host or port"
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc) or exc.__class__.__name__
+
+
 def cmd_serve(args) -> int:
     prefect_env_defaults()  # before anything imports Prefect, which reads them once
+    from pipeline.run import lifetime
+
+    lifetime.end_children_on_signals()  # warm workers go with the serving process
     settings = _settings(args, raw_dir=args.raw_dir, db=args.db, cron=args.cron, timezone=args.timezone, name=args.name)
     from pipeline.run.config import ConfigError
 

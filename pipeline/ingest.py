@@ -54,19 +54,35 @@ def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def list_sources(raw_dir: str | os.PathLike) -> list[str]:
-    """Every article file under raw_dir, recursively, in a stable order.
+def scan_sources(raw_dir: str | os.PathLike) -> tuple[list[str], list[SourceFile]]:
+    """(article files, other files skipped for their type) under raw_dir, recursively, in a stable order.
 
     Symbolic links to directories are not followed (a link loop must not hang the run);
-    links to files are listed and fail at read time if they dangle or loop.
+    links to files are listed and fail at read time if they dangle or loop. A skipped
+    file carries its reason, for `ingest_errors`: a photo dropped in the folder, or a
+    folder of the wrong files, is said, not silently ignored.
     """
     found: list[str] = []
+    skipped: list[SourceFile] = []
     for root, dirs, files in os.walk(raw_dir, followlinks=False):
         dirs.sort()
         for name in sorted(files):
-            if Path(name).suffix.lower() in EXTENSIONS:
+            suffix = Path(name).suffix.lower()
+            if suffix in EXTENSIONS:
                 found.append(os.path.join(root, name))
-    return found
+            else:
+                skipped.append(SourceFile(path=os.path.join(root, name), error=skip_reason(suffix)))
+    return found, skipped
+
+
+def skip_reason(suffix: str) -> str:
+    kind = f"a {suffix} file" if suffix else "a file without extension"
+    return f"not read: {kind}, not an article (only {', '.join(EXTENSIONS)} files are read)"
+
+
+def list_sources(raw_dir: str | os.PathLike) -> list[str]:
+    """Every article file under raw_dir, recursively, in a stable order (see scan_sources)."""
+    return scan_sources(raw_dir)[0]
 
 
 def decode(data: bytes, kind: str) -> tuple[str, str]:

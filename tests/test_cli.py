@@ -14,9 +14,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def cli(*args: str, env: dict | None = None, timeout: float = 300, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`python -m pipeline ARGS` of this tree (from any working directory), without a configured Prefect server."""
     base = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=ROOT,
+    base["PYTHONPATH"] = os.pathsep.join([str(ROOT), base.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd,
                           env={**base, **(env or {})}, timeout=timeout)
 
 
@@ -47,6 +49,7 @@ def a_file(tmp_path) -> Path:
     return p
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, expected",
     [
@@ -73,7 +76,7 @@ def test_real_command_line_errors(tmp_path, args, expected):
         ([], "the following arguments are required: command"),
         (["run", "{tmp}", "--batch-size", "0"], "must be at least 1"),
         (["run", "{tmp}", "--batch-size", "many"], "not a whole number"),
-        (["run", "{tmp}", "--processes", "-2"], "must be 0 or more"),
+        (["run", "{tmp}", "--processes", "-2"], "must be -1 (one per CPU), 0 (none) or more"),
         (["run", "{tmp}", "--workers", "2", "--dask-address", "tcp://127.0.0.1:1"], "not allowed with argument"),
         (["run", "{tmp}", "--dask-address", "127.0.0.1:8786"], "tcp://HOST:PORT"),
         (["run", "{tmp}", "--config", "{tmp}/none.toml"], "configuration file not found"),
@@ -110,6 +113,7 @@ def test_bad_configuration_file(tmp_path, capsys, toml, expected):
     assert expected in one_error_line(proc)
 
 
+@pytest.mark.slow
 def test_busy_database_stops_at_once_with_exit_3(tmp_path, seeds_dir):
     db = tmp_path / "p.db"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
@@ -130,6 +134,7 @@ def test_busy_database_stops_at_once_with_exit_3(tmp_path, seeds_dir):
     assert not db.exists()
 
 
+@pytest.mark.slow
 def test_run_prints_its_one_line_summary(tmp_path, seeds_dir, prefect_server):
     from prefect.settings import PREFECT_API_URL
 
@@ -156,13 +161,13 @@ def test_run_prints_its_one_line_summary(tmp_path, seeds_dir, prefect_server):
 def test_plugin_commands_are_registered(monkeypatch):
     import types
 
-    from pipeline import cli as C
+    from pipeline import cli as command_line
 
     def register(sub):
         p = sub.add_parser("hello")
         p.set_defaults(func=lambda args: 7)
 
-    monkeypatch.setattr(C, "PLUGINS", ("fake_plugin",))
+    monkeypatch.setattr(command_line, "PLUGINS", ("fake_plugin",))
     monkeypatch.setitem(sys.modules, "fake_plugin", types.SimpleNamespace(register=register, __spec__=object()))
-    monkeypatch.setattr(C.importlib.util, "find_spec", lambda name: object())
-    assert C.main(["hello"]) == 7
+    monkeypatch.setattr(command_line.importlib.util, "find_spec", lambda name: object())
+    assert command_line.main(["hello"]) == 7

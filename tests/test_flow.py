@@ -22,6 +22,8 @@ from pipeline.run import batch, fingerprint, flow, hashing, launch
 from pipeline.run.checkpoint import checkpoint_path
 from pipeline.run.lock import DatabaseBusy
 
+pytestmark = pytest.mark.slow  # every test here runs the flow
+
 ROOT = Path(__file__).resolve().parents[1]
 DERIVED = {"runs"}  # the run's own timings: the one table two equal runs do not share
 

@@ -30,7 +30,7 @@ import pytest
 
 from pipeline.run.batch import clean_batch, extract_batch
 from pipeline.clean.cleaner import clean_text
-from pipeline.ingest import DEFAULT_MAX_BYTES, list_sources
+from pipeline.ingest import DEFAULT_MAX_BYTES, list_sources, scan_sources
 from pipeline.model import Article
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.reconcile.cluster import reconcile
@@ -291,6 +291,7 @@ def _stored(run: Run, name: str) -> dict:
     return {**article, "mentions": rows["mentions"], "amounts": rows["amounts"], "call": (rows["calls"] or [{}])[0]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", HOSTILE, ids=[c.name for c in HOSTILE])
 def test_each_hostile_file_is_processed_or_recorded(run: Run, case: Case) -> None:
     path = str(run.folder / case.name)
@@ -305,6 +306,7 @@ def test_each_hostile_file_is_processed_or_recorded(run: Run, case: Case) -> Non
         assert len(errors) == 1 and re.search(case.outcome, errors[0]), errors
 
 
+@pytest.mark.slow
 def test_every_listed_file_is_an_article_or_an_ingest_error(run: Run) -> None:
     articles = {a["path"] for a in run.hostile["articles"]}
     errors = {e["path"] for e in run.hostile["ingest_errors"]}
@@ -312,27 +314,32 @@ def test_every_listed_file_is_an_article_or_an_ingest_error(run: Run) -> None:
     assert set(run.listed) == set(run.normal) | {str(run.folder / c.name) for c in HOSTILE}
 
 
+@pytest.mark.slow
 def test_links_to_folders_and_folders_named_like_articles_are_not_listed(run: Run) -> None:
     assert not {str(run.folder / name) for name in NOT_FILES} & set(run.listed)
 
 
+@pytest.mark.slow
 def test_reasons_are_one_line(run: Run) -> None:
     for error in run.hostile["ingest_errors"]:
         assert error["error"] and "\n" not in error["error"] and len(error["error"]) <= 300, error
 
 
+@pytest.mark.slow
 def test_the_other_articles_rows_do_not_change(run: Run) -> None:
     for path in run.normal:
         [article_id] = [a["id"] for a in run.baseline["articles"] if a["path"] == path]
         assert per_article(run.hostile, article_id) == per_article(run.baseline, article_id), path
 
 
+@pytest.mark.slow
 def test_the_other_articles_projects_do_not_change(run: Run) -> None:
     after = {p["id"]: p for p in run.hostile["projects"]}
     for project in run.baseline["projects"]:
         assert after.get(project["id"]) == project, project["name"]
 
 
+@pytest.mark.slow
 def test_the_review_report_shows_article_markup_as_text(run: Run, tmp_path: Path) -> None:
     from pipeline.review import report
 
@@ -351,6 +358,7 @@ def test_an_article_over_a_million_characters_is_extracted() -> None:
 # ---------------------------------------------------------------- the real command
 
 
+@pytest.mark.slow
 def test_the_command_completes_over_the_whole_hostile_folder(prefect_server, tmp_path: Path) -> None:
     from prefect.settings import PREFECT_API_URL
 
@@ -370,9 +378,11 @@ def test_the_command_completes_over_the_whole_hostile_folder(prefect_server, tmp
     stored = read_db(db)
     articles = {a["path"] for a in stored["articles"]}
     errors = {e["path"]: e["error"] for e in stored["ingest_errors"]}
-    assert articles | set(errors) == set(list_sources(folder)) and not articles & set(errors)
+    found, skipped = scan_sources(folder)  # stored relative to the folder, files of other types included
+    listed = {os.path.relpath(p, folder) for p in found + [s.path for s in skipped]}
+    assert articles | set(errors) == listed and not articles & set(errors)
     assert all("\n" not in reason for reason in errors.values())
-    assert re.search(r"^cannot read: Permission denied$", errors.get(str(locked), "")) or str(locked) in articles
+    assert re.search(r"^cannot read: Permission denied$", errors.get("locked.html", "")) or "locked.html" in articles
 
 
 # ---------------------------------------------------------------- no SQL from data

@@ -71,7 +71,7 @@ def test_project_sources_is_one_row_per_project_and_article(published):
 
 
 def test_metadata_describes_every_contract_table_and_column(published):
-    meta = json.loads((published.parent / "metadata.json").read_text(encoding="utf-8"))
+    meta = json.loads((published.parent / f"{published.stem}.metadata.json").read_text(encoding="utf-8"))
     tables = meta["databases"]["projects"]["tables"]  # Datasette names a database by its file stem
     db = sqlite_utils.Database(published)
     for table, cols in CONTRACT.items():
@@ -104,7 +104,7 @@ def test_finish_writes_moves_in_order_and_can_run_twice(tmp_path):
     ]
     for _ in range(2):
         meta = publish.finish(db, tmp_path / "out", outcomes)
-    assert meta == tmp_path / "out" / "metadata.json" and "x" in json.loads(meta.read_text())["databases"]
+    assert meta == tmp_path / "out" / "x.metadata.json" and "x" in json.loads(meta.read_text())["databases"]
     assert [r["decision_id"] for r in db["decision_moves"].rows] == ["d1", "d2", "d2"]
     assert [r["id"] for r in db["decisions"].rows] == ["d1", "d2"]
     assert [r["id"] for r in db["articles"].search("developpement")] == ["a1"]

@@ -136,6 +136,7 @@ def _until(what: str, probe, deadline: float, logs: Path, every: float = 0.5):
     pytest.fail(f"timed out waiting for {what} ({last!r})\n{tails}")
 
 
+@pytest.mark.slow
 def test_served_deployment_runs_on_a_real_server(tmp_path, seeds_dir, spawn):
     import httpx
 

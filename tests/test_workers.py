@@ -27,10 +27,12 @@ def pool():
     workers.stop()
 
 
+@pytest.mark.slow
 def test_batch_runs_in_a_worker_process(pool):
     assert workers.run_batch(double_all, [1, 2, 3], 2, merge=lambda ps: sum(ps, []), on_crash=lambda x: [None]) == [2, 4, 6]
 
 
+@pytest.mark.slow
 def test_input_that_kills_a_worker_is_recorded_and_the_rest_kept(pool):
     got = workers.run_batch(double_all, [1, 13, 3], 2, merge=lambda ps: sum(ps, []), on_crash=lambda x: [f"died on {x}"])
     assert got == [2, "died on 13", 6]
@@ -38,6 +40,7 @@ def test_input_that_kills_a_worker_is_recorded_and_the_rest_kept(pool):
     assert workers.run_batch(double_all, [5], 2, merge=lambda ps: sum(ps, []), on_crash=lambda x: [None]) == [10]
 
 
+@pytest.mark.slow
 def test_worker_results_equal_in_process_results(pool, seeds_dir):
     paths = list_sources(seeds_dir)
     arts, errs = clean_batch(paths)
@@ -92,6 +95,7 @@ def test_model_failing_on_the_batch_is_retried_article_by_article(seeds_dir):
     assert got[0] == extract_article(arts[0]) and got[2] == extract_article(arts[1])
 
 
+@pytest.mark.slow
 def test_workers_exit_when_their_owner_is_killed(tmp_path):
     import signal
     import subprocess

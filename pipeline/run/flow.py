@@ -17,15 +17,17 @@ nothing in the package imports `flows.py`.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections import Counter
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.ingest import DEFAULT_MAX_BYTES, list_sources
+from pipeline.ingest import DEFAULT_MAX_BYTES, scan_sources
 from pipeline.model import Article, ArticleResult, SourceFile
 from pipeline.run import batch
 from pipeline.run.checkpoint import Checkpoint
@@ -35,6 +37,7 @@ from pipeline.run.lock import db_lock
 from pipeline.run.version import PIPELINE_VERSION
 from pipeline.store.database import (known_results, load_results, previous_organizations, read_previous,
                                      remove_stale_temp, write_database)
+from pipeline.store.guard import EmptyInput, check_existing, empty_message
 
 FLOW_NAME = "press-funding-pipeline"
 READ_RETRIES = 2
@@ -59,8 +62,8 @@ def _quoter():
 
 
 @task(name="ingest", retries=READ_RETRIES, retry_delay_seconds=1, **TASK_OPTIONS)
-def ingest_task(raw_dir: str) -> list[str]:
-    return list_sources(raw_dir)
+def ingest_task(raw_dir: str) -> tuple[list[str], list[SourceFile]]:
+    return scan_sources(raw_dir)
 
 
 @task(name="hash", retries=READ_RETRIES, retry_delay_seconds=1, **TASK_OPTIONS)
@@ -160,7 +163,7 @@ class _Progress:
 @flow(name=FLOW_NAME, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", batch_size: int = 25,
                   max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False, wait_for_lock: bool = True,
-                  decisions_path: str | None = None, processes: int = 0) -> dict:
+                  decisions_path: str | None = None, processes: int = 0, allow_empty: bool = False) -> dict:
     """Run once over `raw_dir` into `db_path`; only new or changed articles are extracted.
 
     full: ignore stored results and extract everything again (ids stay stable all the same).
@@ -168,33 +171,48 @@ def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", 
     decisions_path: analysts' decisions applied after reconciliation (pipeline/review/decisions.py).
     processes: 0 cleans and extracts in this process; N in a pool of N worker processes
     (`pipeline/run/workers.py`), with as many batches in flight (see `pipeline/run/launch.py`).
+    allow_empty: replace a database that holds articles even when no article file is found
+    (otherwise EmptyInput, and the database is left as it is).
+    Paths are stored relative to `raw_dir`: the same folder reached from elsewhere is the same input.
     """
     with db_lock(db_path, wait=wait_for_lock):
-        return _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes)
+        return _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes, allow_empty)
 
 
-def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes) -> dict:
+def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes, allow_empty=False) -> dict:
     log = get_run_logger()
     q = _quoter()
     t0 = time.perf_counter()
     for tmp in remove_stale_temp(db_path):
         log.warning("removed %s, left by an interrupted run", tmp)
+    existing = check_existing(db_path)  # NotPipelineDatabase: not ours, left untouched
+    if existing.set_aside:
+        log.warning("%s is damaged (%s): moved to %s; rebuilding it in full from the inputs and the decisions",
+                    db_path, existing.damage, existing.set_aside)
     checkpoint = Checkpoint(db_path)
     if full:
         checkpoint.discard()
 
-    paths = ingest_task(raw_dir)
-    log.info("ingest: %d article files under %s", len(paths), raw_dir)
+    def rel(path: str) -> str:
+        return os.path.relpath(path, raw_dir)
+
+    full_paths, skipped = ingest_task(raw_dir)
+    for s in skipped:
+        s.path = rel(s.path)
+    log.info("ingest: %s", ingest_line(len(full_paths), skipped, raw_dir))
+    if not full_paths and existing.articles and not allow_empty:
+        raise EmptyInput(empty_message(raw_dir, skipped, db_path, existing.articles))
 
     # hash: which files are already done (same content id, same pipeline version)
     hashed: list[tuple[str, str | None]] = []
-    for fut in [hash_task.submit(b, max_bytes) for b in chunks(paths, batch_size)]:
-        hashed += fut.result()
-    fingerprint = run_fingerprint(hashed, decisions_path, max_bytes)
+    for fut in [hash_task.submit(b, max_bytes) for b in chunks(full_paths, batch_size)]:
+        hashed += [(rel(p), cid) for p, cid in fut.result()]
+    fingerprint = run_fingerprint(hashed, decisions_path, max_bytes, skipped=[s.path for s in skipped])
     last = None if full else last_run(db_path)
     if fingerprint and last and is_final(last) and last.get("input_fingerprint") == fingerprint:
         # same files, code, rules and decisions as the database's last run: it would be rewritten identically
         summary = {"articles": last.get("articles", 0), "new": 0, "unchanged": last.get("articles", 0), "failed": last.get("failed", 0),
+                   "skipped": last.get("skipped", 0),
                    "extract_errors": last.get("extract_errors", 0), "mentions": last.get("mentions", 0),
                    "projects": last.get("projects", 0), "extract_rate": None, "up_to_date": True,
                    "seconds": round(time.perf_counter() - t0, 2)}
@@ -224,12 +242,20 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
              len(new_paths), t1 - t0)
 
     # clean: new or changed files only
+    from prefect.futures import as_completed
+
     articles: list[Article] = []
     errors: list[SourceFile] = list(dupes)
-    for fut in [clean_task.submit(b, max_bytes, processes) for b in chunks(new_paths, batch_size)]:
+    cleaning = _Progress(log, "clean", len(new_paths))
+    full_new = [os.path.join(raw_dir, p) for p in new_paths]
+    for fut in as_completed([clean_task.submit(b, max_bytes, processes) for b in chunks(full_new, batch_size)]):
         arts, errs = fut.result()
+        for item in arts + errs:
+            item.path = rel(item.path)
         articles += arts
         errors += errs
+        cleaning.step(len(arts) + len(errs))
+    errors.sort(key=lambda e: e.path)
     articles, more_dupes = _unique(articles, taken=unchanged)
     errors += more_dupes
     t2 = time.perf_counter()
@@ -237,8 +263,6 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
 
     # extract: new articles only; each finished batch is checkpointed
     log.info("extract: %d new, %d unchanged", len(articles), len(unchanged))
-    from prefect.futures import as_completed
-
     progress = _Progress(log, "extract", len(articles))
     extracted: list[ArticleResult] = []
     for fut in as_completed([extract_task.submit(q(b), processes) for b in chunks(articles, batch_size)]):
@@ -252,7 +276,8 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
         log.warning("extract failed for %s: %s", r.article.path, r.error)
     t3 = time.perf_counter()
 
-    previous = read_previous(db_path)
+    # ids stay stable across a damaged database when its mentions can still be read
+    previous = read_previous(existing.set_aside or db_path)
     if decisions_path:
         # ids are inherited from reconcile's own last output, not from what decisions made of it
         from pipeline.review.decisions import base_previous
@@ -273,14 +298,15 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
         "new": len(articles),
         "unchanged": len(unchanged),
         "failed": len(errors),
+        "skipped": len(skipped),
         "extract_errors": len(failed),
         "mentions": len(reconciled.mentions),
         "projects": len(reconciled.projects),
         "extract_rate": round(len(articles) / progress.seconds, 2) if articles else None,
         "seconds": 0.0,
     }
-    store_task(db_path, q(results), q(errors), q(reconciled),
-               {**summary, "raw_dir": str(raw_dir), "pipeline_version": PIPELINE_VERSION, "full": full,
+    store_task(db_path, q(results), q(errors + skipped), q(reconciled),
+               {**summary, "raw_dir": os.path.abspath(raw_dir), "pipeline_version": PIPELINE_VERSION, "full": full,
                 "input_fingerprint": fingerprint,
                 # a crashed worker may not crash again: such a run is never the last word
                 "retryable": sum(1 for e in errors if e.error and e.error == batch.WORKER_DIED.format(stage="clean"))})
@@ -295,9 +321,20 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
 
 def format_summary(s: dict, db_path: str) -> str:
     rate = f", {s['extract_rate']} articles/s" if s.get("extract_rate") else ""
-    return (f"{s['articles']} articles read, {s['failed']} unreadable, {s['extract_errors']} failed extraction, "
+    skipped = f", {s['skipped']} other files skipped" if s.get("skipped") else ""
+    return (f"{s['articles']} articles read, {s['failed']} unreadable{skipped}, {s['extract_errors']} failed extraction, "
             f"{s['mentions']} mentions, {s['projects']} projects in {s['seconds']} s "
             f"({s['new']} new, {s['unchanged']} unchanged{rate}) -> {db_path}")
+
+
+def ingest_line(n_articles: int, skipped: list[SourceFile], raw_dir: str) -> str:
+    """'12 article files under raw' and, when there are any, the other files skipped, by type."""
+    line = f"{n_articles} article files under {raw_dir}"
+    if skipped:
+        kinds = Counter(os.path.splitext(s.path)[1].lower() or "no extension" for s in skipped)
+        line += (f"; {len(skipped)} other files skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                 + "), listed in ingest_errors")
+    return line
 
 
 def _unique(articles: list[Article], taken: dict[str, str] | None = None) -> tuple[list[Article], list[SourceFile]]:

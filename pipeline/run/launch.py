@@ -3,7 +3,8 @@
 In-process (processes=0), one batch at a time: extraction holds the GIL, so more threads
 would not go faster. With a pool of worker processes, as many threads as workers: each
 thread's task waits on its batch in a worker. On Dask, the workers are the processes and
-they need a real Prefect server (`pipeline/run/server.py`).
+they need a real Prefect server. Either way the run starts the temporary server
+itself (`pipeline/run/server.py`) so that it dies with the run.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.run.flow import pipeline_flow
-from pipeline.run.server import prefect_api_for_workers
+from pipeline.run.server import prefect_api
 
 
 def task_runner(dask_address: str = "", workers: int = 0):
@@ -45,8 +46,8 @@ def flow_for(dask_address: str = "", workers: int = 0, processes: int = 0):
 
 def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False,
         wait_for_lock: bool = True, dask_address: str = "", workers: int = 0, decisions_path: str | None = None,
-        processes: int = 0, log=None) -> dict:
-    """Run the flow once, on Dask when asked (with a real Prefect server for the workers).
+        processes: int = 0, log=None, allow_empty: bool = False) -> dict:
+    """Run the flow once, on Dask when asked, with a real Prefect server (a temporary one if none is set).
 
     processes: worker processes for clean and extract when Dask is not used (0: in this process).
     """
@@ -54,11 +55,15 @@ def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAU
     processes = 0 if dask else processes  # on Dask, its workers are the processes
     f = flow_for(dask_address, workers, processes)
     params = dict(raw_dir=raw_dir, db_path=db_path, batch_size=batch_size, max_bytes=max_bytes, full=full,
-                  wait_for_lock=wait_for_lock, decisions_path=decisions_path, processes=processes)
-    if not dask:
+                  wait_for_lock=wait_for_lock, decisions_path=decisions_path, processes=processes,
+                  allow_empty=allow_empty)
+    if dask:
+        quiet_dask_logs()
+    with prefect_api(log if dask else None):
         return f(**params)
+
+
+def quiet_dask_logs() -> None:
     # The scheduler's and nannies' INFO lines (workers joining, leaving) would drown the progress lines.
     for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core", "distributed.http"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    with prefect_api_for_workers(log):
-        return f(**params)

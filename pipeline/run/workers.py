@@ -64,6 +64,21 @@ def _watch(owner: int) -> None:
             pass
 
 
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def die_with_parent() -> None:
+    """Exit as soon as the parent process is gone (it is re-parented: its parent id changes).
+
+    For the fork server, a child of the owner: it loads the model before it ever looks at
+    its liveness pipe, which under load takes longer than a killed owner should wait.
+    """
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+
+
 def warm_up(owner: int | None = None) -> None:
     """Worker initialiser: the model and the gazetteer's matcher, before any batch arrives.
 

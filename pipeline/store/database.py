@@ -17,6 +17,7 @@ never claims work that it does not hold.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -202,10 +203,36 @@ SCHEMA: dict[str, tuple[dict, str | None]] = {
                  "role": str, "range_high": float, "each": int}, None),
     "calls": ({"article_id": str, "fund": str, "year": int, "ordinal": int, "unit": str, "n_laureates": int,
                "announced_on": str, "announced_precision": str, "label": str}, "article_id"),
-    "runs": ({"finished_at": str, "schema_version": int}, None),
+    # declared whole: a column typed from its first value would be TEXT for an extract_rate of NULL
+    "runs": ({"finished_at": str, "schema_version": int, "articles": int, "new": int, "unchanged": int, "failed": int,
+              "skipped": int, "extract_errors": int, "mentions": int, "projects": int, "extract_rate": float,
+              "seconds": float, "raw_dir": str, "pipeline_version": str, "full": int, "input_fingerprint": str,
+              "retryable": int}, None),
     "processed": ({"content_id": str, "path": str, "pipeline_version": str, "status": str}, "content_id"),
     "article_results": ({"article_id": str, "pipeline_version": str, "result": str}, "article_id"),
 }
+
+
+def full_date(value: str | None, published_on: str | None) -> str | None:
+    """An ISO date or None, never a day and month without a year (`--09-23`).
+
+    Such a date takes the year that puts it nearest the article's publication date (an
+    announcement is reported around when it happens); without a publication date it is NULL.
+    """
+    if not value or not value.startswith("--"):
+        return value
+    try:
+        month, day = int(value[2:4]), int(value[5:7])
+        published = dt.date.fromisoformat((published_on or "")[:10])
+    except ValueError:
+        return None
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:  # 29 February of a common year
+            pass
+    return min(candidates, key=lambda d: abs((d - published).days)).isoformat() if candidates else None
 
 
 def _write(db, results, errors, reconciled: Reconciled, organizations, run_info) -> None:
@@ -296,8 +323,11 @@ def _write(db, results, errors, reconciled: Reconciled, organizations, run_info)
     db["calls"].insert_all(
         (
             {"article_id": r.article.id, "fund": r.call.fund, "year": r.call.year, "ordinal": r.call.ordinal,
-             "unit": r.call.unit, "n_laureates": r.call.n_laureates, "announced_on": r.call.announced_on,
-             "announced_precision": r.call.announced_precision, "label": r.call.label()}
+             "unit": r.call.unit, "n_laureates": r.call.n_laureates,
+             "announced_on": full_date(r.call.announced_on, r.article.published_on),
+             "announced_precision": r.call.announced_precision if full_date(r.call.announced_on,
+                                                                            r.article.published_on) else None,
+             "label": r.call.label()}
             for r in results
         ),
     )

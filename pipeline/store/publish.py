@@ -8,8 +8,9 @@
 - the tables `decisions` (one row per reconciliation decision and its outcome) and
   `decision_moves` (which mentions each decision moved, read back by
   `decisions.base_previous` on the next run);
-- `metadata.json` in `out_dir` for Datasette:
-  `datasette extracted/projects.db -m extracted/metadata.json`.
+- `<db stem>.metadata.json` in `out_dir` for Datasette, named after its database so that
+  two databases in one folder each keep theirs:
+  `datasette extracted/projects.db -m extracted/projects.metadata.json`.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "calls": ("The funding round each article reports on.", {
         "article_id": "the article", "fund": "canonical fund name", "year": "year of the round",
         "ordinal": "1st, 2nd ... call or session", "unit": "appel à projets, session, vague ...",
-        "n_laureates": "number of laureates announced", "announced_on": "announcement date (ISO, or --MM-DD)",
+        "n_laureates": "number of laureates announced", "announced_on": "announcement date (ISO); a day and month alone take the year nearest the article's date",
         "announced_precision": "day, daymonth or published", "label": "readable label of the round",
     }),
     "runs": ("One row per pipeline run.", {"finished_at": "when the run ended", "schema_version": "database layout"}),
@@ -204,7 +205,7 @@ def metadata(db: sqlite_utils.Database, name: str) -> dict:
 
 
 def finish(db: sqlite_utils.Database, out_dir: str | os.PathLike | None = None, outcomes=()) -> Path | None:
-    """Decisions tables, search, the `project_sources` view, and metadata.json in out_dir.
+    """Decisions tables, search, the `project_sources` view, and `<name>.metadata.json` in out_dir.
 
     `out_dir` defaults to the database's folder. Returns the metadata file written.
     """
@@ -217,9 +218,10 @@ def finish(db: sqlite_utils.Database, out_dir: str | os.PathLike | None = None, 
     if out is None:
         return None
     out.mkdir(parents=True, exist_ok=True)
-    meta = metadata(db, public_name(path) if path else "projects")
-    target = out / "metadata.json"
-    tmp = out / f".metadata.json.tmp-{os.getpid()}"
+    name = public_name(path) if path else "projects"
+    meta = metadata(db, name)
+    target = out / f"{name}.metadata.json"
+    tmp = out / f".{target.name}.tmp-{os.getpid()}"
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, target)
     return target
