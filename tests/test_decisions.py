@@ -460,6 +460,7 @@ def _choose(db):
 
 
 @pytest.mark.parametrize("keep_first", [True, False], ids=["keep-most-cited", "keep-other"])
+@pytest.mark.slow
 def test_merge_and_split_survive_every_later_run(first_run, seeds_dir, tmp_path, keep_first):
     db = tmp_path / "projects.db"
     shutil.copy(first_run, db)
@@ -495,6 +496,7 @@ def test_merge_and_split_survive_every_later_run(first_run, seeds_dir, tmp_path,
     assert snapshot(db) == settled
 
 
+@pytest.mark.slow
 def test_decisions_hold_when_articles_arrive_later(seeds_dir, tmp_path):
     """Decided on four articles; the fifth arrives: the decisions still apply, ids unchanged."""
     db = tmp_path / "projects.db"
@@ -513,6 +515,7 @@ def test_decisions_hold_when_articles_arrive_later(seeds_dir, tmp_path):
     assert rows(db, "select name from projects where id = ?", c) == [("Renamed",)]
 
 
+@pytest.mark.slow
 def test_a_stale_decision_is_recorded_with_its_reason(first_run, seeds_dir, tmp_path):
     db = tmp_path / "projects.db"
     shutil.copy(first_run, db)
@@ -532,6 +535,7 @@ def test_a_stale_decision_is_recorded_with_its_reason(first_run, seeds_dir, tmp_
 # --- the command line ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_decide_writes_each_kind_of_entry(first_run, tmp_path):
     path = tmp_path / "r.yaml"
     (pid, name), (other, _), (third, _) = rows(first_run, "select id, name from projects order by id limit 3")
@@ -560,6 +564,7 @@ def test_cli_decide_writes_each_kind_of_entry(first_run, tmp_path):
     (["rename", "{pid}"], "required: --name"),
     (["frobnicate", "x"], "invalid choice: 'frobnicate'"),
 ])
+@pytest.mark.slow
 def test_cli_decide_bad_input_is_one_line_and_non_zero(first_run, tmp_path, capsys, argv, message):
     path = tmp_path / "r.yaml"
     [(pid,)] = rows(first_run, "select id from projects order by id limit 1")
@@ -574,6 +579,7 @@ def test_cli_decide_bad_input_is_one_line_and_non_zero(first_run, tmp_path, caps
     assert not path.exists()
 
 
+@pytest.mark.slow
 def test_cli_runs_on_its_own_without_traceback(tmp_path):
     bad = tmp_path / "r.yaml"
     bad.write_text("decisions: [\n", encoding="utf-8")

@@ -270,3 +270,23 @@ def test_the_report_names_the_decisions_file_the_run_used(run, shown):
     data = Data("x.db", {}, [], [], {}, [], {}, Counter(), [], [], run)
     section = report.section_decisions(data)
     assert shown in section and "reconciliation.yaml" not in section
+
+
+@pytest.mark.slow
+def test_the_command_itself_stops_on_a_malformed_file(workspace, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    raw, db = workspace
+    path = tmp_path / "decisions.yaml"
+    path.write_text("decisions:\n- {id: d1, action: merge, projects: [p1, p2]\n", encoding="utf-8")
+    before = db.read_bytes()
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "pipeline", "run", str(raw), "--db", str(db), "--decisions", str(path)],
+                         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith(f"error: {path}:3: not valid YAML") and out.stderr.count("\n") == 1
+    assert db.read_bytes() == before

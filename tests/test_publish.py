@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from pipeline.review import decisions as D
+from pipeline.model import Move, Outcome
 from pipeline.store import publish
 from test_decisions import run_pipeline
 
@@ -99,8 +99,8 @@ def test_finish_writes_moves_in_order_and_can_run_twice(tmp_path):
     db["mentions"].insert({"id": 1, "article_id": "a1", "project_id": "p1", "name": "Projet élan",
                            "amount_m_eur": 1.5, "amount_qualifier": "exact"}, pk="id")
     outcomes = [
-        D.Outcome("d1", "split", "a1:x", "applied", detail="1 mention", moves=[D.Move("a1", "x", "p1", "pS")]),
-        D.Outcome("d2", "merge", "pS p2", "applied", moves=[D.Move("a1", "x", "pS", "p2"), D.Move("a2", "y", "p3", "p2")]),
+        Outcome("d1", "split", "a1:x", "applied", detail="1 mention", moves=[Move("a1", "x", "p1", "pS")]),
+        Outcome("d2", "merge", "pS p2", "applied", moves=[Move("a1", "x", "pS", "p2"), Move("a2", "y", "p3", "p2")]),
     ]
     for _ in range(2):
         meta = publish.finish(db, tmp_path / "out", outcomes)

@@ -70,11 +70,13 @@ def section(built, sid):
     return got
 
 
+@pytest.mark.slow
 def test_sections_come_in_review_order(built):
     ids = [s["id"] for s in built["soup"].select("main > section")]
     assert ids == ["conflicts", "projects", "near-misses", "articles", "errors", "decisions", "texts"]
 
 
+@pytest.mark.slow
 def test_every_project_is_listed_with_its_fields_and_sources(built):
     for p in built["projects"]:
         body = built["soup"].find("tbody", id=f"p-{p['id']}")
@@ -91,6 +93,7 @@ def test_every_project_is_listed_with_its_fields_and_sources(built):
             assert p["call"] in text
 
 
+@pytest.mark.slow
 def test_the_evidence_sentence_highlights_name_and_amount(built):
     for m in built["mentions"]:
         art = next(a for a in built["articles"] if a["id"] == m["article_id"])
@@ -101,6 +104,7 @@ def test_the_evidence_sentence_highlights_name_and_amount(built):
             assert art["text"][m["amount_start"]:m["amount_end"]] in [x.get_text() for x in body.select("mark.amt")]
 
 
+@pytest.mark.slow
 def test_every_internal_link_has_its_target(built):
     ids = {t["id"] for t in built["soup"].find_all(id=True)}
     hrefs = {a["href"][1:] for a in built["soup"].find_all("a", href=True) if a["href"].startswith("#")}
@@ -108,6 +112,7 @@ def test_every_internal_link_has_its_target(built):
     assert {f"a-{a['id']}" for a in built["articles"]} <= ids
 
 
+@pytest.mark.slow
 def test_conflicts_show_an_exact_amount_against_a_bound(built):
     rows = section(built, "conflicts").select("tbody tr")
     kinds = [r.select_one("td .tag").get_text() for r in rows]
@@ -147,6 +152,7 @@ def test_announcement_dates_compatible(x, y, same):
     assert report_data.dates_compatible(x, y) is same
 
 
+@pytest.mark.slow
 def test_near_misses_one_row_per_pair_of_projects_with_signals(built):
     rows = section(built, "near-misses").select("tbody tr")
     border = report_data.MERGE_AT + report_data.BORDERLINE
@@ -180,6 +186,7 @@ def test_near_misses_keep_the_best_pair_of_each_project_pair():
     assert got == [("p1", "p1", "borderline merge", 0.65, 2), ("p1", "p2", "vetoed", 0.58, 3)]
 
 
+@pytest.mark.slow
 def test_articles_and_ingest_errors_are_listed(built):
     text = section(built, "articles").get_text(" ")
     for a in built["articles"]:
@@ -189,6 +196,7 @@ def test_articles_and_ingest_errors_are_listed(built):
     assert any(EVIL_NAME in e["path"] for e in built["ingest_errors"])
 
 
+@pytest.mark.slow
 def test_decisions_and_their_outcomes_stale_highlighted(built):
     rows = section(built, "decisions").select("tbody tr")
     status = {r.select("td")[0].get_text(): (r.get("class") or [], r.select("td")[3].get_text()) for r in rows}
@@ -198,6 +206,7 @@ def test_decisions_and_their_outcomes_stale_highlighted(built):
     assert "Renamed <b>bold</b>" in [p.get_text() for p in built["soup"].select(".pname")]
 
 
+@pytest.mark.slow
 def test_hostile_text_is_shown_never_run(built):
     html = built["html"]
     assert html.count("<script") == 1  # the report's own script, nothing from the articles
@@ -209,6 +218,7 @@ def test_hostile_text_is_shown_never_run(built):
     assert any(EVIL_NAME in td.get_text() for td in section(built, "errors").select("td"))
 
 
+@pytest.mark.slow
 def test_only_the_report_script_may_run(built):
     script = built["soup"].find("script").string
     csp = built["soup"].find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
@@ -216,6 +226,7 @@ def test_only_the_report_script_may_run(built):
     assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
 
 
+@pytest.mark.slow
 def test_csv_files_beside_the_report(built):
     out = built["out"]
 
@@ -244,6 +255,7 @@ def test_highlight_escapes_and_marks(text, lo, hi, spans, expect):
     assert report.highlight(text, lo, hi, spans) == expect
 
 
+@pytest.mark.slow
 def test_cli_report(built, tmp_path, capsys):
     assert cli_review.main(["report", "--db", str(built["db"]), "--out", str(tmp_path / "r")]) == 0
     assert (tmp_path / "r" / "report.html").is_file() and (tmp_path / "r" / "conflicts.csv").is_file()
@@ -279,6 +291,7 @@ def headless(target, tmp_path) -> tuple[str, list[str]]:
     return out.stdout, [ln for ln in out.stderr.splitlines() if ":CONSOLE" in ln]
 
 
+@pytest.mark.slow
 def test_browser_detects_console_errors(tmp_path):
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><p>x</p><script>undefinedFunction()</script>", encoding="utf-8")
@@ -286,6 +299,7 @@ def test_browser_detects_console_errors(tmp_path):
     assert any("undefinedFunction" in ln for ln in console)
 
 
+@pytest.mark.slow
 def test_report_runs_in_a_browser_without_console_errors(built, tmp_path):
     dom, console = headless(built["path"], tmp_path)
     assert console == []
@@ -298,6 +312,7 @@ def fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c)).lower()
 
 
+@pytest.mark.slow
 def test_sorting_and_filter_work_in_a_browser(built, tmp_path):
     """The report's own script, driven by a test script added with its hash to the policy."""
     probe = (
@@ -330,6 +345,7 @@ def test_sorting_and_filter_work_in_a_browser(built, tmp_path):
     assert got["shown"].endswith("rows")
 
 
+@pytest.mark.slow
 def test_screenshot_renders(built, tmp_path):
     """A laptop-sized screenshot is made (looked at by eye when the report changes)."""
     if not CHROMIUM:

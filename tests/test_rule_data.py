@@ -10,11 +10,12 @@ import yaml
 from pipeline.extract.calls import DATA as CALLS_DATA, fund_spans, read_call
 from pipeline.model import Article, ArticleResult, Mention
 from pipeline.reconcile.cluster import reconcile
-from pipeline.reconcile.names import DATA as RECONCILE_DATA, name_tokens
+from pipeline.paths import DATA_DIR
+from pipeline.reconcile.names import name_tokens
 from pipeline.extract.segment import sentences
 
 FUNDS = yaml.safe_load(open(CALLS_DATA / "funds.yaml", encoding="utf-8"))
-GLOSSARY = yaml.safe_load(open(RECONCILE_DATA / "name_glossary.yaml", encoding="utf-8"))
+GLOSSARY = yaml.safe_load(open(DATA_DIR / "name_glossary.yaml", encoding="utf-8"))
 
 
 def call_of(text: str, published: dt.date | None = dt.date(2019, 7, 1)):

@@ -102,7 +102,7 @@ def read_rows(db_path: str | os.PathLike) -> Rows:
     try:
         with read_only(db_path, row_factory=sqlite3.Row) as conn:
             for table, cols in REQUIRED_COLUMNS.items():
-                have = {r[1] for r in conn.execute(f"pragma table_info([{table}])")}
+                have = {r[0] for r in conn.execute("select name from pragma_table_info(?)", (table,))}
                 if cols - have:
                     raise ScoreError(f"{db_path}: table {table} lacks columns {sorted(cols - have)} (see CONTRACT.md)")
             articles = {r["id"]: dict(r) for r in conn.execute("select id, path, published_on, text from articles")}

@@ -13,12 +13,10 @@ from pipeline.model import Mention
 from pipeline.paths import DATA_DIR
 from pipeline.text import STOP_WORDS, fold
 
-DATA = DATA_DIR
-
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[dict[str, str], frozenset]:
-    with open(DATA / "name_glossary.yaml", encoding="utf-8") as fh:
+    with open(DATA_DIR / "name_glossary.yaml", encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
     return {fold(k): v for k, v in (raw.get("translate") or {}).items()}, frozenset(raw.get("weak_tokens") or [])
 

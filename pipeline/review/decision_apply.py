@@ -227,34 +227,26 @@ def _not_project(st: _State, d: Decision) -> Outcome:
     return out
 
 
-def _rename(st: _State, d: Decision) -> Outcome:
+def _set_field(st: _State, d: Decision) -> Outcome:
+    """rename / amount: the analyst's value, pinned on the project (see _State.rebuilt)."""
     out, pid = _single(st, d)
     if pid is None:
         return out
     p = st.projects[pid]
-    st.projects[pid] = _renamed(p, d.name)
-    out.detail += f"{pid} renamed from {p.name!r}"
-    replaced = st.pin(pid, "name", d.id, d.name)
-    out.detail += f"; replaces the name set by {replaced}" if replaced else ""
+    if d.action == "rename":
+        field, value, done = "name", d.name, f"{pid} renamed from {p.name!r}"
+    else:
+        field, value = "amount", (d.value, d.qualifier if d.value is not None else None)
+        was = f"{p.amount_m_eur} ({p.amount_qualifier})" if p.amount_m_eur is not None else "none"
+        now = f"{d.value} ({d.qualifier})" if d.value is not None else "none"
+        done = f"{pid} amount {was} -> {now}"
+    replaced = st.pin(pid, field, d.id, value)
+    st.rebuilt(pid, p)
+    out.detail += done + (f"; replaces the {field} set by {replaced}" if replaced else "")
     return out
 
 
-def _amount(st: _State, d: Decision) -> Outcome:
-    out, pid = _single(st, d)
-    if pid is None:
-        return out
-    p = st.projects[pid]
-    qualifier = d.qualifier if d.value is not None else None
-    st.projects[pid] = replace(p, amount_m_eur=d.value, amount_qualifier=qualifier)
-    was = f"{p.amount_m_eur} ({p.amount_qualifier})" if p.amount_m_eur is not None else "none"
-    now = f"{d.value} ({d.qualifier})" if d.value is not None else "none"
-    out.detail += f"{pid} amount {was} -> {now}"
-    replaced = st.pin(pid, "amount", d.id, (d.value, qualifier))
-    out.detail += f"; replaces the amount set by {replaced}" if replaced else ""
-    return out
-
-
-HANDLERS = {"merge": _merge, "split": _split, "not_project": _not_project, "rename": _rename, "amount": _amount}
+HANDLERS = {"merge": _merge, "split": _split, "not_project": _not_project, "rename": _set_field, "amount": _set_field}
 
 
 def apply(reconciled: Reconciled, decisions: list[Decision]) -> tuple[Reconciled, list[Outcome]]:

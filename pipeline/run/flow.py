@@ -308,6 +308,8 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
     store_task(db_path, q(results), q(errors + skipped), q(reconciled),
                {**summary, "raw_dir": os.path.abspath(raw_dir), "pipeline_version": PIPELINE_VERSION, "full": full,
                 "input_fingerprint": fingerprint,
+                # the report names the decisions file this run applied (None: none was given or found)
+                "decisions_file": os.path.abspath(decisions_path) if decisions_path else None,
                 # a crashed worker may not crash again: such a run is never the last word
                 "retryable": sum(1 for e in errors if e.error and e.error == batch.WORKER_DIED.format(stage="clean"))})
     checkpoint.discard()  # everything it held is in the database now

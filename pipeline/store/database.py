@@ -28,8 +28,8 @@ from pathlib import Path
 import sqlite_utils
 
 from pipeline.db import read_only
-from pipeline.model import ArticleResult, SourceFile
-from pipeline.reconcile.cluster import Reconciled, joined
+from pipeline.model import ArticleResult, Reconciled, SourceFile
+from pipeline.reconcile.names import joined
 from pipeline.run.version import PIPELINE_VERSION
 from pipeline.store import publish
 from pipeline.store.codec import result_from_json, result_to_json
@@ -207,7 +207,7 @@ SCHEMA: dict[str, tuple[dict, str | None]] = {
     "runs": ({"finished_at": str, "schema_version": int, "articles": int, "new": int, "unchanged": int, "failed": int,
               "skipped": int, "extract_errors": int, "mentions": int, "projects": int, "extract_rate": float,
               "seconds": float, "raw_dir": str, "pipeline_version": str, "full": int, "input_fingerprint": str,
-              "retryable": int}, None),
+              "retryable": int, "decisions_file": str}, None),
     "processed": ({"content_id": str, "path": str, "pipeline_version": str, "status": str}, "content_id"),
     "article_results": ({"article_id": str, "pipeline_version": str, "result": str}, "article_id"),
 }

@@ -121,7 +121,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "decisions": ("The analysts' reconciliation decisions (reconciliation.yaml) and what became of them this run.", {
         "id": "decision id", "action": "merge, split, rename, not_project or amount",
         "target": "project ids, or mention references for a split",
-        "status": "applied, stale (no longer fits the data) or invalid (bad entry)",
+        "status": "applied, stale (no longer fits the data), invalid (bad entry) or skipped (marked skip: true by the analyst)",
         "reason": "why stale or invalid", "detail": "what was done", "note": "the analyst's note",
         "seq": "order in the file",
     }),
