@@ -76,3 +76,14 @@ def test_envelope_of_the_one_named_project():
 def test_envelope_shared_by_several_projects_stays_a_total():
     got = mentions("Le projet Marélia fait partie des 12 projets retenus, avec une enveloppe de l'État de 40 M€.")
     assert got["Marélia"].amount_m_eur is None
+
+
+def test_numbered_project_and_its_subject():
+    text = ("Quatre projets ont reçu 3 M€ au total. Le 1er projet, sur la détection des fuites des réseaux d'eau, "
+            "sera mené par la ville.")
+    assert "détection des fuites des réseaux d'eau" in mentions(text)
+
+
+def test_new_project_of_works_on_a_school():
+    got = mentions("La Région paiera 4 M€ pour un nouveau projet d'agrandissement du lycée Jules Ferry à Laval.")
+    assert got["agrandissement du lycée Jules Ferry"].carriers == ["Lycée Jules Ferry"]

@@ -57,7 +57,8 @@ def project_of_institution(ctx: ExtractionContext, si: int) -> list[Candidate]:
     for, which carries them (hospitals and schools are both the object and the carrier)."""
     s = ctx.sents[si]
     out = []
-    for m in re.finditer(r"\b(?:le|au|du|un|ce|leur|son)\s+projet\s+d(?:e |'|’)\s*", ctx.text[s.start:s.end], re.I):
+    for m in re.finditer(r"\b(?:le|au|du|un|ce|leur|son)\s+(?:(?:nouveau|grand|vaste|futur|important)\s+)?projet\s+d(?:e |'|’)\s*",
+                         ctx.text[s.start:s.end], re.I):
         pos = s.start + m.end()
         inst = next((x for x in ctx.institutions if pos <= x.start <= pos + 80 and x.end <= s.end), None)
         if inst is None or re.search(r"[,;:.!?«»\"]", ctx.text[pos:inst.start]):
@@ -69,9 +70,6 @@ def project_of_institution(ctx: ExtractionContext, si: int) -> list[Candidate]:
             out.append(Candidate(pos, inst.end, "project_of_institution", 0.7, carriers=[inst.name]))
     return out
 
-
-def _enumeration(ctx: ExtractionContext, si: int) -> list[Candidate]:
-    """'D'autres projets portent sur A, B ou un «C»': each item a project."""
 
 def it_is_a(ctx: ExtractionContext, si: int) -> list[Candidate]:
     """'En pratique, il s'agit d'un outil permettant … dans la commune de X': the project
@@ -115,6 +113,23 @@ def colon_enumeration(ctx: ExtractionContext, si: int) -> list[Candidate]:
         out.append(Candidate(a, b, "colon_enumeration", 0.6))
     return out if len(out) >= 2 else []
 
+
+
+_NTH_PROJECT = re.compile(r"\b[Ll]e (?:1er|premier|second|deuxième|troisième|quatrième|cinquième|sixième|\d+(?:e|è|ème|eme))\s+projet,\s+"
+                          r"(?:sur|consacré à|consacré aux|dédié à|dédié aux|concernant|portant sur)\s+")
+
+
+def nth_project(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    """'Le 1er projet, sur la détection des X, vise à …': a numbered project and its subject."""
+    s = ctx.sents[si]
+    out = []
+    for m in _NTH_PROJECT.finditer(ctx.text, s.start, s.end):
+        a = m.end()
+        end = ctx.text.find(",", a, s.end)
+        a, b = strip_span(ctx.text, a, end if end > 0 else s.end)
+        if b > a and len(ctx.text[a:b].split()) >= 2 and not is_trap(ctx, a, b):
+            out.append(Candidate(a, b, "nth_project", 0.55))
+    return out
 
 
 def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list[Candidate]:

@@ -7,7 +7,7 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, org_coverage, strip_span
-from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, project_of_institution
+from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
 from pipeline.extract.phrases import clause_start, clause_subject, is_trap, np_left, np_right
 from pipeline.extract.phrasings import acronym_definitions, appositives, carrier_before_verb, enumeration, le_projet, named_entities, projet_de, quoted_names, subject_plans
 from pipeline.text import fold
@@ -30,6 +30,7 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
         found += institution_subjects(ctx, si)
         found += colon_enumeration(ctx, si)
         found += it_is_a(ctx, si)
+        found += nth_project(ctx, si)
         found += carrier_before_verb(ctx, si)
         found += subject_plans(ctx, si)
         found += acronym_definitions(ctx, si)
