@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from conftest import GOLD, ROOT, SEEDS
+from conftest import GOLD, ROOT, SEEDS, SHARED
 from pipeline.evaluate import gold as gold_files
 from pipeline.evaluate.metrics import score as score_database
 
@@ -121,4 +121,35 @@ def test_generalisation_sets(raw, gold, gates, ceilings, tmp_path):
     db = tmp_path / "out.db"
     write_database(db, results, errs, reconcile(results), load_gazetteer().rows())
     problems = check(score(db, gold), gates, ceilings)
+    assert not problems, problems
+
+
+# Real press pages nobody on the team wrote (../shared/pages, issue 12), held just below what
+# the rules reach on all 35 (projects_f1 0.79, mentions_f1 0.82, carriers_f1 0.93 when set).
+# The rules were written from 27 of them; the 8 left out (every fourth page by name) scored
+# projects_f1 0.59 and mentions_f1 0.59, measured once: the honest estimate for unseen pages.
+PAGES = SHARED / "pages"
+PAGES_GOLD = SHARED / "gold" / "pages.json"
+PAGES_GATES = {
+    "projects_f1": 0.77, "mentions_f1": 0.80, "amount_acc": 0.48, "mention_amount_acc": 0.55,
+    "carriers_f1": 0.90, "bcubed_f1": 0.94, "grounded": 1.0,
+}
+PAGES_CEILINGS = {"trap_rows": 0}
+
+
+def test_shared_real_pages(tmp_path):
+    if not PAGES.is_dir() or not PAGES_GOLD.is_file():
+        pytest.skip("../shared/pages is not beside the project")
+    from pipeline.run.batch import clean_batch, extract_batch
+    from pipeline.ingest import list_sources
+    from pipeline.extract.organizations import load_gazetteer
+    from pipeline.reconcile.cluster import reconcile
+    from pipeline.store.database import write_database
+
+    arts, errs = clean_batch(list_sources(PAGES))
+    results = extract_batch(arts)
+    assert not [r.error for r in results if r.error]
+    db = tmp_path / "pages.db"
+    write_database(db, results, errs, reconcile(results), load_gazetteer().rows())
+    problems = check(score(db, PAGES_GOLD), PAGES_GATES, PAGES_CEILINGS)
     assert not problems, problems

@@ -196,3 +196,54 @@ def test_common_capitalised_word_alone_is_no_name(word):
     from pipeline.extract.lexicon import load
 
     assert fold(word) in load().common_capitalised
+
+
+@pytest.mark.parametrize("noun", RAW["topic_nouns"])
+def test_enumerated_topics_are_no_projects(noun):
+    got = names(f"Les projets retenus concernent des {noun} variés - la pêche côtière, le tri des déchets ou la voirie.")
+    assert got == {}, got
+
+
+@pytest.mark.parametrize("cue", RAW["budget_table_cues"])
+def test_budget_table_rows_are_no_projects(cue):
+    text = (f"Exécution du programme\n| Action | {cue[0].upper() + cue[1:]} | Total |\n"
+            "| Modernisation des greffes | 1 200 000 | 1 200 000 |\n| Report de crédits | 300 000 | 300 000 |\n")
+    assert names(text) == {}
+
+
+@pytest.mark.parametrize("cue", RAW["frame_cues"])
+def test_name_after_a_frame_cue_is_the_frame(cue):
+    ctx = bare_ctx(f"La ville reçoit 2 M€ {cue} « Horizon Rivières ».")
+    a = ctx.text.index("Horizon")
+    assert is_trap(ctx, a, a + len("Horizon Rivières")) is not None
+    if cue.endswith("du"):
+        ctx = bare_ctx(f"La ville reçoit 2 M€ {cue} dispositif Horizon Rivières.")
+        a = ctx.text.index("Horizon")
+        assert is_trap(ctx, a, a + len("Horizon Rivières")) is not None
+
+
+@pytest.mark.parametrize("cue", RAW["selection_cues"])
+def test_colon_after_a_selection_cue_opens_the_projects(cue):
+    got = names(f"Le jury annonce les trois dossiers {cue} : Marélia pour la pêche côtière, Tribox pour le tri des déchets et Voirium pour la voirie.")
+    assert {"Marélia", "Tribox", "Voirium"} <= set(got), got
+
+
+@pytest.mark.parametrize("name, why", [
+    ("32 communes rurales", "a count of beneficiaries"),
+    ("Programme 217", "a numbered budget programme"),
+    ("à la suite de l'appel", "starts with a preposition"),
+])
+def test_shapes_that_are_no_names(name, why):
+    ctx = bare_ctx(f"Voici {name}.")
+    a = ctx.text.index(name)
+    assert is_trap(ctx, a, a + len(name)) == why
+
+
+@pytest.mark.parametrize("noun", RAW["works_nouns"])
+def test_list_of_buildings_after_works(noun):
+    text = (f"Un total de 14 M€ est consacré à la {noun} de trois bâtiments de l'État :\n"
+            "- La gendarmerie de Saint-Lô ;\n- La sous-préfecture de Mortagne-au-Perche ;\n- Le lycée Victor Duruy.\n")
+    got = names(text)
+    assert got["gendarmerie de Saint-Lô"].carriers == ["Gendarmerie de Saint-Lô"]
+    assert got["sous-préfecture de Mortagne-au-Perche"].carriers == ["Sous-préfecture de Mortagne-au-Perche"]
+    assert "lycée Victor Duruy" in got

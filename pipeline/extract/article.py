@@ -22,6 +22,7 @@ from pipeline.extract.context import ExtractionContext
 from pipeline.extract.mentions import finish_mentions
 from pipeline.extract.structure import structured
 from pipeline.extract.segment import sentences, split_lines
+from pipeline.extract.institutions import find_institutions
 
 WORTH_PARSING = lexicon.cues().worth_parsing
 
@@ -58,11 +59,19 @@ def prepare(article: Article) -> Prepared:
     traps = fund_spans(text, folded)
     amounts = find_amounts(text)
     roles = amount_roles(text, folded, sents, amounts, lex)
+    institutions = find_institutions(text, folded)
+    # groupings of communes and metropolises are organisations like the gazetteer's; hospitals
+    # and schools stay apart, as they may also name the works funded ("le CHU de X")
+    authorities = [x for x in institutions if x.authority and not any(o.start < x.end and x.start < o.end for o in orgs)]
+    if authorities:
+        orgs = sorted(orgs + [OrgMention(x.start, x.end, x.name, text[x.start:x.end]) for x in authorities], key=lambda o: o.start)
     ctx = ExtractionContext(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
-              amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None)
+              amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None,
+              institutions=institutions, unlisted={x.name for x in authorities})
     found = structured(ctx)  # before choosing sentences: what the layout gave is suppressed
     need = [i for i, s in enumerate(sents)
             if not ctx.is_suppressed(s.start, s.end) and (WORTH_PARSING.search(folded[s.start:s.end])
+                                                           or (":" in s.text and lex.selection.search(folded[s.start:s.end]))
                                                            or any(a.start >= s.start and a.end <= s.end for a in amounts))]
     return Prepared(article=article, ctx=ctx, structured=found, traps=traps, published=published, need=need)
 

@@ -33,6 +33,9 @@ class Candidate:
     carriers: list[str] = field(default_factory=list)
     scope: tuple[int, int] = (0, 0)
     sentence: int = -1  # index in ExtractionContext.sents, -1 for structure rules
+    # a mention read from a bare reference ("le futur CHU de X"): the sentence's amount is
+    # rarely its award (a plan's total, the building's cost), so linking gives it none
+    takes_no_amount: bool = False
 
 
 @dataclass
@@ -51,6 +54,11 @@ class ExtractionContext:
     struct_lines: set[int] = field(default_factory=set)
     year: int | None = None  # publication year, to tell successive names of a ministry apart
     unlisted: set[str] = field(default_factory=set)  # carriers named by layout that the gazetteer lacks
+    institutions: list = field(default_factory=list)  # institutions.Institution: hospitals, schools, … by kind and place
+
+    def org_spans(self) -> list[tuple[int, int, str]]:
+        """Gazetteer organisations and institutions, as (start, end, canonical name)."""
+        return [(o.start, o.end, o.name) for o in self.orgs] + [(x.start, x.end, x.name) for x in self.institutions]
 
     def orgs_in(self, a: int, b: int) -> list[OrgMention]:
         return [o for o in self.orgs if o.start >= a and o.end <= b]

@@ -55,6 +55,13 @@ class Lexicon:
     appositive: re.Pattern
     org_heads: frozenset
     common_capitalised: frozenset  # capitalised words too common to be a one-word name
+    topic: re.Pattern  # an enumeration object that is a topic, not a project
+    topic_word: re.Pattern
+    budget_table: re.Pattern
+    frame_before: re.Pattern  # ends right before a name: "dans le cadre du «"
+    selection: re.Pattern
+    project_noun_after: re.Pattern  # a project noun opening a noun phrase
+    works_intro: re.Pattern  # "pour la rénovation de 30 bâtiments :"
 
 
 def _words(raw: dict, key: str) -> list[str]:
@@ -98,6 +105,15 @@ def load() -> Lexicon:
         appositive=re.compile(r"^\s*,\s*(?:un|une|le|la|l')\s*(?:\w+\s+)?" + w("appositive_nouns") + r"\b"),
         org_heads=frozenset(folded_words(_words(raw, "org_heads"))),
         common_capitalised=frozenset(folded_words(_words(raw, "common_capitalised_words"))),
+        topic=re.compile(r"^\s*(?:(?:des|les|de|plusieurs|divers|differents)\s+)?(?:\w+\s+)?" + w("topic_nouns") + r"\b"),
+        topic_word=re.compile(r"\b" + w("topic_nouns") + r"\b"),
+        budget_table=re.compile(r"\b" + w("budget_table_cues") + r"\b"),
+        # the scheme may be named by its kind first: "au titre du dispositif X"
+        frame_before=re.compile(w("frame_cues").replace("(?:de|du|des|d')", "de")
+                                + r"\s*(?:(?:dispositif|programme|plan|volet|label|appel a projets|appel a projet)\s*)?[«“\"]?\s*$"),
+        selection=re.compile(r"\b" + w("selection_cues") + r"\b"),
+        project_noun_after=re.compile(w("project_nouns") + r"\b"),
+        works_intro=re.compile(r"\b" + w("works_nouns") + r"\s+(?:de|des|du|d')\s*[^:]{0,80}:\s*$"),
     )
 
 

@@ -34,9 +34,15 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
                     bound.add(id(x))
                 continue
         names = {fold(ctx.text[c.start:c.end]) for c in cs}
+        if len(names) == 1 and not free and cs[0].amount is None:
+            own = _own_envelope(ctx, si, cs[0])
+            if own is not None:
+                for c in cs:
+                    c.amount = own
+                bound.add(id(own))
         if len(names) == 1 and len(free) == 1:
             for c in cs:
-                if c.amount is None:
+                if c.amount is None and not c.takes_no_amount:
                     c.amount = free[0]
             bound.add(id(free[0]))
         # carriers cued anywhere in the sentence ("A et B, portés par ORG")
@@ -72,9 +78,23 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
             if not CUE.anaphoric_amount.search(ctx.folded[max(ln.start, am.start - 80):am.start]):
                 continue
             for c in in_line:
-                if c.amount is None and c.start < am.start:
+                if c.amount is None and c.start < am.start and not c.takes_no_amount:
                     c.amount = am
             bound.add(id(am))
+
+
+def _own_envelope(ctx: ExtractionContext, si: int, c: Candidate):
+    """'le projet X …, avec une enveloppe de l'État de 12 M€': an envelope given to the one
+    named project of the sentence is its award, though "enveloppe" usually marks a total."""
+    if c.rule not in ("le_projet_name", "quoted_name", "carried_by") or c.takes_no_amount:
+        return None
+    s = ctx.sents[si]
+    if ctx.lex.count.search(ctx.folded[s.start:s.end]):
+        return None
+    got = [ctx.amounts[ai] for ai in ctx.amounts_in(s.start, s.end) if ctx.roles.get(ai) == "total"]
+    if len(got) != 1 or got[0].start < c.end:
+        return None
+    return got[0] if CUE.own_envelope.search(ctx.folded[max(s.start, got[0].start - 60):got[0].start]) else None
 
 
 def resolve_overlaps(ctx: ExtractionContext, cands: list[Candidate]) -> list[Candidate]:

@@ -34,6 +34,7 @@ Cascade, for one article (clean text, organisations, amounts already found):
 from __future__ import annotations
 
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe
+from pipeline.extract.institution_rules import fold_bare_references, institution_carriers
 from pipeline.extract.linking import link, resolve_overlaps, to_mentions
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.prose import prose
@@ -56,7 +57,9 @@ def finish_mentions(ctx: ExtractionContext, cands: list[Candidate]) -> list[Ment
     sentences through the model in one `nlp.pipe` call (extract.extract_batch)."""
     cands = list(cands) + prose(ctx)
     cands = resolve_overlaps(ctx, cands)
+    cands = fold_bare_references(ctx, cands)
     link(ctx, cands)
+    institution_carriers(ctx, cands)
     gaz = load_gazetteer()
     for c in cands:
         c.carriers = [x for x in dedupe(c.carriers) if gaz.get(x) is not None or x in ctx.unlisted]

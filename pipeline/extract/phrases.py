@@ -183,6 +183,16 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
     if f in lex.known_traps or any((f.startswith(t + " ") and len(t) > 8) or (t.startswith(f + " ") and len(f) > 8)
                                    for t in lex.known_traps):
         return "known programme or event"
+    if re.match(r"(?:m|k|md|mds|mrd)?\s?(?:eur|euros|€)\b", f):
+        return "an amount's unit"
+    if re.match(r"\d[\d\s.\u202f\u00a0]*\s+[^\W\d_]+[sx]\b", name):
+        return "a count of beneficiaries"
+    if re.match(r"programmes?\s+(?:n°\s*)?\d+\b", f):
+        return "a numbered budget programme"
+    if re.match(r"(?:a|au|aux|chez|pour|par|dans|selon|depuis|avec|apres|avant|suite)\s", f):
+        return "starts with a preposition"
+    if lex.frame_before.search(ctx.folded[max(0, a - 30):a]):
+        return "the frame of the funding"
     head = head_word(name)
     two = " ".join(content_words(name)[:2])
     if head in lex.trap_heads or two in lex.trap_heads:

@@ -113,9 +113,10 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
     out: list[Candidate] = []
     nouns = r"(?:projets?|application|plateforme|dispositif|outil|logiciel|service|portail|téléservice|chatbot|assistant|programme)"
     naming = r"(?:[Bb]aptisée?|[Nn]ommée?|[Aa]ppelée?|[Dd]énommée?|[Ii]ntitulée?|[Ss]urnommée?)"
-    for m in re.finditer(r"(?:\b(?:le|du|au|ce|les|des|aux|la|l'|l’|une?|son|sa|cette)\s*" + nouns + r"|\b" + naming + r")\s+(?=[A-Z0-9ÉÈÀ])", ctx.text[s.start:s.end]):
+    for m in re.finditer(r"(?:\b(?:[Ll]e|[Dd]u|[Aa]u|[Cc]e|[Ll]es|[Dd]es|[Aa]ux|[Ll]a|[Ll]'|[Ll]’|[Uu]ne?|[Ss]on|[Ss]a|[Cc]ette)\s*" + nouns + r"|\b" + naming + r")\s+(?=[A-Z0-9ÉÈÀ])", ctx.text[s.start:s.end]):
         pos = s.start + m.end()
-        names = re.match(r"((?:[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.]*)(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour|[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.]*))*)", ctx.text[pos:s.end])
+        # "@" and a final "+" belong to names ("Occit@Num", "Littoral +")
+        names = re.match(r"((?:[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.@]*)(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour|[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.@]*))*(?:\s?\+(?!\w))?)", ctx.text[pos:s.end])
         if not names:
             continue
         chunk = names.group(1)
@@ -156,6 +157,8 @@ def enumeration(ctx: ExtractionContext, si: int) -> list[Candidate]:
     if not m or not ctx.lex.list_intro.search(f[:m.start()]):
         return []
     rest = f[m.end():]
+    if ctx.lex.topic.match(rest):
+        return []  # "concernent des domaines variés - A, B": fields of the projects
     if ":" in rest:
         return []  # "portent sur un thème : …" announces examples of a theme, not projects
     out: list[Candidate] = []

@@ -7,6 +7,7 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, org_coverage, strip_span
+from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
 from pipeline.extract.phrases import clause_start, clause_subject, is_trap, np_left, np_right
 from pipeline.extract.phrasings import acronym_definitions, appositives, carrier_before_verb, enumeration, le_projet, named_entities, projet_de, quoted_names, subject_plans
 from pipeline.text import fold
@@ -25,6 +26,11 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
         found += le_projet(ctx, si)
         found += enumeration(ctx, si)
         found += projet_de(ctx, si)
+        found += project_of_institution(ctx, si)
+        found += institution_subjects(ctx, si)
+        found += colon_enumeration(ctx, si)
+        found += it_is_a(ctx, si)
+        found += nth_project(ctx, si)
         found += carrier_before_verb(ctx, si)
         found += subject_plans(ctx, si)
         found += acronym_definitions(ctx, si)
@@ -32,6 +38,10 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
         found += named_entities(ctx, si)
         found = _prefer_names(found)
         for c in found:
+            # a quotation closing inside the name ends it: 'au projet X", ce qui …'
+            q = CUE.quote_closes_name.search(ctx.text[c.start:c.end])
+            if q and (ctx.text[c.start:c.end].count('"') % 2 == 1 or "»" in q.group(0) and "«" not in ctx.text[c.start:c.end]):
+                c.start, c.end = strip_span(ctx.text, c.start, c.start + q.start())
             c.sentence = si
             if c.scope == (0, 0):
                 c.scope = (s.start, s.end)

@@ -7,6 +7,7 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, split_acronym, strip_span
+from pipeline.extract.headed_lists import after_head, budget_table_rows, carriers_of_head, head_of, is_works_intro, org_headed_lines, works_items
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_place, is_trap
 from pipeline.extract.segment import Line
@@ -96,6 +97,7 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
         cands.append(c)
         ctx.suppressed.append((title.start, lines[last].end))
         ctx.struct_lines.update(range(i, last + 1))
+    cands += org_headed_lines(ctx)
     cands += _lists(ctx)
     cands += _rows(ctx)
     cands += _amount_lines(ctx)
@@ -153,6 +155,9 @@ def item_name(ctx: ExtractionContext, a: int, b: int) -> tuple[int, int, list[st
     m = ctx.lex.name_end.search(seg)
     if m:
         cut = m.start()
+    cue = ctx.lex.carrier_cue.search(seg)
+    if cue and cue.start() > 0:
+        cut = min(cut, cue.start())  # "Name déposé par ORG :": the carrier is no part of the name
     for ai in ctx.amounts_in(a, b):
         cut = min(cut, ctx.amounts[ai].start - a)
     aliases: list[str] = []
@@ -197,14 +202,23 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
         is_projects = bool(intro and ctx.lex.list_intro.search(fi) and not ctx.lex.non_project_list.search(fi)) or with_amount * 2 > len(items)
         if intro and ctx.lex.non_project_list.search(fi) and with_amount * 2 <= len(items):
             is_projects = False
+        if is_works_intro(ctx, intro):
+            out += works_items(ctx, items)
+            ctx.struct_lines.update(range(i, j))
+            i = j
+            continue
+        heads = {k: head_of(ctx, it.start, it.end) for k, it in enumerate(items)}
+        if sum(1 for h in heads.values() if h) >= 2:
+            is_projects = True  # "- <administration> : <project>" items
         each = None
         if intro is not None:
             for ai in ctx.amounts_in(intro.start, intro.end):
                 if ctx.amounts[ai].each:
                     each = ctx.amounts[ai]
         if is_projects:
-            for it in items:
-                got = item_name(ctx, it.start + 2, it.end)
+            for k, it in enumerate(items):
+                head = heads[k]
+                got = after_head(ctx, head, it.end) if head else item_name(ctx, it.start + 2, it.end)
                 if not got:
                     continue
                 a, b, aliases = got
@@ -216,7 +230,7 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
                     if ctx.roles.get(ai) in ("project", "each"):
                         amount = ctx.amounts[ai]
                         break
-                carriers = dedupe([o.name for o in ctx.orgs_in(it.start, it.end)])
+                carriers = carriers_of_head(ctx, head) if head else dedupe([o.name for o in ctx.orgs_in(it.start, it.end)])
                 out.append(Candidate(a, b2 if acr else b, "list_item", 0.85, acronym=acr,
                                 aliases=aliases + _parts(ctx.text[a:b]), amount=amount or each, carriers=carriers,
                                 scope=(it.start, it.end)))
@@ -258,8 +272,9 @@ def _rows(ctx: ExtractionContext) -> list[Candidate]:
     out: list[Candidate] = []
     cols: dict[str, int] | None = None
     unit: float | None = None
+    budget = budget_table_rows(ctx)
     for ln in ctx.lines:
-        if ln.kind != "row":
+        if ln.kind != "row" or ln.index in budget:
             cols = None
             continue
         cells = []

@@ -1,0 +1,167 @@
+"""Prose rules for what real press pages name by a body or a kind rather than a proper name.
+
+- works named up to the hospital or school they are for ("le projet de reconstruction du
+  CHU de X"), which carries them;
+- hospitals and schools that are themselves the subject of a funding verb, or the building
+  to come ("le futur CHU de X"): bare references, folded into the article's other mention
+  of the same place;
+- "il s'agit d'un outil …" describing the project by its kind;
+- enumerations after a colon that closes a selection cue, read from the dependency parse
+  (coordination.py);
+- the carrier of a project named after an institution, when no phrasing named another.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.context import WORD, Candidate, ExtractionContext, dedupe, org_coverage, strip_span
+from pipeline.extract.coordination import colon_items, looks_like_name
+from pipeline.extract.phrases import clause_start, is_trap
+from pipeline.text import fold
+
+
+_NEW_BUILDING = re.compile(r"\b(?:futur|future|nouveau|nouvel|nouvelle)\s+$")
+
+
+def institution_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    """Hospitals and schools that are themselves what is funded: the subject of a funding
+    verb ("les hôpitaux de A et de B ont été les premiers à en bénéficier", "le CHU de X
+    bénéficie de …") or the building to come ("le futur CHU de X")."""
+    s = ctx.sents[si]
+    f = ctx.folded
+    out = []
+    for x in ctx.institutions:
+        if x.authority or not (s.start <= x.start and x.end <= s.end):
+            continue
+        new = _NEW_BUILDING.search(f[max(s.start, x.start - 12):x.start])
+        if new:
+            a = max(s.start, x.start - 12) + new.start()
+            out.append(Candidate(a, x.end, "new_building", 0.6, carriers=[x.name], takes_no_amount=True))
+            ctx.unlisted.add(x.name)
+            continue
+        before = f[max(s.start, x.start - 12):x.start]
+        if not re.search(r"(?:^|[\s,])(?:le|la|les|l'|et|et de|de)\s*$|^\s*$", before) or re.search(r"\b(?:du|au|aux|pour|par|sur|dans)\s*$", before):
+            continue
+        verb = ctx.lex.funding_verb.search(f, x.end, s.end) or re.compile(r"\ben benefici\w*").search(f, x.end, s.end)
+        if not verb or verb.start() - x.end > 60 or re.search(r"[.;:]", f[x.end:verb.start()]):
+            continue
+        if not is_trap(ctx, x.start, x.end, allow_org=True):
+            out.append(Candidate(x.start, x.end, "institution_funded", 0.55, carriers=[x.name], takes_no_amount=True))
+            ctx.unlisted.add(x.name)
+    return out
+
+
+def project_of_institution(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    """'le projet de reconstruction du CHU de X': the works named up to the body they are
+    for, which carries them (hospitals and schools are both the object and the carrier)."""
+    s = ctx.sents[si]
+    out = []
+    for m in re.finditer(r"\b(?:le|au|du|un|ce|leur|son)\s+(?:(?:nouveau|grand|vaste|futur|important)\s+)?projet\s+d(?:e |'|’)\s*",
+                         ctx.text[s.start:s.end], re.I):
+        pos = s.start + m.end()
+        inst = next((x for x in ctx.institutions if pos <= x.start <= pos + 80 and x.end <= s.end), None)
+        if inst is None or re.search(r"[,;:.!?«»\"]", ctx.text[pos:inst.start]):
+            continue
+        if not re.match(r"[^\W\d_]+\s+(?:du|de la|de l['’]|des|d['’])", ctx.text[pos:inst.end]):
+            continue  # "projet de <action> de/du <body>", not "projet de loi"
+        if not is_trap(ctx, pos, inst.end, allow_org=True):
+            ctx.unlisted.add(inst.name)
+            out.append(Candidate(pos, inst.end, "project_of_institution", 0.7, carriers=[inst.name]))
+    return out
+
+
+def it_is_a(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    """'En pratique, il s'agit d'un outil permettant … dans la commune de X': the project
+    described by its kind, up to where the place or carrier starts."""
+    s = ctx.sents[si]
+    f = ctx.folded[s.start:s.end]
+    m = re.search(r"\bil s'agit (?:d'une?|de la|du|de l')\s+", f)
+    if not m:
+        return []
+    a = s.start + m.end()
+    if not ctx.lex.project_noun_after.match(ctx.folded, a):
+        return []
+    stop = re.search(r"\s(?:dans|aupres|au sein|pour le compte|porte|portee|finance|financee)\b|[,;:.(]", ctx.folded[a:s.end])
+    b = a + stop.start() if stop else s.end
+    a, b = strip_span(ctx.text, a, b)
+    if b <= a or len(ctx.text[a:b].split()) < 2 or is_trap(ctx, a, b):
+        return []
+    carriers = [o.name for o in ctx.orgs_in(b, s.end)]
+    return [Candidate(a, b, "it_is_a", 0.55, carriers=dedupe(carriers))]
+
+
+def colon_enumeration(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    """'… ont été retenues : A pour X, B pour Y et C pour Z': the coordinated items after a
+    colon that closes a selection cue (in the clause or the sentence before), read from the
+    dependency parse."""
+    doc = ctx.docs.get(si)
+    if doc is None or not doc.has_annotation("DEP"):
+        return []
+    s = ctx.sents[si]
+    colon = ctx.text.find(":", s.start, s.end)
+    if colon < 0:
+        return []
+    pre = ctx.folded[clause_start(ctx, si, colon - 1):colon]
+    if not ctx.lex.selection.search(pre) or ctx.lex.non_project_list.search(pre) or ctx.lex.topic_word.search(pre):
+        return []  # "les projets retenus touchent des domaines variés :" lists fields, not projects
+    out = []
+    for x, y in colon_items(doc, colon - s.start):
+        a, b = strip_span(ctx.text, s.start + x, s.start + y)
+        if b <= a or "," in ctx.text[a:b] or not looks_like_name(ctx.text[a:b]) or is_trap(ctx, a, b) or org_coverage(ctx, a, b) >= 0.6:
+            continue
+        out.append(Candidate(a, b, "colon_enumeration", 0.6))
+    return out if len(out) >= 2 else []
+
+
+
+_NTH_PROJECT = re.compile(r"\b[Ll]e (?:1er|premier|second|deuxième|troisième|quatrième|cinquième|sixième|\d+(?:e|è|ème|eme))\s+projet,\s+"
+                          r"(?:sur|consacré à|consacré aux|dédié à|dédié aux|concernant|portant sur)\s+")
+
+
+def nth_project(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    """'Le 1er projet, sur la détection des X, vise à …': a numbered project and its subject."""
+    s = ctx.sents[si]
+    out = []
+    for m in _NTH_PROJECT.finditer(ctx.text, s.start, s.end):
+        a = m.end()
+        end = ctx.text.find(",", a, s.end)
+        a, b = strip_span(ctx.text, a, end if end > 0 else s.end)
+        if b > a and len(ctx.text[a:b].split()) >= 2 and not is_trap(ctx, a, b):
+            out.append(Candidate(a, b, "nth_project", 0.55))
+    return out
+
+
+def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list[Candidate]:
+    """'le nouveau CHU de X' beside 'la reconstruction complète du CHU … de X' in one article
+    is the same project: a bare reference to a body becomes an alias of the article's other
+    mention that names the same place, instead of a second project."""
+    bare = [c for c in cands if c.takes_no_amount]
+    if not bare:
+        return cands
+    keep = []
+    for c in cands:
+        if c.takes_no_amount:
+            place = [w for w in WORD.findall(ctx.text[c.start:c.end]) if w[:1].isupper() and fold(w) not in ctx.lex.generic_heads]
+            host = next((o for o in cands if not o.takes_no_amount and o is not c and place
+                         and all(p in ctx.text[o.start:o.end] for p in place)), None)
+            if host is not None:
+                host.aliases.append(ctx.text[c.start:c.end])
+                host.carriers = host.carriers or c.carriers
+                continue
+        keep.append(c)
+    return keep
+
+
+def institution_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> None:
+    """A project named after a hospital or a school ("la reconstruction du CHU de X") is
+    carried by that body when no phrasing named another carrier."""
+    for c in cands:
+        if c.carriers:
+            continue
+        inside = [x.name for x in ctx.institutions if c.start <= x.start and x.end <= c.end]
+        if inside:
+            c.carriers = dedupe(inside)
+            ctx.unlisted.update(inside)
+
+

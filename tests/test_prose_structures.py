@@ -1,0 +1,89 @@
+"""Prose structures of real press pages, in the project's own wording: works named after the
+hospital or school they are for, carriers heading list items, colon enumerations read
+from the dependency parse."""
+
+import pytest
+
+from pipeline.extract.article import extract_article
+from pipeline.model import Article
+
+
+def mentions(text: str) -> dict:
+    return {m.name: m for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2021-05-04")).mentions}
+
+
+@pytest.mark.parametrize("text, name, carrier", [
+    ("L'État portera à 60 millions d'euros sa part du projet de reconstruction du CHU de Brest, a dit la ministre.",
+     "reconstruction du CHU de Brest", "Centre hospitalier universitaire de Brest"),
+    ("Le projet d'extension de la cité scolaire Jules Ferry a été validé, avec 3 M€ de la Région.",
+     "extension de la cité scolaire Jules Ferry", "Cité scolaire Jules Ferry"),
+])
+def test_works_named_after_their_institution(text, name, carrier):
+    got = mentions(text)
+    assert name in got, got
+    assert got[name].carriers == [carrier]
+
+
+def test_list_items_headed_by_their_carrier():
+    text = ("Les administrations et projets retenus sont les suivants :\n"
+            "- Le CHU de Caen : trier les appels d'urgence par l'IA ;\n"
+            "- La communauté urbaine du Grand Annecy : prévoir l'affluence des déchetteries ;\n")
+    got = mentions(text)
+    assert got["trier les appels d'urgence par l'IA"].carriers == ["Centre hospitalier universitaire de Caen"]
+    assert got["prévoir l'affluence des déchetteries"].carriers == ["Communauté urbaine du Grand Annecy"]
+
+
+def test_headings_headed_by_their_carrier():
+    text = ("Huit projets seront accompagnés\n\n"
+            "Centre hospitalier de Dax. — Prévoir les pics d'affluence aux urgences\n\n"
+            "Un modèle lit les passages des années passées pour prévoir ceux de la semaine.\n")
+    got = mentions(text)
+    assert got["Prévoir les pics d'affluence aux urgences"].carriers == ["Centre hospitalier de Dax"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Les deux candidatures de la région ont été retenues : Marélia pour la pêche côtière et Voirium pour la voirie.",
+     {"Marélia", "Voirium"}),
+    ("Trois projets ont été sélectionnés : Tribox+ pour le tri, Quai@Num pour les ports, et Voirium.",
+     {"Tribox+", "Quai@Num", "Voirium"}),
+])
+def test_colon_enumeration(text, expected):
+    assert expected <= set(mentions(text))
+
+
+def test_colon_after_criteria_is_no_enumeration():
+    assert mentions("Les critères retenus : la sobriété, la sécurité et la simplicité.") == {}
+
+
+def test_it_is_a_project_noun():
+    text = ("La ministre a détaillé 2 M€ de soutien aux territoires. En pratique, il s'agit d'une application "
+            "de signalement des nids-de-poule dans la communauté d'agglomération du Pays Basque.")
+    got = mentions(text)
+    name = "application de signalement des nids-de-poule"
+    assert name in got, got
+    assert got[name].carriers == ["Communauté d'agglomération du Pays Basque"]
+
+
+def test_amount_unit_is_no_name():
+    assert "M EUR de l'Etat" not in mentions("Hors les 75 M EUR de l'Etat, la future médiathèque sera payée par la ville.")
+
+
+def test_envelope_of_the_one_named_project():
+    got = mentions("Pour la Bretagne, le projet Marélia aidera la pêche côtière, avec une enveloppe de l'État de 12,5 M€.")
+    assert got["Marélia"].amount_m_eur == 12.5
+
+
+def test_envelope_shared_by_several_projects_stays_a_total():
+    got = mentions("Le projet Marélia fait partie des 12 projets retenus, avec une enveloppe de l'État de 40 M€.")
+    assert got["Marélia"].amount_m_eur is None
+
+
+def test_numbered_project_and_its_subject():
+    text = ("Quatre projets ont reçu 3 M€ au total. Le 1er projet, sur la détection des fuites des réseaux d'eau, "
+            "sera mené par la ville.")
+    assert "détection des fuites des réseaux d'eau" in mentions(text)
+
+
+def test_new_project_of_works_on_a_school():
+    got = mentions("La Région paiera 4 M€ pour un nouveau projet d'agrandissement du lycée Jules Ferry à Laval.")
+    assert got["agrandissement du lycée Jules Ferry"].carriers == ["Lycée Jules Ferry"]
