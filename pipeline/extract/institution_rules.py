@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract import lexicon
 from pipeline.extract.context import WORD, Candidate, ExtractionContext, dedupe, org_coverage, strip_span
 from pipeline.extract.coordination import colon_items, looks_like_name
 from pipeline.extract.phrases import clause_start, is_trap
 from pipeline.text import fold
 
 
-_NEW_BUILDING = re.compile(r"\b(?:futur|future|nouveau|nouvel|nouvelle)\s+$")
+CUE = lexicon.cues()
 
 
 def institution_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
@@ -34,16 +35,16 @@ def institution_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
     for x in ctx.institutions:
         if x.authority or not (s.start <= x.start and x.end <= s.end):
             continue
-        new = _NEW_BUILDING.search(f[max(s.start, x.start - 12):x.start])
+        new = CUE.new_building.search(f[max(s.start, x.start - 12):x.start])
         if new:
             a = max(s.start, x.start - 12) + new.start()
             out.append(Candidate(a, x.end, "new_building", 0.6, carriers=[x.name], takes_no_amount=True))
             ctx.unlisted.add(x.name)
             continue
         before = f[max(s.start, x.start - 12):x.start]
-        if not re.search(r"(?:^|[\s,])(?:le|la|les|l'|et|et de|de)\s*$|^\s*$", before) or re.search(r"\b(?:du|au|aux|pour|par|sur|dans)\s*$", before):
+        if not CUE.subject_position.search(before) or CUE.complement_position.search(before):
             continue
-        verb = ctx.lex.funding_verb.search(f, x.end, s.end) or re.compile(r"\ben benefici\w*").search(f, x.end, s.end)
+        verb = ctx.lex.funding_verb.search(f, x.end, s.end) or CUE.benefit_phrase.search(f, x.end, s.end)
         if not verb or verb.start() - x.end > 60 or re.search(r"[.;:]", f[x.end:verb.start()]):
             continue
         if not is_trap(ctx, x.start, x.end, allow_org=True):
@@ -57,13 +58,12 @@ def project_of_institution(ctx: ExtractionContext, si: int) -> list[Candidate]:
     for, which carries them (hospitals and schools are both the object and the carrier)."""
     s = ctx.sents[si]
     out = []
-    for m in re.finditer(r"\b(?:le|au|du|un|ce|leur|son)\s+(?:(?:nouveau|grand|vaste|futur|important)\s+)?projet\s+d(?:e |'|’)\s*",
-                         ctx.text[s.start:s.end], re.I):
+    for m in CUE.project_of_works.finditer(ctx.text[s.start:s.end]):
         pos = s.start + m.end()
         inst = next((x for x in ctx.institutions if pos <= x.start <= pos + 80 and x.end <= s.end), None)
         if inst is None or re.search(r"[,;:.!?«»\"]", ctx.text[pos:inst.start]):
             continue
-        if not re.match(r"[^\W\d_]+\s+(?:du|de la|de l['’]|des|d['’])", ctx.text[pos:inst.end]):
+        if not CUE.action_then_of.match(ctx.text[pos:inst.end]):
             continue  # "projet de <action> de/du <body>", not "projet de loi"
         if not is_trap(ctx, pos, inst.end, allow_org=True):
             ctx.unlisted.add(inst.name)
@@ -76,13 +76,13 @@ def it_is_a(ctx: ExtractionContext, si: int) -> list[Candidate]:
     described by its kind, up to where the place or carrier starts."""
     s = ctx.sents[si]
     f = ctx.folded[s.start:s.end]
-    m = re.search(r"\bil s'agit (?:d'une?|de la|du|de l')\s+", f)
+    m = CUE.it_is_a.search(f)
     if not m:
         return []
     a = s.start + m.end()
     if not ctx.lex.project_noun_after.match(ctx.folded, a):
         return []
-    stop = re.search(r"\s(?:dans|aupres|au sein|pour le compte|porte|portee|finance|financee)\b|[,;:.(]", ctx.folded[a:s.end])
+    stop = CUE.description_stop.search(ctx.folded[a:s.end])
     b = a + stop.start() if stop else s.end
     a, b = strip_span(ctx.text, a, b)
     if b <= a or len(ctx.text[a:b].split()) < 2 or is_trap(ctx, a, b):
@@ -115,15 +115,13 @@ def colon_enumeration(ctx: ExtractionContext, si: int) -> list[Candidate]:
 
 
 
-_NTH_PROJECT = re.compile(r"\b[Ll]e (?:1er|premier|second|deuxième|troisième|quatrième|cinquième|sixième|\d+(?:e|è|ème|eme))\s+projet,\s+"
-                          r"(?:sur|consacré à|consacré aux|dédié à|dédié aux|concernant|portant sur)\s+")
 
 
 def nth_project(ctx: ExtractionContext, si: int) -> list[Candidate]:
     """'Le 1er projet, sur la détection des X, vise à …': a numbered project and its subject."""
     s = ctx.sents[si]
     out = []
-    for m in _NTH_PROJECT.finditer(ctx.text, s.start, s.end):
+    for m in CUE.nth_project.finditer(ctx.text, s.start, s.end):
         a = m.end()
         end = ctx.text.find(",", a, s.end)
         a, b = strip_span(ctx.text, a, end if end > 0 else s.end)
