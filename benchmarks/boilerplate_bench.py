@@ -8,10 +8,12 @@ with the project's own clean stage (`pipeline.run.batch.clean_source`: decoding,
 publication date, cleaning; no Prefect), and writes the texts into a database of the shape
 `shared/eval/boilerplate.py` reads (`articles(path, text)`), then scores it with that scorer.
 
-With --trafilatura, the same pages are read (decoded) once and handed to `trafilatura.extract` in the same
-process, timed the same way; its texts go into a second database, scored alike. trafilatura is an optional
-dependency of the benchmark only (`pip install .[bench]`); it is the reference, never the cleaner.
-Timings include decoding and parsing for both sides and exclude reading the files from disk.
+With --trafilatura, the same decoded pages are handed to `trafilatura.extract` in the same process; its
+texts go into a second database, scored alike. trafilatura is an optional dependency of the benchmark
+only (`pip install .[bench]`); it is the reference, never the cleaner. The sides take turns page by page
+(this project, a bare `BeautifulSoup(html, "lxml")` parse as the floor of any BeautifulSoup cleaner,
+trafilatura), so that a shared machine's load weighs on each alike. Timings include parsing and exclude
+reading and decoding the files.
 A markdown table goes to stdout and to benchmarks/results/<date>-boilerplate.md.
 """
 
@@ -25,6 +27,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 
 from pipeline.ingest import read_source
 from pipeline.run.batch import clean_source
@@ -41,18 +45,34 @@ def write_db(path: Path, texts: dict[str, str]) -> None:
         db.executemany("insert into articles values (?, ?)", sorted(texts.items()))
 
 
-def clean_pages(sources: list) -> tuple[dict[str, str], float]:
-    start = time.perf_counter()
-    texts = {src.path: clean_source(src).text for src in sources if src.error is None}
-    return texts, time.perf_counter() - start
+def run_sides(sources: list, sides: dict) -> dict[str, tuple[dict[str, str], float]]:
+    """Each side's texts and seconds. The sides take turns page by page, so that the load of a
+    shared machine weighs on each alike."""
+    texts: dict[str, dict[str, str]] = {name: {} for name in sides}
+    seconds = dict.fromkeys(sides, 0.0)
+    for src in sources:
+        if src.error is not None:
+            continue
+        for name, side in sides.items():
+            start = time.perf_counter()
+            texts[name][src.path] = side(src)
+            seconds[name] += time.perf_counter() - start
+    return {name: (texts[name], seconds[name]) for name in sides}
 
 
-def trafilatura_pages(sources: list) -> tuple[dict[str, str], float]:
+def ours(src) -> str:
+    return clean_source(src).text
+
+
+def parse_only(src) -> str:
+    BeautifulSoup(src.text, "lxml")
+    return ""
+
+
+def trafilatura_side():
     import trafilatura
 
-    start = time.perf_counter()
-    texts = {src.path: trafilatura.extract(src.text) or "" for src in sources if src.error is None}
-    return texts, time.perf_counter() - start
+    return lambda src: trafilatura.extract(src.text) or ""
 
 
 def score(db: Path, *extra: str) -> dict:
@@ -72,25 +92,28 @@ def main() -> None:
 
     paths = sorted(str(p) for p in a.pages.glob("*.html"))[: a.limit or None]
     sources = [read_source(p) for p in paths]
-    rows = []
-    texts, seconds = clean_pages(sources)
-    write_db(a.db, texts)
-    rows.append(("this project (clean stage)", a.db, len(texts), seconds))
+    sides = {"this project (clean stage)": ours, "BeautifulSoup(lxml) parse alone": parse_only}
     if a.trafilatura:
         import trafilatura
 
-        tdb = a.db.with_name(a.db.stem + "-trafilatura.db")
-        ttexts, tseconds = trafilatura_pages(sources)
-        write_db(tdb, ttexts)
-        rows.append((f"trafilatura {trafilatura.__version__} (extract)", tdb, len(ttexts), tseconds))
+        sides[f"trafilatura {trafilatura.__version__} (extract)"] = trafilatura_side()
+    results = run_sides(sources, sides)
+    rows = []
+    for i, (name, (texts, seconds)) in enumerate(results.items()):
+        db = a.db if i == 0 else a.db.with_name(f"{a.db.stem}-{i}.db")
+        if name.startswith("BeautifulSoup"):
+            rows.append((name, None, len(texts), seconds))
+            continue
+        write_db(db, texts)
+        rows.append((name, db, len(texts), seconds))
 
     lines = [
         "| cleaner | pages | seconds | pages/s | precision | recall | F1 | French F1 |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, db, n, sec in rows:
-        s = score(db) if not a.no_score else {}
-        fr = score(db, "--fr") if not a.no_score else {}
+        s = score(db) if db and not a.no_score else {}
+        fr = score(db, "--fr") if db and not a.no_score else {}
         lines.append(
             f"| {name} | {n} | {sec:.1f} | {n / sec:.1f} | {s.get('precision', '')} | {s.get('recall', '')} "
             f"| {s.get('f1', '')} | {fr.get('f1', '')} |"
