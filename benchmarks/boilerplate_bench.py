@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/boilerplate_bench.py [--pages DIR] [--db DB] [--trafilatura] [--limit N]
 
 Cleans every page of ../shared/boilerplate/pages (1,033 saved pages of many sites) in this one process,
-with the project's own clean stage (`pipeline.run.batch.clean_source`: decoding, BeautifulSoup over lxml,
+with the project's own clean stage (`pipeline.run.batch.clean_source`: BeautifulSoup over lxml,
 publication date, cleaning; no Prefect), and writes the texts into a database of the shape
 `shared/eval/boilerplate.py` reads (`articles(path, text)`), then scores it with that scorer.
 
@@ -92,10 +92,11 @@ def main() -> None:
 
     paths = sorted(str(p) for p in a.pages.glob("*.html"))[: a.limit or None]
     sources = [read_source(p) for p in paths]
-    sides = {"this project (clean stage)": ours, "BeautifulSoup(lxml) parse alone": parse_only}
+    sides = {"this project (clean stage)": ours}
     if a.trafilatura:
         import trafilatura
 
+        sides["BeautifulSoup(lxml) parse alone"] = parse_only
         sides[f"trafilatura {trafilatura.__version__} (extract)"] = trafilatura_side()
     results = run_sides(sources, sides)
     rows = []

@@ -30,7 +30,8 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
      whole page, the finder gives up and the caller keeps its markup-based root.
   4. Root by markup. When an <article>, <main>, [role=main] or [itemprop=articleBody]
      under that root holds SEMANTIC_SHARE of its good mass, it becomes the root: the page
-     says where its article is and the density agrees.
+     says where its article is and the density agrees. Not when the <h1> stays outside:
+     the lead and the dateline often sit with the title, outside [itemprop=articleBody].
   5. Pruning inside the root (`prune`), outer boxes first, never a box holding the <h1>:
      - teaser: a box of at most TEASER_MAX_CHARS whose heading is a link (another
        article's card);
@@ -40,10 +41,12 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
        description) have enough text outside their links to stay;
      - negative_class: a box with chrome words (step 1) holding at most
        NEGATIVE_MAX_SHARE of the root's text;
-     - no_prose: a div or section without any good text and without a heading, list,
-       table, figure, caption, quotation or preformatted block (bylines, dates, author
-       boxes, "follow us" lines). Headings, lists, tables and captions of the article
-       body therefore stay, even when short.
+     - no_prose: below the first good block (position: above it sit the rubric, the
+       dateline and the byline, which the line rules and the date reader want), a div or
+       section without any good text and without a heading, list, table, figure, caption,
+       quotation or preformatted block (author boxes, "follow us" lines, widgets).
+       Headings, lists, tables and captions of the article body therefore stay, even
+       when short.
 The line rules (pipeline.clean.lines) then work on the text of the root, as before.
 """
 
@@ -170,14 +173,20 @@ def _is_teaser(el: Tag, m: Measures, measures: dict[int, Measures]) -> bool:
     return hm is not None and hm.chars > 0 and hm.link_density > TEASER_HEADING_LINKS
 
 
-def prune(root: Tag, measures: dict[int, Measures], mass: dict[int, int]) -> list[tuple[str, Tag]]:
+def prune(
+    root: Tag, measures: dict[int, Measures], mass: dict[int, int], blocks: list[Tag]
+) -> list[tuple[str, Tag]]:
     """Step 5: (reason, element) for the boxes inside the root that are not article text.
     Outer boxes first; an element inside a cut box is not listed again."""
     # a list item or an <article> card goes only as a teaser: a short item is content
     total = measures[id(root)].chars or 1
     out: list[tuple[str, Tag]] = []
     skip: set[int] = set()
-    for el in root.find_all(PRUNED):
+    elements = root.find_all(True)
+    order = {id(el): i for i, el in enumerate(elements)}
+    # the first good block opens the body: above it sit the rubric, the dateline, the byline
+    body_start = min((order[id(b)] for b in blocks if id(b) in order), default=len(elements))
+    for el in (el for el in elements if el.name in PRUNED):
         if id(el.parent) in skip:
             skip.add(id(el))
             continue
@@ -199,6 +208,7 @@ def prune(root: Tag, measures: dict[int, Measures], mass: dict[int, int]) -> lis
         elif (
             el.name in ("div", "section")
             and not mass.get(id(el))
+            and order[id(el)] > body_start
             and el.find(KEEP_INSIDE) is None
         ):
             why = "no_prose"
@@ -208,10 +218,12 @@ def prune(root: Tag, measures: dict[int, Measures], mass: dict[int, int]) -> lis
     return out
 
 
-def good_mass(body: Tag, measures: dict[int, Measures]) -> dict[int, int]:
-    """Steps 1 and 2: id(element) -> characters of good text blocks under it."""
+def good_mass(body: Tag, measures: dict[int, Measures]) -> tuple[dict[int, int], list[Tag]]:
+    """Steps 1 and 2: id(element) -> characters of good text blocks under it, and the good
+    blocks in page order."""
     chrome: set[int] = set()
     mass: dict[int, int] = {}
+    blocks: list[Tag] = []
     for el in body.find_all(True):  # document order: a parent before its children
         if id(el.parent) in chrome or (el.name not in ("html", "body") and class_weight(el) < 0):
             chrome.add(id(el))
@@ -219,6 +231,7 @@ def good_mass(body: Tag, measures: dict[int, Measures]) -> dict[int, int]:
         m = measures.get(id(el))
         if m is None or not _is_text_block(el, m) or m.chars < GOOD_MIN_CHARS or m.link_density > GOOD_MAX_LINKS:
             continue
+        blocks.append(el)
         # count a block once: only its own text when it holds other text blocks
         n = m.own_chars if el.name in OWN_TEXT_TAGS else m.chars
         node: Tag | None = el
@@ -227,7 +240,7 @@ def good_mass(body: Tag, measures: dict[int, Measures]) -> dict[int, int]:
             if node is body:
                 break
             node = node.parent
-    return mass
+    return mass, blocks
 
 
 def dense_root(body: Tag, mass: dict[int, int]) -> Tag | None:
@@ -252,13 +265,17 @@ def dense_root(body: Tag, mass: dict[int, int]) -> Tag | None:
 
 def semantic_root(root: Tag, mass: dict[int, int]) -> Tag:
     """Step 4: the marked-up article under `root` holding the most good text, when it holds
-    SEMANTIC_SHARE of it; else `root`."""
+    SEMANTIC_SHARE of it and does not leave the <h1> out; else `root`."""
     total = mass.get(id(root), 0)
     marked = [el for el in root.find_all(True) if _semantic(el)]
     if not marked or not total:
         return root
     best = max(marked, key=lambda el: mass.get(id(el), 0))
-    return best if mass.get(id(best), 0) >= SEMANTIC_SHARE * total else root
+    if mass.get(id(best), 0) < SEMANTIC_SHARE * total:
+        return root
+    # the lead and the dateline often sit with the <h1> outside [itemprop=articleBody]
+    h1 = root.find("h1")
+    return root if h1 is not None and h1 is not best and not _inside(h1, best) else best
 
 
 def _inside(el: Tag, box: Tag) -> bool:
@@ -270,10 +287,10 @@ def find_content(soup: BeautifulSoup | Tag) -> tuple[Tag | None, list[tuple[str,
     (reason, element) to cut inside it."""
     body = soup.body if isinstance(soup, BeautifulSoup) and soup.body else soup
     measures = measure(body)
-    mass = good_mass(body, measures)
+    mass, blocks = good_mass(body, measures)
     root = dense_root(body, mass)
     if root is not None:
         root = semantic_root(root, mass)
     if root is None:
         return None, []
-    return root, prune(root, measures, mass)
+    return root, prune(root, measures, mass, blocks)
