@@ -11,19 +11,27 @@ HTML cascade (`clean_html`)
      button, iframe, svg... (`html.drop_tags`), elements that are hidden
      (hidden, aria-hidden, display:none), page-level <header>/<footer> (those
      outside <article>, <main>, [itemprop=articleBody]: the article's own
-     header keeps its title and date), landmark roles of page chrome.
+     header keeps its title and date), landmark roles of page chrome. Guard:
+     a <form> (`html.guarded_tags`) or page-level <header>/<footer> holding
+     more than half of the page's text is a wrapper around the whole page
+     (ASP.NET forms, unclosed headers) and stays.
   3. Remove elements whose class, id or aria-label words say boilerplate
      (`html.drop_tokens`: cookie, share, newsletter, comments, related,
      breadcrumb, ad...). Words, not substrings: "article-share" goes,
      "shareholder" stays. Guard: an element holding the <h1>, an <article>,
      <main> or the article body, or more than half of the page's paragraph
-     text, is never removed on its class alone ("post has-sidebar").
-  4. Choose the content root, first that holds enough paragraph text
-     (paragraphs, list items, table cells): the <article> with most text,
-     [itemprop=articleBody], <main>, [role=main]; else, going down from
-     <body>, the smallest element that still holds three quarters of the
-     text, without leaving the <h1> behind (a wrapper whose children are
-     the title, the text and a table stays whole); else <body>.
+     text, is never removed on its class alone ("post has-sidebar"). Weak
+     words (`html.weak_tokens`: read-more, print) only remove an element with
+     at most WEAK_MAX_CHARS of text outside links ("entry-content-read-more"
+     holds the article).
+  4. Choose the content root with the content finder (pipeline.clean.content:
+     good-text density, link density, chrome class words, markup), which also
+     cuts teasers, link boxes and boxes without prose inside the root. When
+     the page has too little prose for it to tell, the first candidate that
+     holds enough paragraph text (paragraphs, list items, table cells): the
+     <article> with most text, [itemprop=articleBody], <main>, [role=main];
+     else, going down from <body>, the smallest element that still holds
+     three quarters of the text, without leaving the <h1> behind; else <body>.
   5. Walk the root into blocks: headings, paragraphs, list items, table rows
      (layout tables, whose cells hold whole paragraphs, are walked as
      containers), blockquotes, figcaptions, and text sitting directly in
@@ -42,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from pipeline.clean.content import attr_values, find_content, measure
 from pipeline.clean.hyphenation import mend_hyphens
 from pipeline.clean.lines import collapse, filter_lines, normalise, render, unwrap
 from pipeline.clean.rules import load_data, token_hit
@@ -57,6 +66,7 @@ DESCEND_SHARE = 0.75  # go down into a child holding at least this share of the 
 # so this keeps it far below Python's recursion limit, even inside a deep task runner stack.
 MAX_DEPTH = 200
 GUARD_SHARE = 0.5  # never drop, on class alone, an element with more than this share of the text
+WEAK_MAX_CHARS = 200  # a weak drop word drops a box holding at most this much text outside links
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -103,19 +113,6 @@ def strip_site_suffix(title: str) -> str:
         return head
     return title
 
-
-
-def _attr_values(el: Tag) -> list[str]:
-    values: list[str] = []
-    cls = el.get("class")
-    if isinstance(cls, list):
-        values.extend(cls)
-    elif cls:
-        values.append(str(cls))
-    for name in ("id", "aria-label"):
-        if el.get(name):
-            values.append(str(el[name]))
-    return values
 
 
 def _in_content(el: Tag) -> bool:
@@ -178,27 +175,51 @@ def _remove(el: Tag, why: str, dropped: list[tuple[str, str]]) -> None:
 def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
     """Steps 2 and 3 of the HTML cascade."""
     data = load_data()
-    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        c.extract()
-    for el in soup.find_all(list(data.drop_tags)):
-        if not _decomposed(el):
+    # One walk lists every node; bs4's find_all would walk the tree again for each question.
+    nodes = list(soup.descendants)
+    for node in nodes:
+        if isinstance(node, Comment):
+            node.extract()
+    tags = [node for node in nodes if isinstance(node, Tag)]
+    guarded = []
+    for el in tags:
+        if el.name not in data.drop_tags or _decomposed(el):
+            continue
+        if el.name in data.guarded_tags:
+            guarded.append(el)
+        else:
             _remove(el, f"tag:{el.name}", dropped)
-    for el in soup.find_all(True):
+    measures = measure(soup)
+    page_chars = measures[id(soup)].chars
+
+    def holds_the_page(el: Tag) -> bool:
+        # an ASP.NET <form> or an unclosed <header> around the whole page is not chrome
+        return measures[id(el)].chars > GUARD_SHARE * page_chars
+
+    for el in guarded:
+        if not _decomposed(el) and not holds_the_page(el):
+            _remove(el, f"tag:{el.name}", dropped)
+    for el in tags:
         if _decomposed(el):
             continue
         if _hidden(el) and el.name not in ("html", "body"):
             _remove(el, "hidden", dropped)
-        elif el.name in data.chrome_tags and not _in_content(el):
+        elif el.name in data.chrome_tags and not _in_content(el) and not holds_the_page(el):
             _remove(el, f"tag:{el.name}", dropped)
         elif str(el.get("role", "")).lower() in data.drop_roles:
             _remove(el, f"role:{el['role']}", dropped)
-    total = _paragraph_chars(soup)
-    for el in soup.find_all(True):
+    tags = [el for el in tags if not _decomposed(el)]
+    total = sum(len(collapse(el.get_text(" "))) for el in tags if el.name in _PARAGRAPHS)
+    for el in tags:
         if _decomposed(el) or el.name in ("html", "body"):
             continue
-        hit = token_hit(_attr_values(el), data.drop_tokens)
-        if hit and not _protected(el, total):
-            _remove(el, f"class:{hit}", dropped)
+        hit = token_hit(attr_values(el, ("id", "aria-label")), data.drop_tokens)
+        if hit is None or _protected(el, total):
+            continue
+        m = measures[id(el)]
+        if hit in data.weak_tokens and m.chars - m.link_chars > WEAK_MAX_CHARS:
+            continue  # "read-more", "print-area": words that also name a box of article text
+        _remove(el, f"class:{hit}", dropped)
 
 
 def _best_of(candidates: Iterable[Tag]) -> Tag | None:
@@ -239,6 +260,18 @@ def content_root(soup: BeautifulSoup) -> Tag:
             return best
     body = soup.body or soup
     return _text_core(body) or body
+
+
+def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> Tag:
+    """Step 4: the content finder (pipeline.clean.content) picks the root and cuts the boxes
+    inside it; on a page with too little prose, the markup and text-share root above."""
+    root, cuts = find_content(soup)
+    if root is None:
+        return content_root(soup)
+    for why, el in cuts:
+        if not _decomposed(el):
+            _remove(el, f"content:{why}", dropped)
+    return root
 
 
 def _has_block(el: Tag) -> bool:
@@ -330,7 +363,7 @@ def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     title = title_of(soup)
     dropped: list[tuple[str, str]] = []
     strip_noise(soup, dropped)
-    root = content_root(soup)
+    root = choose_root(soup, dropped)
     lines = [replace(ln, text=normalise(ln.text)) for ln in html_lines(root, _kind_of(root, "para"))]
     kept, line_drops = filter_lines([ln for ln in lines if ln.text])
     return CleanDoc(text=render(kept), title=title, dropped=dropped + line_drops)

@@ -30,7 +30,7 @@ import functools
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -96,9 +96,40 @@ def _is_article_node(node: dict[str, Any], suffixes: tuple[str, ...]) -> bool:
     return any(isinstance(t, str) and t.endswith(suffixes) for t in types)
 
 
-def _json_ld_dates(soup: BeautifulSoup) -> Iterator[str]:
+_LD_JSON = re.compile(r"ld\+json", re.IGNORECASE)
+
+
+@dataclass
+class _PageIndex:
+    """The elements the cascade reads, listed in one walk of the page (in page order):
+    a bs4 search per step would walk the whole tree again each time."""
+
+    scripts: list[Tag] = field(default_factory=list)  # JSON-LD blocks
+    metas: list[Tag] = field(default_factory=list)
+    dated: list[Tag] = field(default_factory=list)  # [itemprop=datePublished]
+    times: list[Tag] = field(default_factory=list)
+
+
+def _index(soup: BeautifulSoup) -> _PageIndex:
+    index = _PageIndex()
+    for el in soup.descendants:
+        if not isinstance(el, Tag):
+            continue
+        name = el.name
+        if name == "script" and _LD_JSON.search(str(el.get("type") or "")):
+            index.scripts.append(el)
+        elif name == "meta":
+            index.metas.append(el)
+        elif name == "time":
+            index.times.append(el)
+        if el.get("itemprop") == "datePublished":
+            index.dated.append(el)
+    return index
+
+
+def _json_ld_dates(index: _PageIndex) -> Iterator[str]:
     nodes: list[dict[str, Any]] = []
-    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.IGNORECASE)}):
+    for script in index.scripts:
         try:
             nodes.extend(_json_nodes(json.loads(script.string or script.get_text() or "")))
         except (json.JSONDecodeError, RecursionError):
@@ -110,8 +141,8 @@ def _json_ld_dates(soup: BeautifulSoup) -> Iterator[str]:
         yield node["datePublished"]
 
 
-def _meta_contents(soup: BeautifulSoup, attribute: str, wanted: tuple[str, ...]) -> Iterator[str]:
-    metas = [m for m in soup.find_all("meta") if m.get(attribute) and m.get("content")]
+def _meta_contents(index: _PageIndex, attribute: str, wanted: tuple[str, ...]) -> Iterator[str]:
+    metas = [m for m in index.metas if m.get(attribute) and m.get("content")]
     # The wanted names are in priority order; among equals the page order decides.
     for name in wanted:
         for meta in metas:
@@ -134,17 +165,17 @@ def _element_date(element: Tag) -> str:
     return str(element.get("datetime") or element.get("content") or element.get_text(" ", strip=True))
 
 
-def _microdata_dates(soup: BeautifulSoup) -> Iterator[str]:
-    for element in soup.find_all(attrs={"itemprop": "datePublished"}):
+def _microdata_dates(index: _PageIndex) -> Iterator[str]:
+    for element in index.dated:
         if element.name != "meta" and not _in_other_content(element):
             yield _element_date(element)
-    for element in soup.find_all("time", attrs={"pubdate": True}):
+    for element in (t for t in index.times if t.has_attr("pubdate")):
         if not _in_other_content(element):
             yield _element_date(element)
 
 
-def _first_time_in_article(soup: BeautifulSoup) -> Iterator[str]:
-    for element in soup.find_all("time", attrs={"datetime": True}):
+def _first_time_in_article(index: _PageIndex) -> Iterator[str]:
+    for element in (t for t in index.times if t.has_attr("datetime")):
         if element.find_parent(["article", "header"]) and not _in_other_content(element):
             yield str(element["datetime"])
 
@@ -155,13 +186,14 @@ def published_from_html(soup: BeautifulSoup | str) -> datetime.date | None:
     if isinstance(soup, str):
         soup = BeautifulSoup(soup, "lxml")
     rules = _rules()
+    index = _index(soup)
     steps = (
-        _json_ld_dates(soup),
-        _meta_contents(soup, "property", rules.meta_properties),
-        _meta_contents(soup, "itemprop", ("datepublished",)),
-        _meta_contents(soup, "name", rules.meta_names),
-        _microdata_dates(soup),
-        _first_time_in_article(soup),
+        _json_ld_dates(index),
+        _meta_contents(index, "property", rules.meta_properties),
+        _meta_contents(index, "itemprop", ("datepublished",)),
+        _meta_contents(index, "name", rules.meta_names),
+        _microdata_dates(index),
+        _first_time_in_article(index),
     )
     for step in steps:
         for raw in step:

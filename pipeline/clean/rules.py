@@ -51,6 +51,10 @@ class BoilerplateRules:
     chrome_tags: frozenset[str]
     drop_roles: frozenset[str]
     drop_tokens: tuple[str, ...]
+    weak_tokens: frozenset[str]
+    guarded_tags: frozenset[str]
+    content_positive: tuple[str, ...]
+    content_negative: tuple[str, ...]
 
 
 
@@ -111,6 +115,10 @@ def load_data() -> BoilerplateRules:
         chrome_tags=frozenset(html["chrome_tags"]),
         drop_roles=frozenset(html["drop_roles"]),
         drop_tokens=tuple(html["drop_tokens"]),
+        weak_tokens=frozenset(html["weak_tokens"]),
+        guarded_tags=frozenset(html["guarded_tags"]),
+        content_positive=tuple(raw["content"]["positive_tokens"]),
+        content_negative=tuple(raw["content"]["negative_tokens"]),
     )
 
 
@@ -128,20 +136,40 @@ def _tokens_cached(value: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)
-def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[str, bool, bool, tuple[str, ...]], ...]:
+def _compiled(patterns: tuple[str, ...]) -> tuple[dict[str, list[int]], tuple[tuple[str, bool, bool, tuple[str, ...]], ...]]:
+    """The patterns parsed, and an index from a first word to the patterns that can start
+    with it (prefix patterns under each of their possible first letters' key "")."""
     out = []
-    for pat in patterns:
+    index: dict[str, list[int]] = {}
+    for i, pat in enumerate(patterns):
         body = pat.lstrip("^")
-        out.append((pat, pat.startswith("^"), body.endswith("*"), tuple(body.rstrip("*").split("-"))))
-    return tuple(out)
+        wanted = tuple(body.rstrip("*").split("-"))
+        prefix = body.endswith("*")
+        out.append((pat, pat.startswith("^"), prefix, wanted))
+        # a one-word prefix pattern can start with any word: it is tried on every element
+        index.setdefault("" if prefix and len(wanted) == 1 else wanted[0], []).append(i)
+    return index, tuple(out)
 
 
 def token_hit(values: Iterable[str], patterns: Iterable[str]) -> str | None:
     """The first drop token matching one of the attribute values (see html.drop_tokens)."""
-    parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
-    if not parts_list:  # most elements: no class, id or label at all
+    values = tuple(values)
+    if not values:  # most elements: no class, id or label at all
         return None
-    for pat, first_only, prefix, wanted in _compiled(tuple(patterns)):
+    return _token_hit(values, tuple(patterns))
+
+
+# class lists repeat from element to element and page to page
+@lru_cache(maxsize=1 << 14)
+def _token_hit(values: tuple[str, ...], patterns: tuple[str, ...]) -> str | None:
+    parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
+    if not parts_list:
+        return None
+    index, compiled = _compiled(patterns)
+    words = {w for parts in parts_list for w in parts}
+    tried = sorted({i for w in words | {""} for i in index.get(w, ())})
+    for i in tried:
+        pat, first_only, prefix, wanted = compiled[i]
         n = len(wanted)
         for parts in parts_list:
             starts = (0,) if first_only else range(len(parts) - n + 1)
