@@ -38,7 +38,7 @@ def similarity(a: str, b: str) -> float:
     wa, wb = words(a), words(b)
     if not wa or not wb:
         return 0.0
-    if "".join(wa) == "".join(wb):  # "France Connect" and "FranceConnect"
+    if "".join(wa) == "".join(wb):  # "Agri Trace" and "AgriTrace"
         return 1.0
     sa, sb = set(wa), set(wb)
     shared = sa & sb
