@@ -47,10 +47,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
 from wordfreq import zipf_frequency
 
 from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 
 DATA_FILE = DATA_DIR / "boilerplate.yaml"
 
@@ -77,8 +77,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)["hyphenation"]
+    raw = load_rules(DATA_FILE.name)["hyphenation"]
     return _Rules(
         keep=frozenset(w.lower() for w in raw["keep"]),
         join_prefixes=frozenset(w.lower() for w in raw["join_prefixes"]),

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-import yaml
 
 from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 
 DATA_FILE = DATA_DIR / "boilerplate.yaml"
 
@@ -102,8 +102,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
 
 @cache
 def load_data() -> BoilerplateRules:
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    raw = load_rules(DATA_FILE.name)
     html = raw["html"]
     return BoilerplateRules(
         rules=tuple(_rule(r) for r in raw["line_rules"]),

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
 
 from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 from pipeline.text import fold
 
 DATA = DATA_DIR / "institutions.yaml"
@@ -52,8 +52,7 @@ class _Kind:
 
 @lru_cache(maxsize=1)
 def kinds() -> tuple[_Kind, ...]:
-    with open(DATA, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)["institutions"]
+    raw = load_rules(DATA.name)["institutions"]
     out = []
     for entry in raw:
         words = [f for f in entry["forms"] if not (f.isupper() or "." in f)]

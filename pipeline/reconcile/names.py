@@ -7,17 +7,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
 
 from pipeline.model import Mention
-from pipeline.paths import DATA_DIR
+from pipeline.rules import load_rules
 from pipeline.text import STOP_WORDS, fold
 
 
 @lru_cache(maxsize=1)
 def glossary() -> tuple[dict[str, str], frozenset]:
-    with open(DATA_DIR / "name_glossary.yaml", encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    raw = load_rules("name_glossary.yaml")
     return {fold(k): v for k, v in (raw.get("translate") or {}).items()}, frozenset(raw.get("weak_tokens") or [])
 
 
