@@ -108,6 +108,8 @@ SINGLE = [
     ("le fonds mobilise environ 30 M€ au total", "environ 30 M€", 30.0, "approx"),
     ("le fonds mobilise d'environ 30 M€ au total", "environ 30 M€", 30.0, "approx"),
     ("pour un coût de l'ordre de 3 M€", "de l'ordre de 3 M€", 3.0, "approx"),
+    ("une passerelle au coût estimé à 6 M€", "estimé à 6 M€", 6.0, "approx"),
+    ("des études estimées à 1,5 million d'euros", "estimées à 1,5 million d'euros", 1.5, "approx"),
     ("quelque 200 millions d'euros ont été engagés", "quelque 200 millions d'euros", 200.0, "approx"),
     ("le coût atteindrait ~4 M€", "~4 M€", 4.0, "approx"),
     ("une aide qui dépasse pas moins de 12 M€", "pas moins de 12 M€", 12.0, "min"),

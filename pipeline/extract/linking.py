@@ -6,6 +6,7 @@ from __future__ import annotations
 
 
 from pipeline.extract import lexicon
+from pipeline.extract.anaphora import bind_anaphoric_amounts
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe
 from pipeline.model import Mention
 from pipeline.text import fold
@@ -81,6 +82,8 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
                 if c.amount is None and c.start < am.start and not c.takes_no_amount:
                     c.amount = am
             bound.add(id(am))
+    # "Ce soutien s'élève à …" one or two sentences after the project is named
+    bind_anaphoric_amounts(ctx, by_sent, bound)
 
 
 def _own_envelope(ctx: ExtractionContext, si: int, c: Candidate):

@@ -26,7 +26,9 @@ Cascade, for one article (clean text, organisations, amounts already found):
    made of generic words only.
 5. Links: amounts bound by the phrasing, else the single project amount of a sentence with
    a single name, "respectivement" lists in order, an anaphoric sentence ("L'objectif du
-   financement (19,3 M€)") to the one project of its paragraph; carriers from carrier cues,
+   financement (19,3 M€)") to the one project of its paragraph, a sentence whose subject
+   points back ("Ce soutien s'élève à …", "L'État y consacre …", anaphora.py) to the one
+   project of the one or two sentences before it; carriers from carrier cues,
    the organisation a parenthesised list hangs from, the subject of a funding verb, the
    block's carrier line, or the next sentence's "Il est porté par …".
 """

@@ -1,0 +1,65 @@
+"""Amounts given through an anaphora one or two sentences after the project is named
+("Ce soutien s'élève à …", "L'État y consacre …"): bound to the one project named just before,
+never when two projects were named, nor when the amount is a fund's total."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.article import extract_article
+from pipeline.model import Article
+
+
+def amounts_by_name(text: str) -> dict:
+    res = extract_article(Article(id="t", path="t.txt", text=text, published_on="2022-05-10"))
+    for m in res.mentions:
+        assert text[m.start:m.end] == m.name
+        if m.amount_span:
+            assert text[m.amount_span[0]:m.amount_span[1]]
+    return {m.name: (m.amount_m_eur, m.amount_qualifier) for m in res.mentions}
+
+
+NAMED = "La métropole a présenté le projet «Rivage Clair», porté par la commune, pour dépolluer les berges du fleuve."
+
+ANAPHORAS = [
+    ("Ce soutien s'élève à 4,5 M€.", (4.5, "exact")),
+    ("Cette aide représente 4,5 millions d'euros.", (4.5, "exact")),
+    ("Le coût de l'opération atteint 4,5 millions d'euros environ.", (4.5, "approx")),
+    ("L'État y consacre 4,5 millions d'euros au moins.", (4.5, "min")),
+    ("Ces travaux, d'un montant global estimé à 4,5 M€, commenceront au printemps.", (4.5, "approx")),
+    ("Le chantier durera deux ans. Ce financement se monte à 4,5 M€.", (4.5, "exact")),
+]
+
+
+@pytest.mark.parametrize("follow, want", ANAPHORAS, ids=[a[0][:28] for a in ANAPHORAS])
+def test_an_anaphoric_amount_goes_to_the_project_named_before(follow, want):
+    got = amounts_by_name(f"{NAMED} {follow}")
+    assert got.get("Rivage Clair") == want, got
+
+
+def test_two_projects_named_before_take_no_anaphoric_amount():
+    text = ("La métropole a présenté le projet «Rivage Clair» et le projet «Halle Verte», portés par la commune. "
+            "Ce soutien s'élève à 4,5 M€.")
+    got = amounts_by_name(text)
+    assert {"Rivage Clair", "Halle Verte"} <= set(got), got
+    assert got["Rivage Clair"][0] is None and got["Halle Verte"][0] is None
+
+
+@pytest.mark.parametrize("follow", [
+    "L'enveloppe totale du fonds s'élève à 40 M€.",
+    "Au total, ce financement de 40 M€ est réparti entre dix-sept projets.",
+])
+def test_a_total_or_envelope_is_not_the_projects_amount(follow):
+    got = amounts_by_name(f"{NAMED} {follow}")
+    assert got.get("Rivage Clair") == (None, None), got
+
+
+def test_a_project_named_in_an_earlier_paragraph_takes_no_anaphoric_amount():
+    got = amounts_by_name(f"{NAMED}\nCe soutien s'élève à 4,5 M€.")
+    assert got.get("Rivage Clair") == (None, None), got
+
+
+def test_a_project_that_has_its_amount_keeps_it():
+    text = ("Le projet «Rivage Clair», porté par la commune, reçoit 2 M€ de l'État. "
+            "Ce soutien s'élève à 4,5 M€ en comptant la région.")
+    assert amounts_by_name(text).get("Rivage Clair") == (2.0, "exact")
