@@ -9,7 +9,10 @@ Dask workers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
+
+from pipeline.rules import load_rules
 
 
 @dataclass
@@ -72,6 +75,12 @@ class Mention:
         return (self.article_id, self.start, self.end)
 
 
+@cache
+def feminine_units() -> frozenset[str]:
+    """Units of funding rounds that are feminine ("1re vague", not "1er vague"), from data/funds.yaml."""
+    return frozenset(load_rules("funds.yaml").get("feminine_units") or ())
+
+
 @dataclass
 class CallInfo:
     """What an article says about the funding round it reports on."""
@@ -94,7 +103,7 @@ class CallInfo:
             parts.append(str(self.year))
         head = " ".join(parts)
         if self.ordinal and self.unit:
-            nth = "1er" if self.ordinal == 1 and self.unit != "session" else ("1re" if self.ordinal == 1 else f"{self.ordinal}e")
+            nth = f"{self.ordinal}e" if self.ordinal != 1 else ("1re" if self.unit in feminine_units() else "1er")
             return f"{head}, {nth} {self.unit}"
         return head
 

@@ -30,3 +30,17 @@ def test_a_yaml_error_names_the_file_and_line(tmp_path, monkeypatch):
             rules.load_rules("missing.yaml")
     finally:
         rules._parsed.cache_clear()
+
+
+@pytest.mark.parametrize("unit", rules.load_rules("funds.yaml")["feminine_units"])
+def test_a_feminine_round_is_the_1re(unit):
+    from pipeline.model import CallInfo
+
+    assert CallInfo(fund_acronym="FDX", year=2021, ordinal=1, unit=unit).label() == f"FDX 2021, 1re {unit}"
+
+
+def test_a_call_for_projects_is_the_1er():
+    from pipeline.model import CallInfo
+
+    assert CallInfo(fund_acronym="FDX", year=2021, ordinal=1, unit="appel à projets").label() == "FDX 2021, 1er appel à projets"
+    assert CallInfo(fund_acronym="FDX", year=2021, ordinal=3, unit="vague").label() == "FDX 2021, 3e vague"
