@@ -98,6 +98,20 @@ def test_second_run_keeps_rows_and_ids(seeds_db, tmp_path):
     assert snapshot() == before
 
 
+def _build_in_process(raw, db) -> None:
+    """The stages the flow runs, in this process (no Prefect server), from a folder to a database."""
+    from pipeline.run.batch import clean_batch, extract_batch
+    from pipeline.ingest import list_sources
+    from pipeline.extract.organizations import load_gazetteer
+    from pipeline.reconcile.cluster import reconcile
+    from pipeline.store.database import write_database
+
+    arts, errs = clean_batch(list_sources(raw))
+    results = extract_batch(arts)
+    assert not [r.error for r in results if r.error]
+    write_database(db, results, errs, reconcile(results), load_gazetteer().rows())
+
+
 @pytest.mark.parametrize(
     "raw, gold, gates, ceilings",
     [
@@ -108,18 +122,9 @@ def test_second_run_keeps_rows_and_ids(seeds_db, tmp_path):
     ids=["dev", "raw", "heldout"],
 )
 def test_generalisation_sets(raw, gold, gates, ceilings, tmp_path):
-    """In-process (no Prefect server): the same stages the flow runs, on articles the rules were not written from."""
-    from pipeline.run.batch import clean_batch, extract_batch
-    from pipeline.ingest import list_sources
-    from pipeline.extract.organizations import load_gazetteer
-    from pipeline.reconcile.cluster import reconcile
-    from pipeline.store.database import write_database
-
-    arts, errs = clean_batch(list_sources(raw))
-    results = extract_batch(arts)
-    assert not [r.error for r in results if r.error]
+    """In-process: the same stages the flow runs, on articles the rules were not written from."""
     db = tmp_path / "out.db"
-    write_database(db, results, errs, reconcile(results), load_gazetteer().rows())
+    _build_in_process(raw, db)
     problems = check(score(db, gold), gates, ceilings)
     assert not problems, problems
 
@@ -140,16 +145,7 @@ PAGES_CEILINGS = {"trap_rows": 0}
 def test_shared_real_pages(tmp_path):
     if not PAGES.is_dir() or not PAGES_GOLD.is_file():
         pytest.skip("../shared/pages is not beside the project")
-    from pipeline.run.batch import clean_batch, extract_batch
-    from pipeline.ingest import list_sources
-    from pipeline.extract.organizations import load_gazetteer
-    from pipeline.reconcile.cluster import reconcile
-    from pipeline.store.database import write_database
-
-    arts, errs = clean_batch(list_sources(PAGES))
-    results = extract_batch(arts)
-    assert not [r.error for r in results if r.error]
     db = tmp_path / "pages.db"
-    write_database(db, results, errs, reconcile(results), load_gazetteer().rows())
+    _build_in_process(PAGES, db)
     problems = check(score(db, PAGES_GOLD), PAGES_GATES, PAGES_CEILINGS)
     assert not problems, problems

@@ -24,21 +24,23 @@ def test_works_named_after_their_institution(text, name, carrier):
     assert got[name].carriers == [carrier]
 
 
-def test_list_items_headed_by_their_carrier():
-    text = ("Les administrations et projets retenus sont les suivants :\n"
-            "- Le CHU de Caen : trier les appels d'urgence par l'IA ;\n"
-            "- La communauté urbaine du Grand Annecy : prévoir l'affluence des déchetteries ;\n")
+@pytest.mark.parametrize("text, carriers", [
+    # "- <administration> : <what it will do>": the head is the carrier, the rest the project
+    ("Les administrations et projets retenus sont les suivants :\n"
+     "- Le CHU de Caen : trier les appels d'urgence par l'IA ;\n"
+     "- La communauté urbaine du Grand Annecy : prévoir l'affluence des déchetteries ;\n",
+     {"trier les appels d'urgence par l'IA": ["Centre hospitalier universitaire de Caen"],
+      "prévoir l'affluence des déchetteries": ["Communauté urbaine du Grand Annecy"]}),
+    # "<administration>. — <title>" headings
+    ("Huit projets seront accompagnés\n\n"
+     "Centre hospitalier de Dax. — Prévoir les pics d'affluence aux urgences\n\n"
+     "Un modèle lit les passages des années passées pour prévoir ceux de la semaine.\n",
+     {"Prévoir les pics d'affluence aux urgences": ["Centre hospitalier de Dax"]}),
+])
+def test_items_headed_by_their_carrier(text, carriers):
     got = mentions(text)
-    assert got["trier les appels d'urgence par l'IA"].carriers == ["Centre hospitalier universitaire de Caen"]
-    assert got["prévoir l'affluence des déchetteries"].carriers == ["Communauté urbaine du Grand Annecy"]
-
-
-def test_headings_headed_by_their_carrier():
-    text = ("Huit projets seront accompagnés\n\n"
-            "Centre hospitalier de Dax. — Prévoir les pics d'affluence aux urgences\n\n"
-            "Un modèle lit les passages des années passées pour prévoir ceux de la semaine.\n")
-    got = mentions(text)
-    assert got["Prévoir les pics d'affluence aux urgences"].carriers == ["Centre hospitalier de Dax"]
+    for name, want in carriers.items():
+        assert got[name].carriers == want
 
 
 @pytest.mark.parametrize("text, expected", [
