@@ -89,3 +89,34 @@ def test_numbered_project_and_its_subject():
 def test_new_project_of_works_on_a_school():
     got = mentions("La Région paiera 4 M€ pour un nouveau projet d'agrandissement du lycée Jules Ferry à Laval.")
     assert got["agrandissement du lycée Jules Ferry"].carriers == ["Lycée Jules Ferry"]
+
+
+@pytest.mark.parametrize("text, unwanted", [
+    # the participle's agent is who spends, not what is funded; and "a" is a word, not the
+    # first letter of "agences"
+    ("Dès l'an prochain, 300 millions d'euros seront alloués par les agences régionales de santé aux établissements.",
+     "régionales de santé"),
+    ("Cette année, 12 M€ ont été attribués par les antennes locales du fonds.", "ntennes locales du fonds"),
+])
+def test_agent_of_a_funding_participle_is_no_project(text, unwanted):
+    got = mentions(text)
+    assert not any(unwanted in n or n in unwanted for n in got), got
+
+
+def test_participle_then_purpose_still_names_the_project():
+    got = mentions("Au total, 4 M€ ont été attribués par le fonds au portail Orion de suivi des dossiers.")
+    assert any("Orion" in n and m.amount_m_eur == 4.0 for n, m in got.items()), got
+
+
+@pytest.mark.parametrize("acronym, words, strict, fits", [
+    ("IA", "Intérêt sur l'intelligence artificielle", True, False),  # "intelligence" would give no letter
+    ("IA", "intelligence artificielle", True, True),
+    ("PEG", "Plateforme d'échange des greffes", True, True),  # small words may give no letter
+    ("SEL", "Service en ligne", True, True),  # ... or one
+    ("RCL", "registre consulaire en ligne", True, True),
+    ("DSN", "Déclaration sociale et fiscale nominative", True, False),
+    ("DSN", "Déclaration sociale et fiscale nominative", False, True),  # a name may hold more words than its acronym
+])
+def test_acronym_spelled_by_its_expansion(acronym, words, strict, fits):
+    from pipeline.extract.context import acronym_fits
+    assert acronym_fits(acronym, words, strict=strict) is fits

@@ -115,3 +115,49 @@ def test_links_record_signals_and_decisions():
     rec = reconcile([result("a1", ("FranceConnect", 19.3, "exact")), result("a2", ("France Connect", 5, "min"))])
     assert rec.links and rec.links[0]["decision"] == "merged"
     assert rec.links[0]["signals"]["name_why"] == "same name"
+
+
+def _with_carriers(aid, name, carriers, amount=None):
+    r = result(aid, (name, amount, "exact"))
+    r.mentions[0].carriers = list(carriers)
+    return r
+
+
+@pytest.mark.parametrize(
+    "first, second, merged",
+    [
+        # the building to come and its works, one hospital named as carrier by both
+        (("futur CHU de Lorient", ["Centre hospitalier universitaire de Lorient"]),
+         ("projet de reconstruction complète du CHU sur le site de Lorient", ["Centre hospitalier universitaire de Lorient"]), True),
+        # a generic "hospital of X" and the university hospital of X: one body in the press
+        (("Vannes", ["Centre hospitalier de Vannes"]),
+         ("regroupement des services du CHRU – centre hospitalier régional universitaire – de Vannes",
+          ["Centre hospitalier régional universitaire de Vannes"]), True),
+        # two works on one hospital are two projects
+        (("reconstruction du CHU de Lorient", ["Centre hospitalier universitaire de Lorient"]),
+         ("extension du CHU de Lorient", ["Centre hospitalier universitaire de Lorient"]), False),
+        # a ministry in common is no body: its projects stay apart
+        (("modernisation du contrôle de Lorient", ["Ministère de l'Intérieur"]),
+         ("portail de Lorient", ["Ministère de l'Intérieur"]), False),
+        # bodies of two places
+        (("futur CHU de Lorient", ["Centre hospitalier universitaire de Lorient"]),
+         ("futur CHU de Vannes", ["Centre hospitalier universitaire de Vannes"]), False),
+    ],
+)
+def test_works_on_one_hospital_or_school(first, second, merged):
+    rec = reconcile([_with_carriers("a1", *first), _with_carriers("a2", *second)])
+    assert (len(rec.projects) == 1) is merged
+
+
+@pytest.mark.parametrize(
+    "first, second, merged",
+    [
+        ("repérage des constructions illicites en zone littorale", "repérer automatiquement les constructions illicites du littoral", True),
+        # two stems in common only ("prevision"/"prevenir" differ): too little to tell
+        ("prévision des crues urbaines", "prévenir les crues urbaines", False),
+        ("analyse des signalements de maltraitance", "traitement des signalements de fraude fiscale", False),
+    ],
+)
+def test_one_description_in_other_word_forms(first, second, merged):
+    rec = reconcile([result("a1", (first, None, None)), result("a2", (second, None, None))])
+    assert (len(rec.projects) == 1) is merged

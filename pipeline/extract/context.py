@@ -132,8 +132,11 @@ def split_acronym(text: str, a: int, b: int) -> tuple[int, str | None]:
     return a + m.start(), acr
 
 
-def acronym_fits(acr: str, name: str) -> bool:
-    """Do the acronym's letters follow the initials of (a tail of) the name's words?"""
+def acronym_fits(acr: str, name: str, strict: bool = False) -> bool:
+    """Do the acronym's letters follow the initials of (a tail of) the name's words?
+    `strict`: the name is the acronym's whole expansion, so a content word that gives no
+    letter is allowed only in long acronyms ("Appel à manifestation d'intérêt sur
+    l'intelligence artificielle" does not spell "IA": "intelligence" would be skipped)."""
     letters = [c.lower() for c in acr if c.isalpha()]
     if len(letters) < 2 or sum(c.isupper() for c in acr) < 2:
         return False
@@ -141,11 +144,16 @@ def acronym_fits(acr: str, name: str) -> bool:
     initials = [w[0] for w in words]  # small words may give a letter ("Service en ligne", SEL) or not (RNA)
     if not words or fold(acr[0]).lower() != words[0][0]:
         return False
-    hits, pos = 0, 0
+    hits, pos, used = 0, 0, []
     for c in letters:
         k = next((i for i in range(pos, len(initials)) if initials[i] == c), None)
         if k is not None:
             hits, pos = hits + 1, k + 1
+            used.append(k)
+    if strict and used:
+        skipped = [w for i, w in enumerate(words[:used[-1] + 1]) if i not in used and w not in STOP_WORDS and len(w) > 2]
+        if len(skipped) > len(letters) // 4:
+            return False
     return hits == len(letters) or (len(letters) >= 4 and hits >= len(letters) - 1)
 
 

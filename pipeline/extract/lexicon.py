@@ -81,7 +81,9 @@ def load() -> Lexicon:
         carrier_cue=re.compile(r"\b" + w("carrier_cues") + r"\b"),
         funding_after=re.compile(
             r"^\s*(?:(?:ont|a|sont|seront|est|vont|va|avaient|auront)\s+(?:ete\s+|etre\s+)?)?" + w("funding_after_amount")
-            + r"(?:\s+\w+){0,3}?\s+(?:dans|a|au|aux|pour|en faveur d[eu]s?|en faveur de la|en faveur de l')\s*(?:le projet\s+|la plateforme\s+)?"
+            # the words between never hold the agent ("alloués par les agences …"), and the
+            # preposition is a whole word: "a" must not match the first letter of "agences"
+            + r"(?:\s+(?!par\b)\w+){0,3}?\s+(?:dans|a|au|aux|pour|en faveur d[eu]s?|en faveur de la|en faveur de l')(?![\w])\s*(?:le projet\s+|la plateforme\s+)?"
         ),
         funding_before=re.compile(
             r",\s*(?:(?:un |le )?projet\s+|qui est\s+|il est\s+|elle est\s+|qui sera\s+)?" + w("funding_before_amount")

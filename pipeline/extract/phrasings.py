@@ -254,7 +254,7 @@ def acronym_definitions(ctx: ExtractionContext, si: int) -> list[Candidate]:
         words = list(re.finditer(r"[^\W\d_][\w\-]*", ctx.text[a:b]))
         for k in range(len(words)):
             cand = ctx.text[a + words[k].start():b]
-            if acronym_fits(acr, cand) and fold(cand[0]) == fold(acr[0]):
+            if acronym_fits(acr, cand, strict=True) and fold(cand[0]) == fold(acr[0]):
                 a = a + words[k].start()
                 break
         else:

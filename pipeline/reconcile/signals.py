@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pipeline.extract.institutions import find_institutions
+from pipeline.extract.lexicon import load
 from pipeline.model import CallInfo, Mention
 from pipeline.reconcile.names import glossary, joined, name_tokens, split_camel
 from pipeline.reconcile.nodes import Node
@@ -49,12 +51,73 @@ def name_similarity(a: Node, b: Node) -> tuple[float, str]:
             if inter == small and strong and (len(small) >= 2 or one_word):
                 if 0.85 > best:
                     best, why = 0.85, "name contained"
+    # one description in other word forms ("détection des X irréguliers" / "détecter les
+    # irrégularités de X"): most of the words share their first letters
+    stem = stem_similarity(a.m.name, b.m.name)
+    if stem > best:
+        best, why = stem, "same word stems"
     # a shared distinctive beginning ("contrôle des abattoirs …")
     la, lb = name_tokens(a.m.name), name_tokens(b.m.name)
-    if len(la) >= 2 and len(lb) >= 2 and la[:2] == lb[:2] and not all(w in weak for w in la[:2]):
+    generic = load().generic_heads  # "futur CHU de A" / "futur CHU de B": two hospitals
+    if len(la) >= 2 and len(lb) >= 2 and la[:2] == lb[:2] and not all(w in weak or w in generic for w in la[:2]):
         if 0.66 > best:
             best, why = 0.66, "same beginning"
     return best, why
+
+
+STEM = 5  # letters kept of a word: French derivations differ after them (detect-ion/-er, irregul-ier/-arite)
+
+
+@lru_cache(maxsize=65536)
+def _stems(name: str) -> frozenset:
+    _trans, weak = glossary()
+    return frozenset(w[:STEM] for w in name_tokens(name) if len(w) >= 4 and w not in weak)
+
+
+def stem_similarity(x: str, y: str) -> float:
+    """0.7 when two names of three or more distinctive words share at least three stems and
+    three quarters of the stems of the shorter one and 60 % of all; else 0."""
+    sx, sy = _stems(x), _stems(y)
+    if len(sx) < 3 or len(sy) < 3:
+        return 0.0
+    inter = sx & sy
+    if len(inter) >= 3 and len(inter) >= 0.75 * min(len(sx), len(sy)) and len(inter) / len(sx | sy) >= 0.6:
+        return 0.7
+    return 0.0
+
+
+@lru_cache(maxsize=65536)
+def _bodies(carrier: str) -> tuple[str, str] | None:
+    """(family, place) of a carrier that is a hospital or a school named by its place (see
+    extract/institutions.py), None for any other carrier."""
+    found = [x for x in find_institutions(carrier) if not x.authority]
+    if len(found) != 1 or found[0].end - found[0].start < len(carrier.strip()) - 2:
+        return None
+    family = "hospital" if "hospital" in found[0].kind else found[0].kind
+    place = fold(carrier[found[0].start:found[0].end]).split(" de ")[-1].strip()
+    return family, place
+
+
+def same_body(a: Mention, b: Mention) -> bool:
+    """Two articles about the works on one hospital or school ("le futur CHU de X", "la
+    reconstruction complète du CHU … de X"): each name holds the place of a body they both
+    name as carrier, and they name no different works (a rebuilding and an extension are
+    two projects)."""
+    ba = {_bodies(c) for c in a.carriers} - {None}
+    bb = {_bodies(c) for c in b.carriers} - {None}
+    shared = ba & bb
+    if not shared:
+        return False
+    if not any(place in fold(a.name) and place in fold(b.name) for _family, place in shared):
+        return False
+    wa, wb = works_nouns(a.name), works_nouns(b.name)
+    return not (wa and wb and not wa & wb)
+
+
+def works_nouns(name: str) -> frozenset:
+    works = load().raw.get("works_nouns") or []
+    f = fold(name)
+    return frozenset(w for w in (fold(x) for x in works) if re.search(rf"\b{re.escape(w)}\b", f))
 
 
 def amount_conflict(a: Mention, b: Mention) -> bool:
@@ -168,6 +231,9 @@ def pair_signals(a: Node, b: Node) -> tuple[float, dict, str | None]:
         signals["carriers"] = round(len(ca & cb) / len(ca | cb), 3)
     ctx = len(a.ctx_toks & b.ctx_toks) / max(1, len(a.ctx_toks | b.ctx_toks))
     signals["description"] = round(ctx, 3)
+    if a.m.article_id != b.m.article_id and sim < 0.8 and same_body(a.m, b.m):
+        sim = 0.8
+        signals["name"], signals["name_why"] = sim, "works on the same body"
     score = max(sim, inside)
     if signals.get("rounds_differ"):
         score -= 0.1
