@@ -120,3 +120,37 @@ def test_participle_then_purpose_still_names_the_project():
 def test_acronym_spelled_by_its_expansion(acronym, words, strict, fits):
     from pipeline.extract.context import acronym_fits
     assert acronym_fits(acronym, words, strict=strict) is fits
+
+
+@pytest.mark.parametrize("text", [
+    # the rest of the sentence says the amount funds a number of projects: an envelope
+    "Près de 9 M€ ont été alloués à la montée en gamme des téléservices, permettant de financer 31 projets.",
+])
+def test_amount_that_funds_a_number_of_projects_is_no_ones(text):
+    got = mentions(text)
+    assert all(m.amount_m_eur is None for m in got.values()), got
+
+
+def test_programme_named_in_quotes_is_a_project():
+    got = mentions("Le ministère a présenté le coût du programme « Cellules connectées », qui s'élèverait à 40 millions d'euros.")
+    assert "Cellules connectées" in got and got["Cellules connectées"].amount_m_eur == 40.0, got
+
+
+def test_national_programme_in_quotes_stays_a_trap():
+    got = mentions("La commune a rejoint le programme « Petites villes de demain », doté de 3 milliards d'euros.")
+    assert not any("Petites villes" in n for n in got), got
+
+
+@pytest.mark.parametrize("text, name, amount", [
+    ("Enfin, les élus ont voté la réfection d'une section de la route départementale 9, à hauteur de 52.300 euros, avant son transfert à la commune.",
+     "réfection d'une section de la route départementale 9", 0.0523),
+    ("La commission a approuvé l'aménagement du parvis de la mairie de Lons, pour un montant de 120 000 euros.",
+     "aménagement du parvis de la mairie de Lons", 0.12),
+])
+def test_works_named_before_what_they_cost(text, name, amount):
+    got = mentions(text)
+    assert name in got and got[name].amount_m_eur == amount, got
+
+
+def test_a_body_supported_up_to_an_amount_is_no_works():
+    assert mentions("Le Département soutient la commune de Lons, à hauteur de 20 000 euros.") == {}

@@ -32,6 +32,8 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
             roles[i] = "total"
         elif lex.count.search(after[:45]) or lex.count.search(near_after) or lex.count.search(near_before):
             roles[i] = "total"
+        elif lexicon.cues().funds_several_after.search(folded, a.end, min(hi, a.end + 160)):
+            roles[i] = "total"
         elif lexicon.cues().fund_endowment_before.search(before[-60:]):
             roles[i] = "total"
         else:

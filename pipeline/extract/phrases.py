@@ -183,6 +183,9 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
     if f in lex.known_traps or any((f.startswith(t + " ") and len(t) > 8) or (t.startswith(f + " ") and len(f) > 8)
                                    for t in lex.known_traps):
         return "known programme or event"
+    quoted = re.search(r"[«“\"]\s*([^«»“”\"]+?)\s*[»”\"]", name)
+    if quoted and re.sub(r"\s+", " ", fold(quoted.group(1))) in lex.known_traps:
+        return "known programme or event, quoted"  # 'programme « Petites villes de demain »'
     if re.match(r"(?:m|k|md|mds|mrd)?\s?(?:eur|euros|€)\b", f):
         return "an amount's unit"
     if re.match(r"\d[\d\s.\u202f\u00a0]*\s+[^\W\d_]+[sx]\b", name):

@@ -48,7 +48,7 @@ def quoted_names(ctx: ExtractionContext, si: int) -> list[Candidate]:
         after = ctx.folded[s.start + m.end():min(s.end, s.start + m.end() + 40)]
         if re.search(r"[»”\"]\s*,?\s*$", before):
             continue  # a quote right after another one is a gloss ("X", "auto-apprenant…")
-        named = bool(lex.project_noun_before.search(before)) or bool(CUE.naming_verb.search(before))
+        named = bool(lex.project_noun_before.search(before) or CUE.naming_verb.search(before) or CUE.programme_before_quote.search(before))
         carried = bool(CUE.carried_after_quote.match(after))
         listed = _enumerated(ctx, si, s.start + m.start())
         if not (named or carried or listed):

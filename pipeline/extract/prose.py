@@ -149,6 +149,13 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             if sp:
                 out.append(Candidate(*sp, "endowed_with", 0.8, amount=am))
                 continue
+        # "la réfection de la RD 12, à hauteur de 37 000 €": works named before what they cost
+        m = CUE.amount_of_before.search(before)
+        if m:
+            sp = np_left(ctx, si, s.start + m.start())
+            if sp and lex.works_head.match(ctx.folded[sp[0]:sp[1]]):
+                out.append(Candidate(*sp, "works_amount", 0.7, amount=am))
+                continue
         # "X (2,9 M€)" and "ORG (X - 5,2 M€ - et Y - 4 M€)"
         m = re.search(r"\(\s*$", before)
         if m and re.match(r"^\s*\)", after):
