@@ -154,3 +154,37 @@ def test_works_named_before_what_they_cost(text, name, amount):
 
 def test_a_body_supported_up_to_an_amount_is_no_works():
     assert mentions("Le Département soutient la commune de Lons, à hauteur de 20 000 euros.") == {}
+
+
+@pytest.mark.parametrize("text, name, amount, carriers", [
+    # a place after "à" or "de" belongs to the name, it does not start one
+    ("Parmi les projets soutenus figurent la création d'une maison de santé à Aubigny (450 000 €) et la rénovation "
+     "de l'école Jules-Ferry de Vierzon (1,2 M€).", "création d'une maison de santé à Aubigny", 0.45, []),
+    ("Deux projets bretons sont lauréats : le jumeau numérique du port de Brest, qui recevra 1,8 M€.",
+     "jumeau numérique du port de Brest", 1.8, []),
+    # an active verb of spending, then "dans"
+    ("L'État investit 30 millions d'euros dans la rénovation énergétique de la cité administrative de Tours.",
+     "rénovation énergétique de la cité administrative de Tours", 30.0, []),
+    # the recipient carries, the purpose after it is the project
+    ("La Région a décidé d'accorder une subvention de 800 000 euros à la commune de Figeac pour la construction d'un nouveau gymnase.",
+     "construction d'un nouveau gymnase", 0.8, ["Commune de Figeac"]),
+    # "permettra à ORG de <verbe> X"
+    ("Ce financement de 4 millions d'euros permettra à Pôle emploi de déployer son outil d'aide au diagnostic.",
+     "outil d'aide au diagnostic", 4.0, ["Pôle emploi"]),
+    # the object after "financera à hauteur de N €"
+    ("Le FTAP financera à hauteur de 2,4 millions d'euros le projet de refonte du système d'information des greffes.",
+     "refonte du système d'information des greffes", 2.4, []),
+    # a body whose works the sentence announces, the amount given through "y"
+    ("Le lycée Jean-Monnet de Blois sera entièrement rénové : la Région y consacre 18 millions d'euros.",
+     "lycée Jean-Monnet de Blois", 18.0, ["Lycée Jean-Monnet de Blois"]),
+    # one project, not the hospital and its purpose apart; "l'hôpital" with its elided article
+    ("Le centre hospitalier de Cholet va recevoir 12 millions d'euros pour moderniser ses urgences.",
+     "centre hospitalier de Cholet", 12.0, ["Centre hospitalier de Cholet"]),
+    ("Dans l'Aude, l'hôpital de Carcassonne obtient 7,5 millions d'euros au titre du Ségur pour rénover son service de psychiatrie.",
+     "service de psychiatrie", 7.5, ["Centre hospitalier de Carcassonne"]),
+])
+def test_prose_phrasings_of_funded_works(text, name, amount, carriers):
+    got = mentions(text)
+    assert name in got, got
+    assert got[name].amount_m_eur == amount and got[name].carriers == carriers, got[name]
+    assert len(got) == (2 if "Vierzon" in text else 1), got

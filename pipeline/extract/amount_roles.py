@@ -28,7 +28,10 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         before, after = folded[left:a.start], folded[a.end:right]
         near_after = folded[a.end:min(hi, a.end + 40)]
         near_before = folded[max(lo, a.start - 80):a.start]
-        if lex.total_cue.search(before[-60:]) or lex.total_cue.search(after[:60]):
+        cue = lex.total_cue.search(before[-60:]) or lex.total_cue.search(after[:60])
+        if cue and cue.group(0).startswith("au titre") and not lex.total_cue.search(before[-60:]) and lex.funding_verb.search(near_before[-40:]):
+            roles[i] = "project"  # "le CH de X obtient 7 M€ au titre du Ségur": the frame, not a total
+        elif cue:
             roles[i] = "total"
         elif lex.count.search(after[:45]) or lex.count.search(near_after) or lex.count.search(near_before):
             roles[i] = "total"

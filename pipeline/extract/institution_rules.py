@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import WORD, Candidate, ExtractionContext, dedupe, org_coverage, strip_span
+from pipeline.extract.context import WORD, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
 from pipeline.extract.coordination import colon_items, looks_like_name
 from pipeline.extract.phrases import clause_start, is_trap
 from pipeline.text import fold
@@ -43,6 +43,11 @@ def institution_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
             continue
         before = f[max(s.start, x.start - 12):x.start]
         if not CUE.subject_position.search(before) or CUE.complement_position.search(before):
+            continue
+        if CUE.works_passive_after.match(f[x.end:s.end]):
+            if not is_trap(ctx, x.start, x.end, allow_org=True):
+                out.append(Candidate(x.start, x.end, "institution_works", 0.6, carriers=[x.name]))
+                ctx.unlisted.add(x.name)
             continue
         verb = ctx.lex.funding_verb.search(f, x.end, s.end) or CUE.benefit_phrase.search(f, x.end, s.end)
         if not verb or verb.start() - x.end > 60 or re.search(r"[.;:]", f[x.end:verb.start()]):
@@ -143,12 +148,31 @@ def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list
             place = [w for w in WORD.findall(ctx.text[c.start:c.end]) if w[:1].isupper() and fold(w) not in ctx.lex.generic_heads]
             host = next((o for o in cands if not o.takes_no_amount and o is not c and place
                          and all(p in ctx.text[o.start:o.end] for p in place)), None)
+            if host is None:
+                host = _purpose_of(c, cands)
             if host is not None:
                 host.aliases.append(ctx.text[c.start:c.end])
                 host.carriers = host.carriers or c.carriers
+                if len(content_words(ctx.text[host.start:host.end])) < 2:
+                    # "… reçoit 12 M€ pour moderniser ses urgences": the body names it better
+                    host.aliases[-1] = ctx.text[host.start:host.end]
+                    host.start, host.end = c.start, c.end
                 continue
         keep.append(c)
     return keep
+
+
+def _purpose_of(bare: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """'le CHU de X décroche 50 M€ pour la construction de son nouveau bâtiment': the works
+    the body is funded for, in its sentence, are its project (one project, not two)."""
+    if bare.rule != "institution_funded":
+        return None
+    found = [o for o in cands if o is not bare and o.sentence == bare.sentence and o.amount is not None
+             and not o.carriers and o.rule in PURPOSE_RULES and o.start > bare.end]
+    return found[0] if len(found) == 1 else None
+
+
+PURPOSE_RULES = {"amount_purpose", "amount_for", "org_receives_for"}
 
 
 def institution_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> None:

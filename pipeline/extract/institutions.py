@@ -61,7 +61,8 @@ def kinds() -> tuple[_Kind, ...]:
         pats = []
         if words:
             alt = "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-            pats.append((re.compile(r"(?<![\w'])(?:" + alt + r")" + plural + r"(?!\w)"), True))
+            # "l'hôpital de X": an elided article before the kind is the usual writing
+            pats.append((re.compile(r"(?<!\w)(?:" + alt + r")" + plural + r"(?!\w)"), True))
         if acronyms:
             # an acronym counts only as written, so "ch" inside a sentence is not a hospital
             alt = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))

@@ -62,6 +62,7 @@ class Lexicon:
     selection: re.Pattern
     project_noun_after: re.Pattern  # a project noun opening a noun phrase
     works_intro: re.Pattern  # "pour la rénovation de 30 bâtiments :"
+    purpose_infinitive: re.Pattern  # "de déployer ", "d'équiper ": a purpose verb after its body
     works_head: re.Pattern  # a noun phrase headed by works: "la réfection de la toiture"
 
 
@@ -116,6 +117,7 @@ def load() -> Lexicon:
                                 + r"\s*(?:(?:dispositif|programme|plan|volet|label|appel a projets|appel a projet)\s*)?[«“\"]?\s*$"),
         selection=re.compile(r"\b" + w("selection_cues") + r"\b"),
         project_noun_after=re.compile(w("project_nouns") + r"\b"),
+        purpose_infinitive=re.compile(r"^\s*(?:de|d')\s*" + w("purpose_verbs") + r"\s+"),
         works_head=re.compile(r"^\s*(?:(?:la|le|les|l'|une|un|des|cette|ces)\s*)?(?:\w+\s+)?" + w("works_nouns") + r"\s+(?:de|des|du|d')"),
         works_intro=re.compile(r"\b" + w("works_nouns") + r"\s+(?:de|des|du|d')\s*[^:]{0,80}:\s*$"),
     )

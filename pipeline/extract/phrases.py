@@ -136,7 +136,8 @@ def np_left(ctx: ExtractionContext, si: int, pos: int, floor: int | None = None)
         run_text = ctx.text[toks[run_start][0]:end]
         complement = (left is not None and left.lower_ in CONNECT and run_start >= 2
                       and toks[run_start - 2][2].pos_ in ("NOUN", "ADJ", "ADP", "DET")
-                      and (is_place(run_text) or org_coverage(ctx, toks[run_start][0], end) >= 0.7))
+                      and (is_place(run_text) or all(toks[x][2].ent_type_ == "LOC" for x in range(run_start, j + 1))
+                           or org_coverage(ctx, toks[run_start][0], end) >= 0.7))
         if not complement and (left is None or not left.text[:1].isupper()):
             a, b = strip_span(ctx.text, toks[run_start][0], end)
             if b > a and (left is None or left.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "DET", "CCONJ", "ADV", "PRON", "SCONJ") or left.is_punct):
@@ -148,7 +149,7 @@ def np_left(ctx: ExtractionContext, si: int, pos: int, floor: int | None = None)
         s, e, t = toks[k]
         left = toks[k - 1][2] if k > 0 else None
         if (t.text[:1].isupper() and t.is_alpha and left is not None and left.lower_ in ("d'", "d’", "de", "du")
-                and not is_place(ctx.text[s:end]) and org_coverage(ctx, s, end) < 0.7):
+                and not is_place(ctx.text[s:end]) and t.ent_type_ != "LOC" and org_coverage(ctx, s, end) < 0.7):
             start = s  # "la montée en charge d'Agora des métiers": the name starts at the capital
             break
         if _in_np(t, left) or t.pos_ in ("DET", "CCONJ") or (t.pos_ == "ADP" and t.lower_ in NP_ADP) or t.text in ("-", "'", "’", "«", "»"):

@@ -122,10 +122,43 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             if sp:
                 out.append(Candidate(*sp, "amount_invested_in", 0.8, amount=am))
                 continue
+        # "L'État investit 30 M€ dans la rénovation de X"
+        m = CUE.into_after_amount.match(after)
+        if m and CUE.invests_before_amount.search(before[-60:]):
+            sp = np_right(ctx, si, am.end + m.end())
+            if sp and org_coverage(ctx, *sp) < 0.7:
+                out.append(Candidate(*sp, "invests_in", 0.75, amount=am))
+                continue
+        # "Le fonds financera à hauteur de 2,4 M€ le projet de X"
+        m = CUE.object_after_amount.match(after)
+        if m and CUE.finances_before_amount.search(before[-60:]):
+            sp = np_right(ctx, si, am.end + m.start())
+            if sp and org_coverage(ctx, *sp) < 0.7:
+                lead = re.match(r"projet\s+(?:de\s+|d')", ctx.folded[sp[0]:sp[1]])
+                sp = (sp[0] + lead.end(), sp[1]) if lead else sp  # "le projet de refonte de X": the name is the works
+                out.append(Candidate(*sp, "finances_object", 0.75, amount=am))
+                continue
+        # "Ce financement de 4 M€ permettra à ORG de déployer son X"
+        m = CUE.enables_body_to.match(after)
+        body = next((o for o in ctx.orgs if 0 <= o.start - (am.end + m.end()) <= 4), None) if m else None
+        if body is not None:
+            pm = lex.purpose_infinitive.match(ctx.folded[body.end:s.end])
+            sp = np_right(ctx, si, body.end + pm.end()) if pm else None
+            if sp:
+                out.append(Candidate(*sp, "enables_body", 0.7, amount=am, carriers=[body.name]))
+                continue
         # "20 M€ pour (le projet) X"
         m = CUE.amount_for.match(after)
         if m and not CUE.amount_for_count.match(after):
             sp = np_right(ctx, si, am.end + m.end())
+            recipient = next((o for o in ctx.orgs if sp and o.start <= sp[0] + 12 and sp[0] < o.end <= sp[1]), None)
+            purpose = CUE.recipient_then_purpose.match(ctx.folded[recipient.end:s.end]) if recipient else None
+            if purpose:
+                # "800 000 € à la commune de X pour la construction d'un gymnase"
+                sp2 = np_right(ctx, si, recipient.end + purpose.end())
+                if sp2:
+                    out.append(Candidate(*sp2, "org_receives_for", 0.7, amount=am, carriers=[recipient.name]))
+                    continue
             if sp and not ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
                 carriers = [o.name for o in ctx.orgs_in(s.start, am.start)]
                 if org_coverage(ctx, *sp) >= 0.7:

@@ -108,7 +108,11 @@ def same_body(a: Mention, b: Mention) -> bool:
     shared = ba & bb
     if not shared:
         return False
-    if not any(place in fold(a.name) and place in fold(b.name) for _family, place in shared):
+    def named(m: Mention, place: str) -> bool:
+        # the body may be an alias: "la construction de son nouveau bâtiment" is the CHU's
+        return any(place in fold(n) for n in (m.name, *m.aliases))
+
+    if not any(named(a, place) and named(b, place) for _family, place in shared):
         return False
     wa, wb = works_nouns(a.name), works_nouns(b.name)
     return not (wa and wb and not wa & wb)
