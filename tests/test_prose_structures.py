@@ -188,3 +188,35 @@ def test_prose_phrasings_of_funded_works(text, name, amount, carriers):
     assert name in got, got
     assert got[name].amount_m_eur == amount and got[name].carriers == carriers, got[name]
     assert len(got) == (2 if "Vierzon" in text else 1), got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # carrier and amount in one parenthesis, items after a selection
+    ("Parmi les lauréats de cette deuxième vague : Dossier médical numérique (AP-HP, 2 M€), Signal Conso (DGCCRF, 1,1 M€) "
+     "et Mon espace santé (CNAM, 4 M€).",
+     {"Dossier médical numérique": 2.0, "Signal Conso": 1.1, "Mon espace santé": 4.0}),
+    # "X, porté par ORG, est financé à hauteur de …": the subject before the incise, named by its works
+    ("Le projet de numérisation du cadastre, porté par la DGFiP, est financé à hauteur de 8 millions d'euros.",
+     {"numérisation du cadastre": 8.0}),
+    # a school named "collège <Nom> d'<Lieu>" stays whole
+    ("Trois collèges du département seront reconstruits : le collège Pasteur de Lens (14 M€), le collège Curie d'Arras (11 M€) "
+     "et le collège Hugo de Béthune (9 M€).",
+     {"collège Pasteur de Lens": 14.0, "collège Curie d'Arras": 11.0, "collège Hugo de Béthune": 9.0}),
+    # a fronted topic and a verb of giving
+    ("Pour le projet de tramway de Caen, l'État apporte une subvention de 23 millions d'euros.", {"tramway de Caen": 23.0}),
+    # a feminine participle, a recipient named by its kind, then the purpose
+    ("Une subvention de 1,2 million d'euros a été accordée au syndicat mixte pour l'extension du réseau de chaleur de Grenoble.",
+     {"extension du réseau de chaleur de Grenoble": 1.2}),
+    # an active selection verb before the colon
+    ("La DINUM a sélectionné trois projets : une plateforme de signalement des violences et un outil de prévision des crues.",
+     {"plateforme de signalement des violences": None, "outil de prévision des crues": None}),
+])
+def test_more_prose_phrasings(text, expected):
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items()} == expected, got
+
+
+def test_carrier_in_the_parenthesis():
+    got = mentions("Parmi les lauréats : Signal Conso (DGCCRF, 1,1 M€) et Mon espace santé (CNAM, 4 M€).")
+    assert got["Signal Conso"].carriers == ["Direction générale de la concurrence, de la consommation et de la répression des fraudes"]
+    assert got["Mon espace santé"].carriers == ["Caisse nationale de l'assurance maladie"]

@@ -115,6 +115,8 @@ def colon_enumeration(ctx: ExtractionContext, si: int) -> list[Candidate]:
         a, b = strip_span(ctx.text, s.start + x, s.start + y)
         if b <= a or "," in ctx.text[a:b] or not looks_like_name(ctx.text[a:b]) or is_trap(ctx, a, b) or org_coverage(ctx, a, b) >= 0.6:
             continue
+        if ctx.amounts_in(a, b) or ctx.text.count("(", a, b) != ctx.text.count(")", a, b):
+            continue  # a piece of "Name (ORG, 2 M€)", which the amount phrasings read whole
         out.append(Candidate(a, b, "colon_enumeration", 0.6))
     return out if len(out) >= 2 else []
 

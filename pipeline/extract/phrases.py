@@ -149,7 +149,8 @@ def np_left(ctx: ExtractionContext, si: int, pos: int, floor: int | None = None)
         s, e, t = toks[k]
         left = toks[k - 1][2] if k > 0 else None
         if (t.text[:1].isupper() and t.is_alpha and left is not None and left.lower_ in ("d'", "d’", "de", "du")
-                and not is_place(ctx.text[s:end]) and t.ent_type_ != "LOC" and org_coverage(ctx, s, end) < 0.7):
+                and not is_place(ctx.text[s:end]) and t.ent_type_ != "LOC" and org_coverage(ctx, s, end) < 0.7
+                and not any(x.start < s < x.end for x in ctx.institutions)):  # "le collège Curie d'Arras"
             start = s  # "la montée en charge d'Agora des métiers": the name starts at the capital
             break
         if _in_np(t, left) or t.pos_ in ("DET", "CCONJ") or (t.pos_ == "ADP" and t.lower_ in NP_ADP) or t.text in ("-", "'", "’", "«", "»"):

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import Candidate, ExtractionContext, dedupe, org_coverage, strip_span
+from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
 from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
-from pipeline.extract.phrases import clause_start, clause_subject, is_trap, np_left, np_right
+from pipeline.extract.phrases import clause_start, clause_subject, head_word, is_trap, np_left, np_right
 from pipeline.extract.phrasings import acronym_definitions, appositives, carrier_before_verb, enumeration, le_projet, named_entities, projet_de, quoted_names, subject_plans
 from pipeline.text import fold
 
 CUE = lexicon.cues()
+PROJECT_LEAD = re.compile(r"(?:(?:le|la|un|une|du|au|ce|son|sa|leur)\s+)?(?:grand\s+|nouveau\s+|futur\s+|vaste\s+)?projet\s+(?:de\s+|d['’]\s*)", re.I)
 
 
 def prose(ctx: ExtractionContext) -> list[Candidate]:
@@ -42,6 +43,9 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
             q = CUE.quote_closes_name.search(ctx.text[c.start:c.end])
             if q and (ctx.text[c.start:c.end].count('"') % 2 == 1 or "»" in q.group(0) and "«" not in ctx.text[c.start:c.end]):
                 c.start, c.end = strip_span(ctx.text, c.start, c.start + q.start())
+            lead = PROJECT_LEAD.match(ctx.text, c.start, c.end)
+            if lead and len(content_words(ctx.text[lead.end():c.end])) >= 2:
+                c.start = lead.end()  # "le projet de refonte du SI …" is named by its works
             c.sentence = si
             if c.scope == (0, 0):
                 c.scope = (s.start, s.end)
@@ -85,6 +89,26 @@ def _prefer_names(found: list[Candidate]) -> list[Candidate]:
     return [c for c in found if c is not desc]
 
 
+def purpose_after_recipient(ctx: ExtractionContext, si: int, sp: tuple[int, int], am) -> Candidate | None:
+    """'800 000 € à la commune de X pour la construction d'un gymnase', '… accordée au
+    syndicat mixte pour l'extension du réseau': the recipient (an organisation, or a
+    phrase headed by a kind of body) carries, the purpose after it is the project."""
+    s = ctx.sents[si]
+    recipient = next((o for o in ctx.orgs if o.start <= sp[0] + 12 and sp[0] < o.end <= sp[1]), None)
+    if recipient is not None:
+        end, carriers = recipient.end, [recipient.name]
+    else:
+        words = re.match(r"\s*(?:\w+['’]\s*|\w+\s+){0,3}?(?=pour\b|afin\b)", ctx.folded[sp[0]:sp[1]])
+        if not words or head_word(ctx.text[sp[0]:sp[0] + words.end()]) not in ctx.lex.org_heads:
+            return None
+        end, carriers = sp[0] + words.end(), []
+    purpose = CUE.recipient_then_purpose.match(ctx.folded[end:s.end])
+    if not purpose:
+        return None
+    sp2 = np_right(ctx, si, end + purpose.end())
+    return Candidate(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers) if sp2 else None
+
+
 def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
     s = ctx.sents[si]
     out: list[Candidate] = []
@@ -119,6 +143,10 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         m = lex.funding_after.match(after)
         if m:
             sp = np_right(ctx, si, am.end + m.end())
+            purpose = purpose_after_recipient(ctx, si, sp, am) if sp else None
+            if purpose is not None:
+                out.append(purpose)
+                continue
             if sp:
                 out.append(Candidate(*sp, "amount_invested_in", 0.8, amount=am))
                 continue
@@ -128,6 +156,14 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             sp = np_right(ctx, si, am.end + m.end())
             if sp and org_coverage(ctx, *sp) < 0.7:
                 out.append(Candidate(*sp, "invests_in", 0.75, amount=am))
+                continue
+        # "Pour le projet de tramway de X, l'État apporte une subvention de 23 M€"
+        m = CUE.fronted_topic.match(ctx.folded[s.start:am.start])
+        comma = ctx.text.find(",", s.start, am.start) if m else -1
+        if comma > 0 and CUE.gives_before_amount.search(ctx.folded[comma:am.start]) and not ctx.amounts_in(s.start, comma):
+            sp = np_right(ctx, si, s.start + m.end(), limit=comma)
+            if sp and org_coverage(ctx, *sp) < 0.7:
+                out.append(Candidate(*sp, "fronted_topic", 0.7, amount=am, carriers=[o.name for o in ctx.orgs_in(comma, am.start)]))
                 continue
         # "Le fonds financera à hauteur de 2,4 M€ le projet de X"
         m = CUE.object_after_amount.match(after)
@@ -151,14 +187,10 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         m = CUE.amount_for.match(after)
         if m and not CUE.amount_for_count.match(after):
             sp = np_right(ctx, si, am.end + m.end())
-            recipient = next((o for o in ctx.orgs if sp and o.start <= sp[0] + 12 and sp[0] < o.end <= sp[1]), None)
-            purpose = CUE.recipient_then_purpose.match(ctx.folded[recipient.end:s.end]) if recipient else None
-            if purpose:
-                # "800 000 € à la commune de X pour la construction d'un gymnase"
-                sp2 = np_right(ctx, si, recipient.end + purpose.end())
-                if sp2:
-                    out.append(Candidate(*sp2, "org_receives_for", 0.7, amount=am, carriers=[recipient.name]))
-                    continue
+            purpose = purpose_after_recipient(ctx, si, sp, am) if sp else None
+            if purpose is not None:
+                out.append(purpose)
+                continue
             if sp and not ctx.lex.funder_subject.match(fold(ctx.text[sp[0]:sp[1]])):
                 carriers = [o.name for o in ctx.orgs_in(s.start, am.start)]
                 if org_coverage(ctx, *sp) >= 0.7:
@@ -179,8 +211,14 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         m = lex.funding_before.search(before)
         if m:
             sp = np_left(ctx, si, s.start + m.start())
+            carriers = []
+            comma = ctx.text.rfind(",", s.start, sp[0]) if sp else -1
+            if sp and org_coverage(ctx, *sp) >= 0.7 and comma > s.start and lex.carrier_cue.search(ctx.folded[comma:sp[0]]):
+                # "X, porté par ORG, est financé à hauteur de …": the subject is before the incise
+                carriers = [o.name for o in ctx.orgs_in(*sp)]
+                sp = np_left(ctx, si, comma)
             if sp:
-                out.append(Candidate(*sp, "endowed_with", 0.8, amount=am))
+                out.append(Candidate(*sp, "endowed_with", 0.8, amount=am, carriers=carriers))
                 continue
         # "la réfection de la RD 12, à hauteur de 37 000 €": works named before what they cost
         m = CUE.amount_of_before.search(before)
@@ -199,6 +237,17 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 orgs = [o.name for o in ctx.orgs_in(*sp)]
                 out.append(Candidate(*sp, "org_amount" if is_org else "name_amount", 0.75, amount=am, carriers=orgs))
                 continue
+        # "Signal Conso (DGCCRF, 1,1 M€)": the carrier and the amount in one parenthesis
+        m = re.search(r"\(([^()]{2,80}?),\s*$", ctx.text[s.start:am.start])
+        if m and re.match(r"^\s*\)", after):
+            p = s.start + m.start()
+            inside = (s.start + m.start(1), s.start + m.end(1))
+            orgs = [o.name for o in ctx.orgs_in(*inside)]
+            if orgs or re.fullmatch(r"[A-Z][A-Z0-9&\-]{1,12}", ctx.text[inside[0]:inside[1]].strip()):
+                sp = np_left(ctx, si, p)
+                if sp:
+                    out.append(Candidate(*sp, "name_carrier_amount", 0.75, amount=am, carriers=orgs))
+                    continue
         m = re.search(r"\s[-–—]\s*$", ctx.text[s.start:am.start])
         if m:
             open_paren = ctx.text.rfind("(", s.start, am.start)
