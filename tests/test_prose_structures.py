@@ -220,3 +220,21 @@ def test_carrier_in_the_parenthesis():
     got = mentions("Parmi les lauréats : Signal Conso (DGCCRF, 1,1 M€) et Mon espace santé (CNAM, 4 M€).")
     assert got["Signal Conso"].carriers == ["Direction générale de la concurrence, de la consommation et de la répression des fraudes"]
     assert got["Mon espace santé"].carriers == ["Caisse nationale de l'assurance maladie"]
+
+
+def test_markdown_table_cells_lose_their_outer_pipes():
+    got = mentions("| Projet | Porteur | Montant |\n|---|---|---|\n| Zeta | DGFiP | 5 M€ |\n| Eta | Insee | 2 M€ |\n")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"Zeta": 5.0, "Eta": 2.0}, got
+
+
+def test_carrier_in_parentheses_after_a_listed_name():
+    got = mentions("Les projets retenus sont les suivants :\n- Beta Connect (ministère de la Culture) : 1,5 M€\n"
+                   "- Plateforme Alpha (ministère de l'Intérieur) : 3 M€\n")
+    assert got["Beta Connect"].carriers == ["Ministère de la Culture"], got
+    assert "Plateforme Alpha" in got, got
+
+
+def test_owner_after_a_named_project_carries_it():
+    got = mentions("Lauréat du fonds, le projet Iota de l'Urssaf, doté de 6 millions d'euros, automatisera le recouvrement.")
+    assert list(got) == ["Iota"] and got["Iota"].amount_m_eur == 6.0, got
+    assert got["Iota"].carriers == ["Union de recouvrement des cotisations de sécurité sociale et d'allocations familiales"]

@@ -46,6 +46,7 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
             lead = PROJECT_LEAD.match(ctx.text, c.start, c.end)
             if lead and len(content_words(ctx.text[lead.end():c.end])) >= 2:
                 c.start = lead.end()  # "le projet de refonte du SI …" is named by its works
+            _owner_out_of_name(ctx, c)
             c.sentence = si
             if c.scope == (0, 0):
                 c.scope = (s.start, s.end)
@@ -54,6 +55,24 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
     return out
 
 
+
+
+NAMED_PROJECT = re.compile(r"(?:le\s+|du\s+|au\s+)?projet\s+(?=[A-ZÀ-Ý0-9«\"])", re.I)
+OWNER_TAIL = re.compile(r"\s+(?:de\s+l['’]|de\s+la\s+|du\s+|des\s+|de\s+)$")
+
+
+def _owner_out_of_name(ctx: ExtractionContext, c: Candidate) -> None:
+    """'le projet Iota de l'Urssaf': the name is 'Iota', the organisation after it carries it."""
+    lead = NAMED_PROJECT.match(ctx.text, c.start, c.end)
+    if lead and ctx.text[lead.end():lead.end() + 1].isupper():
+        c.start = lead.end()
+    owner = next((o for o in ctx.orgs if c.start < o.start and o.end == c.end), None)
+    if owner is None:
+        return
+    tail = OWNER_TAIL.search(ctx.text, c.start, owner.start)
+    if tail and tail.start() > c.start and re.search(r"[A-ZÀ-Ý]", ctx.text[c.start:tail.start()]):
+        c.end = tail.start()
+        c.carriers = dedupe(c.carriers + [owner.name])
 
 
 def _aliases_in_sentence(ctx: ExtractionContext, found: list[Candidate]) -> list[Candidate]:

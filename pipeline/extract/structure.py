@@ -172,6 +172,9 @@ def item_name(ctx: ExtractionContext, a: int, b: int) -> tuple[int, int, list[st
             cut = idx
             break
     x, y = strip_span(ctx.text, a, a + cut)
+    paren = re.search(r"\s*\(([^()]+)\)$", ctx.text[x:y])
+    if paren and org_coverage(ctx, x + paren.start(1), x + paren.end(1)) >= 0.6:
+        y = x + paren.start()  # "Beta Connect (ministère de la Culture)": the carrier is no part of the name
     q = re.fullmatch(r"[«“\"]\s*(.+?)\s*[»”\"]", ctx.text[x:y])
     if q:
         x, y = x + q.start(1), x + q.end(1)
@@ -278,8 +281,11 @@ def _rows(ctx: ExtractionContext) -> list[Candidate]:
             cols = None
             continue
         cells = []
-        pos = ln.start
-        for part in ln.text.split(" | "):
+        # a Markdown row ("| A | B |") has outer pipes: they belong to no cell
+        lead = re.match(r"\s*\|?\s*", ln.text).end()
+        body = re.sub(r"\s*\|?\s*$", "", ln.text[lead:])
+        pos = ln.start + lead
+        for part in body.split(" | "):
             cells.append((pos, pos + len(part)))
             pos += len(part) + 3
         fcells = [fold(ctx.text[a:b]) for a, b in cells]
