@@ -238,3 +238,19 @@ def test_owner_after_a_named_project_carries_it():
     got = mentions("Lauréat du fonds, le projet Iota de l'Urssaf, doté de 6 millions d'euros, automatisera le recouvrement.")
     assert list(got) == ["Iota"] and got["Iota"].amount_m_eur == 6.0, got
     assert got["Iota"].carriers == ["Union de recouvrement des cotisations de sécurité sociale et d'allocations familiales"]
+
+
+def test_ceiling_given_to_every_laureate():
+    text = ("Les douze lauréats de l'appel bénéficieront d'un appui en ingénierie pouvant aller jusqu'à 250 000 €.\n\n"
+            "Dans la région, deux projets ont été retenus :\n\n- Rivage Plus, porté par la Région Bretagne ;\n"
+            "- Port Vivant, porté par la ville de Lorient.\n")
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.amount_qualifier) for n, m in got.items()} == {
+        "Rivage Plus": (0.25, "max"), "Port Vivant": (0.25, "max")}, got
+
+
+def test_a_total_shared_by_laureates_is_no_ones():
+    text = ("Les douze lauréats se partagent 3 M€.\n\nDans la région, deux projets ont été retenus :\n\n"
+            "- Rivage Plus, porté par la Région Bretagne ;\n- Port Vivant, porté par la ville de Lorient.\n")
+    got = mentions(text)
+    assert got and all(m.amount_m_eur is None for m in got.values()), got

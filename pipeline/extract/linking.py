@@ -84,6 +84,28 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
             bound.add(id(am))
     # "Ce soutien s'élève à …" one or two sentences after the project is named
     bind_anaphoric_amounts(ctx, by_sent, bound)
+    per_laureate_amounts(ctx, cands)
+
+
+LISTED = ("block", "list_item", "table_row", "colon_enumeration", "name_amount_line")
+
+
+def per_laureate_amounts(ctx: ExtractionContext, cands: list[Candidate]) -> None:
+    """'Ces 24 lauréats bénéficieront d'un appui pouvant aller jusqu'à 400 000 €': a ceiling
+    (or a sum "chacun") given to every laureate is the amount of each listed laureate that
+    the article gives no amount of its own. A plain total ("se partagent 10 M€") is not."""
+    listed = [c for c in cands if c.rule in LISTED and c.amount is None and not c.takes_no_amount]
+    if not listed:
+        return
+    for s in ctx.sents:
+        if not CUE.laureates_as_a_group.search(ctx.folded[s.start:s.end]):
+            continue
+        each = [ctx.amounts[ai] for ai in ctx.amounts_in(s.start, s.end)
+                if ctx.amounts[ai].qualifier == "max" or ctx.amounts[ai].each]
+        if len(each) == 1:
+            for c in listed:
+                c.amount = each[0]
+            return
 
 
 def _own_envelope(ctx: ExtractionContext, si: int, c: Candidate):
