@@ -254,3 +254,35 @@ def test_a_total_shared_by_laureates_is_no_ones():
             "- Rivage Plus, porté par la Région Bretagne ;\n- Port Vivant, porté par la ville de Lorient.\n")
     got = mentions(text)
     assert got and all(m.amount_m_eur is None for m in got.values()), got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # lower-case words that the acronym after them spells belong to the name; a sentence that
+    # defines an acronym is worth the model even without an amount
+    ("Ces derniers jours, le programme Télésanté en prison (TEP) attire toutes les critiques. Il a coûté 12 millions d'euros.",
+     {"Télésanté en prison": (12.0, "exact")}),
+    # a common word quoted for emphasis is no name
+    ("Un projet « exemplaire » pour le gouvernement, qui y consacre 3 M€.", {}),
+    # "débloqués pour"
+    ("Dans notre région, 750.000 euros ont été débloqués pour le chantier du Pont Neuf à Cahors.",
+     {"chantier du Pont Neuf à Cahors": (0.75, "exact")}),
+    # the increase is a lower bound; the aid given in the next sentence is the award
+    ("L'État va augmenter de 20 millions d'euros sa participation au projet de reconstruction du CHU de Brest. "
+     "L'aide financière de l'État sera de 95 millions d'euros, soit un tiers du coût.",
+     {"reconstruction du CHU de Brest": (95.0, "exact")}),
+])
+def test_names_and_amounts_of_real_page_shapes(text, expected):
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.amount_qualifier) for n, m in got.items()} == expected, got
+
+
+def test_a_capitalised_noun_after_a_comma_is_the_next_name_not_an_apposition():
+    got = mentions("Le fonds a permis quelques réussites : Démarches Pro, Alerte-Conso, la Base Nationale des Rues, etc.")
+    assert "Alerte-Conso" not in got, got
+    got = mentions("Parmi les lauréats, Hélios, une chaîne de calcul des impôts, reçoit 2 M€.")
+    assert "Hélios" in got, got
+
+
+def test_an_acronym_defining_bodies_in_the_plural_is_no_project():
+    got = mentions("Pour ces projets, les centres communaux d'action sociale (CCAS) sont mobilisés.")
+    assert not any("centres" in n.lower() for n in got), got

@@ -26,11 +26,17 @@ def bind_anaphoric_amounts(ctx: ExtractionContext, by_sent: dict[int, list[Candi
         before = [c for k in (si - 1, si - 2) if k >= 0 and ctx.sents[k].line == s.line for c in by_sent.get(k, [])]
         if len({fold(ctx.text[c.start:c.end]) for c in before}) != 1:
             continue
-        if any(c.amount is not None or c.takes_no_amount for c in before):
+        if any(c.takes_no_amount or (c.amount is not None and not refines(c.amount, free[0])) for c in before):
             continue
         for c in before:
             c.amount = free[0]
         bound.add(id(free[0]))
+
+
+def refines(bound_amount, new) -> bool:
+    """'L'État va augmenter de 90 M€ sa participation …' (at least 90) then 'L'aide de l'État
+    sera de 165 M€': an exact figure within the earlier lower bound is the award."""
+    return bound_amount.qualifier == "min" and new.qualifier in ("exact", "approx") and new.value >= bound_amount.value
 
 
 def _is_own_amount(ctx: ExtractionContext, ai: int, folded_sentence: str) -> bool:

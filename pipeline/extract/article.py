@@ -24,6 +24,7 @@ from pipeline.extract.structure import structured
 from pipeline.extract.segment import sentences, split_lines
 from pipeline.extract.institutions import find_institutions
 
+ACRONYM_DEFINED = lexicon.cues().acronym_defined
 WORTH_PARSING = lexicon.cues().worth_parsing
 
 Parser = Callable[[list[str]], list]
@@ -70,7 +71,7 @@ def prepare(article: Article) -> Prepared:
               institutions=institutions, unlisted={x.name for x in authorities})
     found = structured(ctx)  # before choosing sentences: what the layout gave is suppressed
     need = [i for i, s in enumerate(sents)
-            if not ctx.is_suppressed(s.start, s.end) and (WORTH_PARSING.search(folded[s.start:s.end])
+            if not ctx.is_suppressed(s.start, s.end) and (WORTH_PARSING.search(folded[s.start:s.end]) or ACRONYM_DEFINED.search(s.text)
                                                            or (":" in s.text and lex.selection.search(folded[s.start:s.end]))
                                                            or any(a.start >= s.start and a.end <= s.end for a in amounts))]
     return Prepared(article=article, ctx=ctx, structured=found, traps=traps, published=published, need=need)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 from pipeline.extract import lexicon
-from pipeline.extract.anaphora import bind_anaphoric_amounts
+from pipeline.extract.anaphora import bind_anaphoric_amounts, refines
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe
 from pipeline.model import Mention
 from pipeline.text import fold
@@ -79,7 +79,7 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
             if not CUE.anaphoric_amount.search(ctx.folded[max(ln.start, am.start - 80):am.start]):
                 continue
             for c in in_line:
-                if c.amount is None and c.start < am.start and not c.takes_no_amount:
+                if (c.amount is None or refines(c.amount, am)) and c.start < am.start and not c.takes_no_amount:
                     c.amount = am
             bound.add(id(am))
     # "Ce soutien s'élève à …" one or two sentences after the project is named

@@ -18,8 +18,11 @@ def appositives(ctx: ExtractionContext, si: int) -> list[Candidate]:
     s = ctx.sents[si]
     out = []
     for a, b in capital_runs(ctx, si, s.start, s.end):
-        if not ctx.lex.appositive.match(ctx.folded[b:min(s.end, b + 60)]):
+        app = ctx.lex.appositive.match(ctx.folded[b:min(s.end, b + 60)])
+        if not app:
             continue
+        if re.search(r"[A-ZÀ-Ý]", ctx.text[b:b + app.end()]):
+            continue  # "Signal-Conso, la Base d'Adresses Nationale, etc.": the next name of a list
         if not proper_name_ok(ctx, si, a, b, trust_ner=False):
             continue
         left = [t for st, en, t in sentence_tokens(ctx, si) if en <= a]
@@ -57,6 +60,8 @@ def quoted_names(ctx: ExtractionContext, si: int) -> list[Candidate]:
             continue
         if len(inner.split()) > 9 or CUE.quote_is_speech.search(fold(inner)):
             continue
+        if re.fullmatch(r"[a-zà-ÿ\-]+", inner) and zipf(inner) >= 3.0:
+            continue  # 'un projet « exemplaire »': a common word quoted for emphasis, not a name
         if is_trap(ctx, a, b):
             continue
         out.append(Candidate(a, b, "quoted_name", 0.8 if named else 0.6, carriers=_carriers_near(ctx, si, a, b)))
@@ -120,6 +125,9 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
         if not names:
             continue
         chunk = names.group(1)
+        spelled = _spelled_by_acronym(ctx.text[pos:s.end])
+        if spelled and len(spelled) > len(chunk):
+            chunk = spelled  # "le programme Numérique en détention (NED)": lower-case words the acronym spells
         parts = re.split(r"\s+et\s+", chunk) if "projets" in m.group(0).lower() else [chunk]
         if ("projet" not in m.group(0).lower() and not CUE.naming_word.search(m.group(0))
                 and len(chunk.split()) == 1 and zipf(chunk) >= 4.0 and not re.search(r"[A-Z].*[A-Z]|\d", chunk)):
@@ -132,6 +140,15 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
             if b > a and not is_trap(ctx, a, b):
                 out.append(Candidate(a, b, "le_projet_name", 0.75, carriers=_carriers_near(ctx, si, a, b)))
     return out
+
+
+def _spelled_by_acronym(rest: str) -> str | None:
+    """The words before a parenthesised acronym that spell it ('Numérique en détention (NED)'),
+    when they start the text and hold no punctuation."""
+    m = re.match(r"([^\W\d_][\w'’\- ]{2,80}?)\s*\(([A-Z][A-Za-z0-9]{1,9})\)", rest)
+    if m and acronym_fits(m.group(2), m.group(1), strict=True):
+        return m.group(1)
+    return None
 
 
 def projet_de(ctx: ExtractionContext, si: int) -> list[Candidate]:
@@ -259,7 +276,8 @@ def acronym_definitions(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 break
         else:
             continue
-        if is_trap(ctx, a, b) or head_word(ctx.text[a:b]) in ("direction", "agence", "office", "institut", "caisse", "centre", "service", "etablissement", "etablissements", "conseil", "commission", "mission", "delegation", "secretariat", "inspection", "autorite", "observatoire", "universite", "ecole"):
+        head = head_word(ctx.text[a:b])
+        if is_trap(ctx, a, b) or re.sub(r"(?<=.{3})[sx]$", "", head) in ("direction", "agence", "office", "institut", "caisse", "centre", "service", "etablissement", "etablissements", "conseil", "commission", "mission", "delegation", "secretariat", "inspection", "autorite", "observatoire", "universite", "ecole"):
             continue
         out.append(Candidate(a, b, "acronym_definition", 0.6, acronym=acr, carriers=_carriers_near(ctx, si, a, b)))
     return out
