@@ -266,6 +266,9 @@ def test_a_total_shared_by_laureates_is_no_ones():
     # "débloqués pour"
     ("Dans notre région, 750.000 euros ont été débloqués pour le chantier du Pont Neuf à Cahors.",
      {"chantier du Pont Neuf à Cahors": (0.75, "exact")}),
+    # "fléchés vers"
+    ("Pas moins de 150 millions ont été fléchés rien que vers le projet Hydra, selon la préfecture.",
+     {"Hydra": (150.0, "min")}),
     # the increase is a lower bound; the aid given in the next sentence is the award
     ("L'État va augmenter de 20 millions d'euros sa participation au projet de reconstruction du CHU de Brest. "
      "L'aide financière de l'État sera de 95 millions d'euros, soit un tiers du coût.",

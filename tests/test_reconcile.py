@@ -161,3 +161,11 @@ def test_works_on_one_hospital_or_school(first, second, merged):
 def test_one_description_in_other_word_forms(first, second, merged):
     rec = reconcile([result("a1", (first, None, None)), result("a2", (second, None, None))])
     assert (len(rec.projects) == 1) is merged
+
+
+def test_one_article_exact_figure_beats_its_bound():
+    # a headline's "une rallonge de 20 M€" (at least 20) and the body's exact award
+    rec = reconcile([result("a1", ("reconstruction du CHU de Lorient", 20, "min"), ("reconstruction du CHU de Lorient", 95, "exact"))])
+    assert len(rec.projects) == 1
+    (m, _pid), = rec.mentions
+    assert (m.amount_m_eur, m.amount_qualifier) == (95, "exact")

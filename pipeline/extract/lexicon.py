@@ -85,7 +85,7 @@ def load() -> Lexicon:
             r"^\s*(?:(?:ont|a|sont|seront|est|vont|va|avaient|auront)\s+(?:ete\s+|etre\s+)?)?" + w("funding_after_amount") + r"(?:e|es|s)?"  # "une subvention … accordée au …"
             # the words between never hold the agent ("alloués par les agences …"), and the
             # preposition is a whole word: "a" must not match the first letter of "agences"
-            + r"(?:\s+(?!par\b)\w+){0,3}?\s+(?:dans|a|au|aux|pour|en faveur d[eu]s?|en faveur de la|en faveur de l')(?![\w])\s*(?:le projet\s+|la plateforme\s+)?"
+            + r"(?:\s+(?!par\b)\w+){0,3}?\s+(?:dans|a|au|aux|pour|vers|en faveur d[eu]s?|en faveur de la|en faveur de l')(?![\w])\s*(?:le projet\s+|la plateforme\s+)?"
         ),
         funding_before=re.compile(
             r",\s*(?:(?:un |le )?projet\s+|qui est\s+|il est\s+|elle est\s+|qui sera\s+|est\s+|sera\s+|a ete\s+|sont\s+|seront\s+|ont ete\s+)?" + w("funding_before_amount")

@@ -19,7 +19,9 @@ def collapse(ms: list[Mention]) -> list[Mention]:
     out = []
     for aid in sorted(by_article):
         group = by_article[aid]
-        best = sorted(group, key=lambda m: (m.amount_m_eur is None, -m.score, m.start))[0]
+        # an exact figure over a bound: a headline's "rallonge de 90 M€" (at least 90) and the
+        # body's "l'aide de l'État sera de 165 M€" are one award, the body's being the figure
+        best = sorted(group, key=lambda m: (m.amount_m_eur is None, m.amount_qualifier in ("min", "max"), -m.score, m.start))[0]
         occ = sorted({o for m in group for o in (m.occurrences or [(m.start, m.end)])})
         carriers = []
         for m in group:
