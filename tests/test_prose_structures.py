@@ -289,3 +289,14 @@ def test_a_capitalised_noun_after_a_comma_is_the_next_name_not_an_apposition():
 def test_an_acronym_defining_bodies_in_the_plural_is_no_project():
     got = mentions("Pour ces projets, les centres communaux d'action sociale (CCAS) sont mobilisés.")
     assert not any("centres" in n.lower() for n in got), got
+
+
+def test_named_programme_stops_before_a_glued_joining_word():
+    got = mentions("Le programme LiDAR HD de l'IGN a reçu 2 M€.")
+    assert list(got) == ["LiDAR HD"], got
+
+
+def test_a_named_project_and_its_acronym_take_the_sentence_amount_once():
+    got = mentions("Dans les prisons, le programme Télésanté en prison (TEP), piloté par la direction de "
+                   "l'administration pénitentiaire du ministère de la Justice, bénéficiera de 6,1 M€.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"Télésanté en prison": 6.1}, got

@@ -124,7 +124,8 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
         names = re.match(r"((?:[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.@]*)(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour|[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.@]*))*(?:\s?\+(?!\w))?)", ctx.text[pos:s.end])
         if not names:
             continue
-        chunk = names.group(1)
+        # a joining word glued to the next word ("de l'IGN") ends no name: "LiDAR HD", not "LiDAR HD de l'"
+        chunk = re.sub(r"(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour))+$", "", names.group(1))
         spelled = _spelled_by_acronym(ctx.text[pos:s.end])
         if spelled and len(spelled) > len(chunk):
             chunk = spelled  # "le programme Numérique en détention (NED)": lower-case words the acronym spells

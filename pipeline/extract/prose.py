@@ -100,11 +100,13 @@ def _prefer_names(found: list[Candidate]) -> list[Candidate]:
     name ("le projet de registre consulaire en ligne (RCL)") names one project: keep the name."""
     strong = [c for c in found if c.rule in _STRONG and c.amount is None]
     weak = [c for c in found if c.rule in _DESCRIPTIVE and c.amount is not None]
-    if len(strong) != 1 or len(weak) != 1:
+    # two rules may read the same name ("le programme X (XYZ)": a named project and an acronym)
+    if len({(c.start, c.end) for c in strong}) != 1 or len(weak) != 1:
         return found
-    name, desc = strong[0], weak[0]
-    name.amount = desc.amount
-    name.carriers = name.carriers or desc.carriers
+    desc = weak[0]
+    for name in strong:
+        name.amount = desc.amount
+        name.carriers = name.carriers or desc.carriers
     return [c for c in found if c is not desc]
 
 
