@@ -300,3 +300,31 @@ def test_a_named_project_and_its_acronym_take_the_sentence_amount_once():
     got = mentions("Dans les prisons, le programme Télésanté en prison (TEP), piloté par la direction de "
                    "l'administration pénitentiaire du ministère de la Justice, bénéficiera de 6,1 M€.")
     assert {n: m.amount_m_eur for n, m in got.items()} == {"Télésanté en prison": 6.1}, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a name given with "baptisé" folds the description and its amount into it
+    ("Le ministère de la Culture a obtenu 2,1 M€ pour son projet de numérisation des archives nationales, baptisé Mémoria.",
+     {"Mémoria": 2.1}),
+    # a name wrapped in quotes is named without them
+    ("Ce dispositif, baptisé « Alerte Canicule », est financé à hauteur de 600 000 euros par le fonds.", {"Alerte Canicule": 0.6}),
+    # an envelope for one works
+    ("Le conseil régional a débloqué une enveloppe de 3 millions d'euros destinée à la rénovation thermique du lycée agricole de Tulle.",
+     {"rénovation thermique du lycée agricole de Tulle": 3.0}),
+    # "Grâce aux N €, ORG va <verbe> X"
+    ("Grâce aux 5 millions d'euros du fonds, la CNAF va refondre son simulateur de droits.", {"simulateur de droits": 5.0}),
+    # each name ends before the next amount
+    ("Dans le détail, l'enveloppe se répartit ainsi : 1,2 M€ pour la plateforme Omega, 800 000 € pour l'application Sigma "
+     "et 500 000 € pour le portail Tau.", {"Omega": 1.2, "Sigma": 0.8, "Tau": 0.5}),
+    # "soutiendra X à hauteur de N €"
+    ("L'Ademe soutiendra la construction d'une chaufferie biomasse à Millau à hauteur de 1,3 million d'euros.",
+     {"construction d'une chaufferie biomasse à Millau": 1.3}),
+])
+def test_regional_press_phrasings(text, expected):
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items()} == expected, got
+
+
+def test_an_envelope_for_several_projects_stays_a_total():
+    got = mentions("La Région a débloqué une enveloppe de 3 millions d'euros destinée aux projets des lycées, dont le lycée Pasteur.")
+    assert all(m.amount_m_eur is None for m in got.values()), got

@@ -31,6 +31,8 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         cue = lex.total_cue.search(before[-60:]) or lex.total_cue.search(after[:60])
         if cue and cue.group(0).startswith("au titre") and not lex.total_cue.search(before[-60:]) and lex.funding_verb.search(near_before[-40:]):
             roles[i] = "project"  # "le CH de X obtient 7 M€ au titre du Ségur": the frame, not a total
+        elif cue and cue.group(0) == "enveloppe" and lexicon.cues().envelope_for_one.match(folded[a.end:hi]):
+            roles[i] = "project"  # "une enveloppe de 3 M€ destinée à la rénovation du lycée X"
         elif cue:
             roles[i] = "total"
         elif lex.count.search(after[:45]) or lex.count.search(near_after) or lex.count.search(near_before):

@@ -63,6 +63,7 @@ class Lexicon:
     project_noun_after: re.Pattern  # a project noun opening a noun phrase
     works_intro: re.Pattern  # "pour la rénovation de 30 bâtiments :"
     purpose_infinitive: re.Pattern  # "de déployer ", "d'équiper ": a purpose verb after its body
+    purpose_verb: re.Pattern  # "refondre ", "déployer ": a purpose verb after an auxiliary ("va refondre")
     works_head: re.Pattern  # a noun phrase headed by works: "la réfection de la toiture"
 
 
@@ -117,6 +118,7 @@ def load() -> Lexicon:
                                 + r"\s*(?:(?:dispositif|programme|plan|volet|label|appel a projets|appel a projet)\s*)?[«“\"]?\s*$"),
         selection=re.compile(r"\b" + w("selection_cues") + r"\b"),
         project_noun_after=re.compile(w("project_nouns") + r"\b"),
+        purpose_verb=re.compile(r"^\s*" + w("purpose_verbs") + r"\s+"),
         purpose_infinitive=re.compile(r"^\s*(?:de|d')\s*" + w("purpose_verbs") + r"\s+"),
         works_head=re.compile(r"^\s*(?:(?:la|le|les|l'|une|un|des|cette|ces)\s*)?(?:\w+\s+)?" + w("works_nouns") + r"\s+(?:de|des|du|d')"),
         works_intro=re.compile(r"\b" + w("works_nouns") + r"\s+(?:de|des|du|d')\s*[^:]{0,80}:\s*$"),

@@ -126,6 +126,9 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
             continue
         # a joining word glued to the next word ("de l'IGN") ends no name: "LiDAR HD", not "LiDAR HD de l'"
         chunk = re.sub(r"(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour))+$", "", names.group(1))
+        first_amount = min((x.start for x in ctx.amounts if pos < x.start < pos + len(chunk)), default=None)
+        if first_amount is not None:  # "l'application Sigma et 500 000 € pour …": the name ends before the amount
+            chunk = re.sub(r"(?:\s+(?:et|de|du|des|pour|en|la|l'|l’))+\s*$", "", ctx.text[pos:first_amount].rstrip())
         spelled = _spelled_by_acronym(ctx.text[pos:s.end])
         if spelled and len(spelled) > len(chunk):
             chunk = spelled  # "le programme Numérique en détention (NED)": lower-case words the acronym spells

@@ -47,6 +47,9 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
             if lead and len(content_words(ctx.text[lead.end():c.end])) >= 2:
                 c.start = lead.end()  # "le projet de refonte du SI …" is named by its works
             _owner_out_of_name(ctx, c)
+            q = re.fullmatch(r"[«“\"]\s*([^«»“”\"]+?)\s*[»”\"]", ctx.text[c.start:c.end])
+            if q:
+                c.start, c.end = c.start + q.start(1), c.start + q.end(1)  # '« Alerte Canicule »' is named without its quotes
             c.sentence = si
             if c.scope == (0, 0):
                 c.scope = (s.start, s.end)
@@ -98,12 +101,15 @@ _DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for", "subject_phr
 def _prefer_names(found: list[Candidate]) -> list[Candidate]:
     """A sentence that gives a project both a description ("afin de numériser les registres …") and a
     name ("le projet de registre consulaire en ligne (RCL)") names one project: keep the name."""
-    strong = [c for c in found if c.rule in _STRONG and c.amount is None]
     weak = [c for c in found if c.rule in _DESCRIPTIVE and c.amount is not None]
+    # a "strong" rule that read the description itself ("son projet de X") is that description
+    strong = [c for c in found if c.rule in _STRONG and c.amount is None and not any(
+        w.start < c.end and c.start < w.end for w in weak)]
     # two rules may read the same name ("le programme X (XYZ)": a named project and an acronym)
     if len({(c.start, c.end) for c in strong}) != 1 or len(weak) != 1:
         return found
     desc = weak[0]
+    found = [c for c in found if c is desc or not (desc.start < c.end and c.start < desc.end)]
     for name in strong:
         name.amount = desc.amount
         name.carriers = name.carriers or desc.carriers
@@ -185,6 +191,28 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             sp = np_right(ctx, si, s.start + m.end(), limit=comma)
             if sp and org_coverage(ctx, *sp) < 0.7:
                 out.append(Candidate(*sp, "fronted_topic", 0.7, amount=am, carriers=[o.name for o in ctx.orgs_in(comma, am.start)]))
+                continue
+        # "Grâce aux 5 M€ du fonds, la CNAF va refondre son simulateur de droits"
+        comma = ctx.text.find(",", am.end, s.end)
+        if CUE.thanks_to_fronted.match(ctx.folded[s.start:am.start]) and comma > 0:
+            subject = next((o for o in ctx.orgs if comma < o.start <= comma + 8), None)
+            verb = CUE.will_do_after_subject.match(ctx.folded[subject.end:s.end]) if subject else None
+            act = lex.purpose_verb.match(ctx.folded[subject.end + verb.end():s.end]) if verb else None
+            if act:
+                sp = np_right(ctx, si, subject.end + verb.end() + act.end())
+                if sp:
+                    out.append(Candidate(*sp, "thanks_to_fronted", 0.7, amount=am, carriers=[subject.name]))
+                    continue
+        # "L'Ademe soutiendra la construction d'une chaufferie à Millau à hauteur de 1,3 M€"
+        m = None
+        if re.search(r"a hauteur d(?:e|')\s*(?:plus de\s+|pres de\s+|environ\s+)?$", before):
+            for m in CUE.supports_then_up_to.finditer(before):
+                pass
+        if m is not None:
+            up_to = s.start + before.rfind("a hauteur d")
+            sp = np_right(ctx, si, s.start + m.end(), limit=up_to)
+            if sp and org_coverage(ctx, *sp) < 0.7:
+                out.append(Candidate(*sp, "supports_up_to", 0.7, amount=am))
                 continue
         # "Le fonds financera à hauteur de 2,4 M€ le projet de X"
         m = CUE.object_after_amount.match(after)
