@@ -130,7 +130,7 @@ def attr_values(el: Tag, names: tuple[str, ...] = ("id", "itemprop")) -> list[st
     if isinstance(cls, list):
         values.extend(cls)
     elif cls:
-        values.append(str(cls))
+        values.extend(str(cls).split())  # a soup built with multi_valued_attributes=None
     for name in names:
         if el.get(name):
             values.append(str(el[name]))

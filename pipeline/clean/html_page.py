@@ -50,8 +50,9 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from pipeline.clean.content import attr_values, find_content, measure
+from pipeline.clean.content import Measures, attr_values, find_content, measure
 from pipeline.clean.hyphenation import mend_hyphens
+from pipeline.clean.markup import CONTENT_MARK, parse_page
 from pipeline.clean.lines import collapse, filter_lines, normalise, render, unwrap
 from pipeline.clean.rules import load_data, token_hit
 from pipeline.model import CleanDoc, CleanLine
@@ -79,7 +80,6 @@ _BLOCKS = frozenset(
     | _HEADINGS
 )
 _PARAGRAPHS = ("p", "li", "td", "dd", "blockquote", "pre")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BR = "\u2028"  # stands for <br> until blocks are split
 
 
@@ -115,32 +115,8 @@ def strip_site_suffix(title: str) -> str:
 
 
 
-def _in_content(el: Tag) -> bool:
-    return any(
-        p.name in ("article", "main") or p.get("itemprop") == "articleBody" or p.get("role") == "main"
-        for p in el.parents
-        if isinstance(p, Tag)
-    )
-
-
-def _hidden(el: Tag) -> bool:
-    return (
-        el.has_attr("hidden")
-        or str(el.get("aria-hidden", "")).lower() == "true"
-        or bool(_HIDDEN_STYLE.search(str(el.get("style", ""))))
-    )
-
-
 def _paragraph_chars(el: Tag) -> int:
     return sum(len(collapse(p.get_text(" "))) for p in el.find_all(_PARAGRAPHS))
-
-
-def _protected(el: Tag, total: int) -> bool:
-    if el.name in ("html", "body", "article", "main"):
-        return True
-    if el.find(["h1", "article", "main"]) or el.find(attrs={"itemprop": "articleBody"}):
-        return True
-    return total > 0 and _paragraph_chars(el) > GUARD_SHARE * total
 
 
 def _decomposed(el: Tag) -> bool:
@@ -172,53 +148,54 @@ def _remove(el: Tag, why: str, dropped: list[tuple[str, str]]) -> None:
     el.decompose()
 
 
-def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
-    """Steps 2 and 3 of the HTML cascade."""
-    data = load_data()
-    # One walk lists every node; bs4's find_all would walk the tree again for each question.
-    nodes = list(soup.descendants)
-    for node in nodes:
-        if isinstance(node, Comment):
-            node.extract()
-    tags = [node for node in nodes if isinstance(node, Tag)]
-    guarded = []
+def _guards(tags: list[Tag]) -> tuple[dict[int, int], set[int], int]:
+    """Paragraph characters under each element (in its descendants), the elements holding an <h1>, <article>, <main> or
+    the article body, and the page's paragraph characters: one pass instead of a search per box."""
+    para: dict[int, int] = {}
+    holders: set[int] = set()
+    total = 0
     for el in tags:
-        if el.name not in data.drop_tags or _decomposed(el):
+        marks = el.name in ("h1", "article", "main") or el.get("itemprop") == "articleBody"
+        n = len(collapse(el.get_text(" "))) if el.name in _PARAGRAPHS else 0
+        if not n and not marks:
             continue
-        if el.name in data.guarded_tags:
-            guarded.append(el)
-        else:
-            _remove(el, f"tag:{el.name}", dropped)
-    measures = measure(soup)
-    page_chars = measures[id(soup)].chars
+        total += n
+        for parent in el.parents:
+            if n:
+                para[id(parent)] = para.get(id(parent), 0) + n
+            if marks:
+                holders.add(id(parent))
+    return para, holders, total
 
-    def holds_the_page(el: Tag) -> bool:
-        # an ASP.NET <form> or an unclosed <header> around the whole page is not chrome
-        return measures[id(el)].chars > GUARD_SHARE * page_chars
 
-    for el in guarded:
-        if not _decomposed(el) and not holds_the_page(el):
-            _remove(el, f"tag:{el.name}", dropped)
+def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
+    """Step 3 of the HTML cascade. Step 2 was done on the markup (pipeline.clean.markup), which
+    marks the noise it left until the title and the date were read: it goes here."""
+    data = load_data()
+    tags = [node for node in soup.descendants if isinstance(node, Tag)]
     for el in tags:
         if _decomposed(el):
             continue
-        if _hidden(el) and el.name not in ("html", "body"):
-            _remove(el, "hidden", dropped)
-        elif el.name in data.chrome_tags and not _in_content(el) and not holds_the_page(el):
-            _remove(el, f"tag:{el.name}", dropped)
-        elif str(el.get("role", "")).lower() in data.drop_roles:
-            _remove(el, f"role:{el['role']}", dropped)
+        why = el.get(CONTENT_MARK)
+        if why:
+            _remove(el, str(why), dropped)
     tags = [el for el in tags if not _decomposed(el)]
-    total = sum(len(collapse(el.get_text(" "))) for el in tags if el.name in _PARAGRAPHS)
+    para, holders, total = _guards(tags)
+    measures: dict[int, Measures] | None = None
     for el in tags:
-        if _decomposed(el) or el.name in ("html", "body"):
+        if el.name in ("html", "body") or _decomposed(el):
             continue
         hit = token_hit(attr_values(el, ("id", "aria-label")), data.drop_tokens)
-        if hit is None or _protected(el, total):
+        if hit is None:
             continue
-        m = measures[id(el)]
-        if hit in data.weak_tokens and m.chars - m.link_chars > WEAK_MAX_CHARS:
-            continue  # "read-more", "print-area": words that also name a box of article text
+        # never on its class alone: a box holding the <h1>, the article, or most of the text
+        if el.name in ("article", "main") or id(el) in holders or (total and para.get(id(el), 0) > GUARD_SHARE * total):
+            continue
+        if hit in data.weak_tokens:
+            measures = measures or measure(soup)
+            m = measures[id(el)]
+            if m.chars - m.link_chars > WEAK_MAX_CHARS:
+                continue  # "read-more", "print-area": words that also name a box of article text
         _remove(el, f"class:{hit}", dropped)
 
 
@@ -358,10 +335,12 @@ def html_lines(el: Tag, kind: str = "para") -> Iterator[CleanLine]:
 def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     """Clean an HTML page (see the module docstring for the cascade). A soup
     passed in is modified."""
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
+    if not isinstance(html, BeautifulSoup) or "prepass_drops" not in vars(html):
+        html = parse_page(str(html))  # a soup built elsewhere still holds its noise
+    soup = html
     limit_depth(soup)
     title = title_of(soup)
-    dropped: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str]] = list(vars(soup).get("prepass_drops", ()))
     strip_noise(soup, dropped)
     root = choose_root(soup, dropped)
     lines = [replace(ln, text=normalise(ln.text)) for ln in html_lines(root, _kind_of(root, "para"))]

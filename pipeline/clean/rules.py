@@ -158,11 +158,28 @@ def token_hit(values: Iterable[str], patterns: Iterable[str]) -> str | None:
     return _token_hit(values, tuple(patterns))
 
 
+@lru_cache(maxsize=16)
+def _any_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex that finds whether any of the patterns matches the word parts of the values,
+    written as the parts of a value joined by "-" and the values by " ": most elements match
+    none, and one search tells it."""
+    alternatives = []
+    for pat in patterns:
+        body = pat.lstrip("^")
+        prefix = body.endswith("*")
+        words = re.escape(body.rstrip("*"))  # "a-b": consecutive parts of one value
+        start = "(?:^| )" if pat.startswith("^") else "(?:^|[ -])"
+        alternatives.append(start + words + ("[a-z0-9]*" if prefix else "") + "(?=[ -]|$)")
+    return re.compile("|".join(alternatives))
+
+
 # class lists repeat from element to element and page to page
 @lru_cache(maxsize=1 << 14)
 def _token_hit(values: tuple[str, ...], patterns: tuple[str, ...]) -> str | None:
     parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
     if not parts_list:
+        return None
+    if not _any_pattern(patterns).search(" ".join("-".join(parts) for parts in parts_list)):
         return None
     index, compiled = _compiled(patterns)
     words = {w for parts in parts_list for w in parts}
