@@ -50,11 +50,10 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from pipeline.clean.content import Measures, attr_values, find_content, measure
+from pipeline.clean.content import find_content
 from pipeline.clean.hyphenation import mend_hyphens
 from pipeline.clean.markup import CONTENT_MARK, parse_page
 from pipeline.clean.lines import collapse, filter_lines, normalise, render, unwrap
-from pipeline.clean.rules import load_data, token_hit
 from pipeline.model import CleanDoc, CleanLine
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,8 +65,6 @@ DESCEND_SHARE = 0.75  # go down into a child holding at least this share of the 
 # Deeper elements become text (step 0). The recursive block walk uses ~3 frames a level,
 # so this keeps it far below Python's recursion limit, even inside a deep task runner stack.
 MAX_DEPTH = 200
-GUARD_SHARE = 0.5  # never drop, on class alone, an element with more than this share of the text
-WEAK_MAX_CHARS = 200  # a weak drop word drops a box holding at most this much text outside links
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -148,55 +145,12 @@ def _remove(el: Tag, why: str, dropped: list[tuple[str, str]]) -> None:
     el.decompose()
 
 
-def _guards(tags: list[Tag]) -> tuple[dict[int, int], set[int], int]:
-    """Paragraph characters under each element (in its descendants), the elements holding an <h1>, <article>, <main> or
-    the article body, and the page's paragraph characters: one pass instead of a search per box."""
-    para: dict[int, int] = {}
-    holders: set[int] = set()
-    total = 0
-    for el in tags:
-        marks = el.name in ("h1", "article", "main") or el.get("itemprop") == "articleBody"
-        n = len(collapse(el.get_text(" "))) if el.name in _PARAGRAPHS else 0
-        if not n and not marks:
-            continue
-        total += n
-        for parent in el.parents:
-            if n:
-                para[id(parent)] = para.get(id(parent), 0) + n
-            if marks:
-                holders.add(id(parent))
-    return para, holders, total
-
-
 def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
-    """Step 3 of the HTML cascade. Step 2 was done on the markup (pipeline.clean.markup), which
-    marks the noise it left until the title and the date were read: it goes here."""
-    data = load_data()
-    tags = [node for node in soup.descendants if isinstance(node, Tag)]
-    for el in tags:
-        if _decomposed(el):
-            continue
-        why = el.get(CONTENT_MARK)
-        if why:
-            _remove(el, str(why), dropped)
-    tags = [el for el in tags if not _decomposed(el)]
-    para, holders, total = _guards(tags)
-    measures: dict[int, Measures] | None = None
-    for el in tags:
-        if el.name in ("html", "body") or _decomposed(el):
-            continue
-        hit = token_hit(attr_values(el, ("id", "aria-label")), data.drop_tokens)
-        if hit is None:
-            continue
-        # never on its class alone: a box holding the <h1>, the article, or most of the text
-        if el.name in ("article", "main") or id(el) in holders or (total and para.get(id(el), 0) > GUARD_SHARE * total):
-            continue
-        if hit in data.weak_tokens:
-            measures = measures or measure(soup)
-            m = measures[id(el)]
-            if m.chars - m.link_chars > WEAK_MAX_CHARS:
-                continue  # "read-more", "print-area": words that also name a box of article text
-        _remove(el, f"class:{hit}", dropped)
+    """Steps 2 and 3 of the HTML cascade were done on the markup (pipeline.clean.markup), which
+    marked the noise it left until the title and the date were read: it goes here."""
+    for el in [node for node in soup.descendants if isinstance(node, Tag)]:
+        if not _decomposed(el) and el.get(CONTENT_MARK):
+            _remove(el, str(el[CONTENT_MARK]), dropped)
 
 
 def _best_of(candidates: Iterable[Tag]) -> Tag | None:

@@ -28,7 +28,8 @@ from functools import cache
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from pipeline.clean.rules import load_data
+from pipeline.clean.lines import collapse
+from pipeline.clean.rules import load_data, token_hit
 
 # Elements that start and end a line of the text (with html_page._BLOCKS), and the <head>.
 LINE_TAGS = frozenset(
@@ -43,13 +44,14 @@ KEEP_SPACES = frozenset({"pre", "textarea", "code"})
 # read before the noise tags go: the title (<h1>) and the publication date
 READ_FIRST = ("h1", "meta", "time", "script")
 _LD_JSON = re.compile(r"ld\+json", re.IGNORECASE)
-_SPACE = re.compile(r"\s*")
 # libxml2 building a tree stops at </html> (BeautifulSoup, fed its events, goes on: some pages
 # close </html> after the <head> and write the <body> after it); the end tags are implied anyway.
 _PAGE_END = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 
 
-GUARD_SHARE = 0.5  # a guarded or chrome tag holding more than this share of the page's text stays
+GUARD_SHARE = 0.5  # a box holding more than this share of the page's (paragraph) text stays
+WEAK_MAX_CHARS = 200  # a weak drop word drops a box holding at most this much text outside links
+PARAGRAPHS = frozenset({"p", "li", "td", "dd", "blockquote", "pre"})
 NO_TEXT = frozenset({"script", "style", "template", "rt", "rp"})  # strings the cleaner never counts
 CONTENT_MARK = "data-clean-drop"  # set on noise that must wait until the title and the date are read
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -113,10 +115,11 @@ def _text_chars(root: etree._Element, gone: set[etree._Element]) -> dict[etree._
 
 
 def _hidden(el: etree._Element) -> bool:
+    style = el.get("style")
     return (
         el.get("hidden") is not None
         or (el.get("aria-hidden") or "").lower() == "true"
-        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+        or (style is not None and _HIDDEN_STYLE.search(style) is not None)
     )
 
 
@@ -183,6 +186,80 @@ def noise(root: etree._Element) -> list[tuple[str, etree._Element]]:
     return out
 
 
+def _paragraph_guards(tags: list[etree._Element]) -> tuple[dict[etree._Element, int], set[etree._Element], int]:
+    """Paragraph characters in each element's descendants, the elements holding an <h1>, an
+    <article>, <main> or the article body, and the page's paragraph characters: one pass."""
+    para: dict[etree._Element, int] = {}
+    holders: set[etree._Element] = set()
+    total = 0
+    for el in tags:
+        marks = el.tag in ("h1", "article", "main") or el.get("itemprop") == "articleBody"
+        n = len(collapse(" ".join(el.itertext()))) if el.tag in PARAGRAPHS else 0
+        if not n and not marks:
+            continue
+        total += n
+        for parent in el.iterancestors():
+            if n:
+                para[parent] = para.get(parent, 0) + n
+            if marks:
+                holders.add(parent)
+    return para, holders, total
+
+
+def _text_outside_links(el: etree._Element) -> int:
+    """Visible characters under `el` that are not inside a link."""
+    n = 0
+    stack = [(el, False)]
+    while stack:
+        node, in_link = stack.pop()
+        in_link = in_link or node.tag == "a"
+        if not in_link and node.tag not in NO_TEXT:
+            n += _strip_len(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                stack.append((child, in_link))
+            if not in_link:
+                n += _strip_len(child.tail)
+    return n
+
+
+def class_noise(root: etree._Element) -> list[tuple[str, etree._Element]]:
+    """Step 3 of the HTML cascade (pipeline.clean.html_page), on the lxml tree: (rule, element) of
+    the boxes whose class, id or aria-label words say boilerplate (`html.drop_tokens`), outer
+    boxes first. Never, on its words alone, a box holding the <h1>, an <article>, <main>, the
+    article body or more than half of the page's paragraph text; a weak word only for a box with
+    at most WEAK_MAX_CHARS of text outside its links."""
+    data = load_data()
+    tags = []
+    marked: set[etree._Element] = set()  # step 2 noise waiting for the date reader: gone already
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.getparent() in marked or el.get(CONTENT_MARK) is not None:
+            marked.add(el)
+        else:
+            tags.append(el)
+    para, holders, total = _paragraph_guards(tags)
+    out: list[tuple[str, etree._Element]] = []
+    dead: set[etree._Element] = set()
+    for el in tags:
+        if el.getparent() in dead:
+            dead.add(el)
+            continue
+        if el.tag in ("html", "body", "article", "main") or el in holders:
+            continue
+        values = (el.get("class") or "").split()
+        values += [v for v in (el.get("id"), el.get("aria-label")) if v]
+        hit = token_hit(values, data.drop_tokens)
+        if hit is None or (total and para.get(el, 0) > GUARD_SHARE * total):
+            continue
+        if hit in data.weak_tokens and _text_outside_links(el) > WEAK_MAX_CHARS:
+            continue  # "read-more", "print-area": words that also name a box of article text
+        out.append((f"class:{hit}", el))
+        dead.add(el)
+    return out
+
+
 def thin(root: etree._Element) -> list[tuple[str, str]]:
     """Remove from the lxml tree what the cleaner drops unread (module docstring); returns the
     (rule, summary) of the removed elements. Noise that holds what is read first is marked
@@ -190,12 +267,13 @@ def thin(root: etree._Element) -> list[tuple[str, str]]:
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _remove(el)
     drops: list[tuple[str, str]] = []
-    for why, el in noise(root):
-        if _reads_first(el):
-            el.set(CONTENT_MARK, why)
-            continue
-        drops.append((why, _summary(el)))
-        _remove(el)
+    for step in (noise, class_noise):
+        for why, el in step(root):
+            if _reads_first(el):
+                el.set(CONTENT_MARK, why)
+                continue
+            drops.append((why, _summary(el)))
+            _remove(el)
     for el in list(root.iter("link", "base")):  # no text, never read
         _remove(el)
     _drop_blank_text(root)
@@ -203,7 +281,7 @@ def thin(root: etree._Element) -> list[tuple[str, str]]:
 
 
 def _blank(text: str | None) -> bool:
-    return text is not None and _SPACE.fullmatch(text) is not None
+    return text is not None and not text.strip()
 
 
 def _line_edge(el: etree._Element | None) -> bool:
