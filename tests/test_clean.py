@@ -1032,3 +1032,15 @@ def test_seed_output_format(seeds_dir: Path, prefix: str) -> None:
     assert all(line and line == line.strip() and "  " not in line for line in lines)
     assert unicodedata.normalize("NFC", doc.text) == doc.text
     assert not re.search(r"[\t\u00a0\u202f]", doc.text)
+
+
+@pytest.mark.parametrize("ending", ["<h2>Sur le même thème</h2>", "<h3>Commenter</h3>", "<h4>Vous aimerez aussi</h4>"])
+def test_a_short_heading_ending_the_text_goes(ending: str) -> None:
+    html = f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{BODY}</p>{ending}</article>"
+    assert kept_lines(clean_html(html)) == [TITLE, LEAD, BODY]
+
+
+def test_text_set_in_a_heading_tag_stays_at_the_end() -> None:
+    long_heading = "Le comité se réunira de nouveau au printemps pour examiner les dossiers restés en attente"
+    html = f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{BODY}</p><h3>{long_heading}</h3></article>"
+    assert kept_lines(clean_html(html)) == [TITLE, LEAD, BODY, long_heading]

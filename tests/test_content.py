@@ -62,6 +62,8 @@ def test_page_with_too_little_prose_has_no_root() -> None:
         ("<div><a href='/a'>Budget</a> <a href='/b'>Recherche</a> <a href='/c'>Universités</a> "
          "<a href='/d'>Innovation</a></div>", "link_box"),
         ("<div class='meta'><span>Par Jeanne Martin</span> <span>Mis à jour à 10 h 12</span></div>", "no_prose"),
+        ("<p>Lire aussi : <a href='/x'>Un autre article sur le calcul intensif</a></p>", "link_para"),
+        ("<p><a href='/y'>Les supercalculateurs européens, un an après</a></p>", "link_para"),
     ],
 )
 def test_boxes_inside_the_article_are_cut(box: str, why: str) -> None:
@@ -141,3 +143,17 @@ def test_a_wrapper_around_the_whole_page_stays_and_a_small_one_goes(wrapper: str
 def test_weak_class_words_only_drop_small_boxes(box: str, stays: bool) -> None:
     text = clean_html(page(f"<h1>{TITLE}</h1><p>{PROSE}</p><p>{MORE}</p>{box}")).text
     assert all((piece in text) is stays for piece in BeautifulSoup(box, "lxml").stripped_strings)
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        "<p>Contact : <a href='mailto:calcul@exemple.fr'>calcul@exemple.fr</a></p>",
+        "<p><a href='https://calcul.exemple.fr'>https://calcul.exemple.fr</a></p>",
+        "<p>Le dossier complet est sur <a href='/dossier'>le site du rectorat</a>, avec le calendrier des appels.</p>",
+    ],
+)
+def test_paragraphs_that_spell_an_address_or_hold_a_link_in_prose_stay(para: str) -> None:
+    html = page(f"<article><h1>{TITLE}</h1><p>{PROSE}</p>{para}<p>{MORE}</p></article>")
+    text = clean_html(html).text
+    assert BeautifulSoup(para, "lxml").get_text() in text

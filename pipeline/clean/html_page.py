@@ -59,6 +59,7 @@ from pipeline.model import CleanDoc, CleanLine
 if TYPE_CHECKING:  # pragma: no cover
     from bs4 import PageElement
 
+TRAILING_HEADING_WORDS = 12  # a heading ending the text, up to this length, is dropped
 SHORT_BR_LINE_WORDS = 12  # <br>-separated segments up to this length stay separate lines
 ROOT_MIN_CHARS = 200  # a root candidate must hold this much paragraph text
 DESCEND_SHARE = 0.75  # go down into a child holding at least this share of the paragraph text
@@ -299,4 +300,8 @@ def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     root = choose_root(soup, dropped)
     lines = [replace(ln, text=normalise(ln.text)) for ln in html_lines(root, _kind_of(root, "para"))]
     kept, line_drops = filter_lines([ln for ln in lines if ln.text])
+    # a short heading that ends the text heads nothing: what it announced (related articles,
+    # comments, "follow us") was cut. A long one is text set in a heading tag.
+    while len(kept) > 1 and kept[-1].kind == "heading" and len(kept[-1].text.split()) <= TRAILING_HEADING_WORDS:
+        line_drops.append(("trailing_heading", kept.pop().text))
     return CleanDoc(text=render(kept), title=title, dropped=dropped + line_drops)
