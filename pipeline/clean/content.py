@@ -149,12 +149,19 @@ def class_weight(el: Tag) -> int:
     if not values:
         return 0
     data = load_data()
-    weight = 0
-    if token_hit(values, data.content_negative):
-        weight -= 1
+    weight = -1 if token_hit(values, data.content_negative) else 0
     if token_hit(values, data.content_positive):
         weight += 1
     return weight
+
+
+def is_chrome(el: Tag) -> bool:
+    """class_weight(el) < 0, asking for the content words only when the chrome words hit."""
+    values = attr_values(el)
+    data = load_data()
+    return bool(values) and token_hit(values, data.content_negative) is not None and not token_hit(
+        values, data.content_positive
+    )
 
 
 def _is_text_block(el: Tag, m: Measures) -> bool:
@@ -256,7 +263,7 @@ def prune(
             why = "teaser"
         elif m.link_density > LINK_BOX_DENSITY and m.chars - m.link_chars < LINK_BOX_OWN_CHARS:
             why = "link_box"
-        elif m.chars <= NEGATIVE_MAX_SHARE * total and class_weight(el) < 0:
+        elif m.chars <= NEGATIVE_MAX_SHARE * total and is_chrome(el):
             why = "negative_class"
         elif (
             el.name in ("div", "section")
@@ -278,7 +285,7 @@ def good_mass(body: Tag, measures: dict[int, Measures]) -> tuple[dict[int, int],
     mass: dict[int, int] = {}
     blocks: list[Tag] = []
     for el in _tags_under(body):  # document order: a parent before its children
-        if id(el.parent) in chrome or (el.name not in ("html", "body") and class_weight(el) < 0):
+        if id(el.parent) in chrome or (el.name not in ("html", "body") and is_chrome(el)):
             chrome.add(id(el))
             continue
         m = measures.get(id(el))

@@ -206,8 +206,17 @@ def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> Tag:
     return root
 
 
-def _has_block(el: Tag) -> bool:
-    return el.find(lambda t: isinstance(t, Tag) and t.name in _BLOCKS) is not None
+def block_holders(root: Tag) -> set[int]:
+    """id() of the elements under `root` holding a block element: one pass, where a search per
+    inline element would walk its subtree again."""
+    out: set[int] = set()
+    for el in root.descendants:
+        if isinstance(el, Tag) and el.name in _BLOCKS:
+            for parent in el.parents:
+                if id(parent) in out or parent is root:
+                    break
+                out.add(id(parent))
+    return out
 
 
 def _inline_text(el: PageElement) -> str:
@@ -259,8 +268,11 @@ def _kind_of(el: Tag, inherited: str) -> str:
     return "item" if inherited == "item" else "para"
 
 
-def html_lines(el: Tag, kind: str = "para") -> Iterator[CleanLine]:
-    """Step 5 of the HTML cascade: the blocks under `el`, in document order."""
+def html_lines(el: Tag, kind: str = "para", holders: set[int] | None = None) -> Iterator[CleanLine]:
+    """Step 5 of the HTML cascade: the blocks under `el`, in document order (`holders`: the
+    elements holding a block, `block_holders(el)` when not given)."""
+    if holders is None:
+        holders = block_holders(el)
     buf: list[str] = []
 
     def flush() -> Iterator[CleanLine]:
@@ -279,9 +291,9 @@ def html_lines(el: Tag, kind: str = "para") -> Iterator[CleanLine]:
         elif child.name == "table" and not _is_layout_table(child):
             yield from flush()
             yield from _table_lines(child)
-        elif child.name in _BLOCKS or _has_block(child):
+        elif child.name in _BLOCKS or id(child) in holders:
             yield from flush()
-            yield from html_lines(child, _kind_of(child, kind))
+            yield from html_lines(child, _kind_of(child, kind), holders)
         else:
             buf.append(_inline_text(child))
     yield from flush()

@@ -12,6 +12,8 @@ guards, so the cleaned text, title and date stay those of a plain `BeautifulSoup
     step 2 keeps when they wrap the page), unless the element holds what is read before step 2
     (the <h1> of the title, JSON-LD, <meta>, <time>, microdata: the title and the date come first);
     JSON-LD scripts stay (the date reader wants them);
+  - elements without text that nothing reads (<img>, <link>, <source>...: TEXTLESS), and the
+    attributes nothing reads (all but READ_ATTRIBUTES: class, id, itemprop, role, the date's);
   - whitespace-only text between two block elements, or between a block element and the start or
     end of its block parent (a block starts and ends a line: that space is never written), outside
     <pre> and <textarea>.
@@ -54,6 +56,12 @@ WEAK_MAX_CHARS = 200  # a weak drop word drops a box holding at most this much t
 PARAGRAPHS = frozenset({"p", "li", "td", "dd", "blockquote", "pre"})
 NO_TEXT = frozenset({"script", "style", "template", "rt", "rp"})  # strings the cleaner never counts
 CONTENT_MARK = "data-clean-drop"  # set on noise that must wait until the title and the date are read
+# Elements without text that nothing after the markup pass reads, and the attributes it reads:
+# the rest would only cost BeautifulSoup objects.
+TEXTLESS = ("link", "base", "img", "source", "track", "param", "col", "colgroup", "area")
+READ_ATTRIBUTES = frozenset(
+    {"class", "id", "itemprop", "role", "type", "content", "property", "name", "datetime", "pubdate", CONTENT_MARK}
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -274,8 +282,13 @@ def thin(root: etree._Element) -> list[tuple[str, str]]:
                 continue
             drops.append((why, _summary(el)))
             _remove(el)
-    for el in list(root.iter("link", "base")):  # no text, never read
+    for el in list(root.iter(*TEXTLESS)):
         _remove(el)
+    for el in root.iter():
+        attrib = el.attrib
+        if attrib:
+            for name in [name for name in attrib if name not in READ_ATTRIBUTES]:
+                del attrib[name]
     _drop_blank_text(root)
     return drops
 
