@@ -807,6 +807,14 @@ TOKEN_CASES: list[tuple[str, str]] = [
     ("trending", "trending-now"),
     ("print", "print-button"),
     ("imprimer", "lien-imprimer"),
+    ("copyright", "copyright-note"),
+    ("credit", "photo-credit"),
+    ("credits", "image-credits"),
+    ("author-info", "author-info"),
+    ("author-description", "author-description"),
+    ("about-the-author", "about-the-author"),
+    ("rating", "article-rating"),
+    ("post-navigation", "post-navigation"),
 ]
 
 
@@ -822,7 +830,8 @@ def test_every_drop_token_is_tested() -> None:
 @pytest.mark.parametrize(
     "value",
     ["shareholder-info", "site-header", "article-pub-date", "publication", "advantage", "badge", "padding",
-     "commentary", "menuiserie", "tagline", "printemps", "chapo", "content", "article-body"],
+     "commentary", "menuiserie", "tagline", "printemps", "chapo", "content", "article-body", "accreditation",
+     "author", "ratings-table"],
 )
 def test_words_containing_a_token_do_not_match(value: str) -> None:
     assert token_hit([value], load_data().drop_tokens) is None
