@@ -24,6 +24,10 @@ HTML cascade (`clean_html`)
      words (`html.weak_tokens`: read-more, print) only remove an element with
      at most WEAK_MAX_CHARS of text outside links ("entry-content-read-more"
      holds the article).
+     Steps 2 and 3 run on the markup, before BeautifulSoup builds its tree
+     (pipeline.clean.markup.parse_page: what they remove would only cost tree
+     nodes); what holds the title or the date waits, marked, and goes here
+     (`strip_noise`) once they are read.
   4. Choose the content root with the content finder (pipeline.clean.content:
      good-text density, link density, chrome class words, markup), which also
      cuts teasers, link boxes and boxes without prose inside the root. When
@@ -37,7 +41,8 @@ HTML cascade (`clean_html`)
      containers), blockquotes, figcaptions, and text sitting directly in
      divs. A <br> is a space, unless the block is a run of short lines (an
      address, a list of names), which then stay separate lines.
-  6. The line rules (pipeline.clean.lines), as for plain text.
+  6. The line rules (pipeline.clean.lines), as for plain text; then a short
+     heading ending the text goes (it announced what step 4 cut).
 """
 
 from __future__ import annotations
@@ -301,7 +306,7 @@ def html_lines(el: Tag, kind: str = "para", holders: set[int] | None = None) -> 
 
 def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     """Clean an HTML page (see the module docstring for the cascade). A soup
-    passed in is modified."""
+    built by `parse_page` is modified; any other soup is parsed again through it."""
     if not isinstance(html, BeautifulSoup) or "prepass_drops" not in vars(html):
         html = parse_page(str(html))  # a soup built elsewhere still holds its noise
     soup = html

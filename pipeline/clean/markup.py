@@ -1,25 +1,27 @@
-"""Parsing of a saved page for the clean stage: BeautifulSoup over lxml, on markup first thinned by lxml.
+"""Parsing of a saved page for the clean stage: BeautifulSoup over lxml, on markup first thinned with lxml.
 
 A BeautifulSoup tree costs a Python object and several callbacks per node: on real pages, building
-it costs as much as all the cleaning after it. Much of a page never reaches the text: scripts,
-style sheets, SVG drawings, comments, forms' inputs, asides, and the whitespace between blocks.
-`parse_page` removes those from the markup with lxml (in C) before BeautifulSoup builds its tree,
-so that the tree BeautifulSoup builds holds only what the cleaning reads. What it removes is what
-the HTML cascade (pipeline.clean.html_page, step 2) would drop first in any case, with the same
-guards, so the cleaned text, title and date stay those of a plain `BeautifulSoup(html, "lxml")`:
+it cost as much as all the cleaning after it. Much of a page never reaches the text: scripts,
+style sheets, SVG drawings, comments, menus, asides, share bars, cookie banners. `parse_page` parses
+the page with lxml (in C), removes there what steps 2 and 3 of the HTML cascade
+(pipeline.clean.html_page) remove first in any case, with the same rules, measures and guards,
+and hands the thinned markup to BeautifulSoup, whose tree then holds only what the cleaning reads:
   - comments and processing instructions (never text);
-  - the tags of `html.drop_tags` that are dropped unconditionally (not `html.guarded_tags`, which
-    step 2 keeps when they wrap the page), unless the element holds what is read before step 2
-    (the <h1> of the title, JSON-LD, <meta>, <time>, microdata: the title and the date come first);
-    JSON-LD scripts stay (the date reader wants them);
+  - step 2 (`noise`): the tags of `html.drop_tags` (`html.guarded_tags` only when they do not wrap
+    the page), hidden elements, page-level <header>/<footer>, landmark roles of page chrome;
+  - step 3 (`class_noise`): boxes whose class, id or aria-label words say boilerplate;
   - elements without text that nothing reads (<img>, <link>, <source>...: TEXTLESS), and the
     attributes nothing reads (all but READ_ATTRIBUTES: class, id, itemprop, role, the date's);
   - whitespace-only text between two block elements, or between a block element and the start or
     end of its block parent (a block starts and ends a line: that space is never written), outside
     <pre> and <textarea>.
-The removed elements are kept as (rule, summary) on the soup (`prepass_drops`), for the cleaner's
-trace of what it dropped. The soup keeps class and rel values as written (one string, not a list:
-`multi_valued_attributes=None`, one list fewer per element); readers split them on whitespace.
+An element of steps 2 and 3 that holds what is read before them (the <h1> of the title, JSON-LD,
+<meta>, <time>, microdata: the title and the date come first) stays, marked with CONTENT_MARK; the
+cleaner removes it once it has read them. The removed elements are kept as (rule, summary) on the
+soup (`prepass_drops`), for the cleaner's trace of what it dropped. The soup keeps class values as
+written (one string, not a list: `multi_valued_attributes=None`); readers split them on whitespace.
+libxml2 building a tree stops at </html>, where BeautifulSoup fed its events goes on: the end tags
+of <html> and <body> are taken out of the markup first (they are implied).
 """
 
 from __future__ import annotations
