@@ -95,3 +95,8 @@ def test_a_soup_built_elsewhere_is_cleaned_alike() -> None:
 def test_classes_are_kept_as_written() -> None:
     soup = parse_page("<div class='a  b'>x</div>")
     assert soup.div is not None and soup.div["class"] == "a  b"
+
+
+def test_control_characters_go_before_parsing() -> None:
+    # lxml refuses them in a tree it edits; a page never shows them
+    assert clean_html("<html><body><p>Rapport\x07 annuel\x00 2020</p></body></html>").text == "Rapport annuel 2020"

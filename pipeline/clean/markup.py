@@ -51,6 +51,9 @@ _LD_JSON = re.compile(r"ld\+json", re.IGNORECASE)
 # libxml2 building a tree stops at </html> (BeautifulSoup, fed its events, goes on: some pages
 # close </html> after the <head> and write the <body> after it); the end tags are implied anyway.
 _PAGE_END = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+# Characters lxml refuses in a tree it edits (control characters, lone surrogates, noncharacters):
+# never text a page shows, they go before parsing.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 GUARD_SHARE = 0.5  # a box holding more than this share of the page's (paragraph) text stays
@@ -331,14 +334,15 @@ def parse_page(html: str) -> BeautifulSoup:
         html = html[1:]
     parser = etree.HTMLParser(recover=True, remove_comments=False)
     drops: list[tuple[str, str]] = []
+    html = _NOT_XML.sub("", html)
     try:
         parser.feed(_PAGE_END.sub("", html))
         root = parser.close()
+        if root is not None:
+            drops = thin(root)
+            html = etree.tostring(root, encoding="unicode", method="html")
     except (etree.ParserError, ValueError, LookupError):
-        root = None
-    if root is not None:
-        drops = thin(root)
-        html = etree.tostring(root, encoding="unicode", method="html")
+        drops = []  # rare: BeautifulSoup gets the page as it is, noise and all, rather than nothing
     soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
     vars(soup)["prepass_drops"] = drops
     return soup
