@@ -214,11 +214,11 @@ def holders_of(elements: list[Tag], names: frozenset[str], root: Tag) -> set[int
     return out
 
 
-def first_headings(elements: list[Tag], root: Tag) -> dict[int, Tag]:
-    """id(element) -> the first teaser heading (TEASER_HEADINGS) inside it, in page order."""
+def first_headings(elements: list[Tag], root: Tag, names: frozenset[str] = TEASER_HEADINGS) -> dict[int, Tag]:
+    """id(element) -> the first element named in `names` (teaser headings) inside it, in page order."""
     out: dict[int, Tag] = {}
     for el in reversed(elements):  # the earliest heading is written last
-        if el.name in TEASER_HEADINGS:
+        if el.name in names:
             for parent in el.parents:
                 out[id(parent)] = el
                 if parent is root:
@@ -303,7 +303,7 @@ def good_mass(body: Tag, measures: dict[int, Measures]) -> tuple[dict[int, int],
     return mass, blocks
 
 
-def dense_root(body: Tag, mass: dict[int, int]) -> Tag | None:
+def dense_root(body: Tag, mass: dict[int, int], first_h1: dict[int, Tag] | None = None) -> Tag | None:
     """Step 3: going down from `body`, the smallest element that still holds DESCEND_SHARE of
     the good text, not leaving the <h1> behind; None under ROOT_MIN_GOOD of good text."""
     node, total = body, mass.get(id(body), 0)
@@ -317,7 +317,7 @@ def dense_root(body: Tag, mass: dict[int, int]) -> Tag | None:
         n = mass.get(id(best), 0)
         if n < DESCEND_SHARE * total:
             return node
-        h1 = node.find("h1")
+        h1 = first_h1.get(id(node)) if first_h1 is not None else node.find("h1")
         if h1 is not None and h1 is not best and not _inside(h1, best):
             return node
         node, total = best, n
@@ -348,7 +348,7 @@ def find_content(soup: BeautifulSoup | Tag) -> tuple[Tag | None, list[tuple[str,
     body = soup.body if isinstance(soup, BeautifulSoup) and soup.body else soup
     measures = measure(body)
     mass, blocks = good_mass(body, measures)
-    root = dense_root(body, mass)
+    root = dense_root(body, mass, first_headings(_tags_under(body), body, frozenset({"h1"})))
     if root is not None:
         root = semantic_root(root, mass)
     if root is None:
