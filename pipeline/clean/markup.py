@@ -53,6 +53,10 @@ _LD_JSON = re.compile(r"ld\+json", re.IGNORECASE)
 _PAGE_END = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 # Characters lxml refuses in a tree it edits (control characters, lone surrogates, noncharacters):
 # never text a page shows, they go before parsing.
+# libxml2 building a tree keeps no element deeper than 255 levels (fed as events to BeautifulSoup,
+# it keeps them): a page reaching that depth (a hostile one: real pages stay under ~60) is handed
+# to BeautifulSoup whole, without the markup pass.
+_TOO_DEEP = etree.XPath("boolean(" + "/*" * 250 + ")")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -338,7 +342,7 @@ def parse_page(html: str) -> BeautifulSoup:
     try:
         parser.feed(_PAGE_END.sub("", html))
         root = parser.close()
-        if root is not None:
+        if root is not None and not _TOO_DEEP(root.getroottree()):
             drops = thin(root)
             html = etree.tostring(root, encoding="unicode", method="html")
     except (etree.ParserError, ValueError, LookupError):
