@@ -13,7 +13,7 @@ texts go into a second database, scored alike. trafilatura is an optional depend
 only (`pip install .[bench]`); it is the reference, never the cleaner. The sides take turns page by page
 (this project, a bare `BeautifulSoup(html, "lxml")` parse as the floor of any BeautifulSoup cleaner,
 trafilatura), so that a shared machine's load weighs on each alike. Timings include parsing and exclude
-reading and decoding the files.
+reading and decoding the files; the machine's load average is written with them.
 A markdown table goes to stdout and to benchmarks/results/<date>-boilerplate.md.
 """
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -98,7 +99,9 @@ def main() -> None:
 
         sides["BeautifulSoup(lxml) parse alone"] = parse_only
         sides[f"trafilatura {trafilatura.__version__} (extract)"] = trafilatura_side()
+    load_before = os.getloadavg()
     results = run_sides(sources, sides)
+    load_after = os.getloadavg()
     rows = []
     for i, (name, (texts, seconds)) in enumerate(results.items()):
         db = a.db if i == 0 else a.db.with_name(f"{a.db.stem}-{i}.db")
@@ -119,7 +122,11 @@ def main() -> None:
             f"| {name} | {n} | {sec:.1f} | {n / sec:.1f} | {s.get('precision', '')} | {s.get('recall', '')} "
             f"| {s.get('f1', '')} | {fr.get('f1', '')} |"
         )
-    table = "\n".join(lines)
+    load = (
+        f"Machine load (1-minute average, {os.cpu_count()} cores) {load_before[0]:.1f} before, "
+        f"{load_after[0]:.1f} after the timed runs."
+    )
+    table = "\n".join(lines) + "\n\n" + load
     print(table)
     if not a.no_write and not a.limit:
         out = HERE / "results" / f"{dt.date.today().isoformat()}-boilerplate.md"

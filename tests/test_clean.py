@@ -807,6 +807,14 @@ TOKEN_CASES: list[tuple[str, str]] = [
     ("trending", "trending-now"),
     ("print", "print-button"),
     ("imprimer", "lien-imprimer"),
+    ("copyright", "copyright-note"),
+    ("credit", "photo-credit"),
+    ("credits", "image-credits"),
+    ("author-info", "author-info"),
+    ("author-description", "author-description"),
+    ("about-the-author", "about-the-author"),
+    ("rating", "article-rating"),
+    ("post-navigation", "post-navigation"),
 ]
 
 
@@ -822,7 +830,8 @@ def test_every_drop_token_is_tested() -> None:
 @pytest.mark.parametrize(
     "value",
     ["shareholder-info", "site-header", "article-pub-date", "publication", "advantage", "badge", "padding",
-     "commentary", "menuiserie", "tagline", "printemps", "chapo", "content", "article-body"],
+     "commentary", "menuiserie", "tagline", "printemps", "chapo", "content", "article-body", "accreditation",
+     "author", "ratings-table"],
 )
 def test_words_containing_a_token_do_not_match(value: str) -> None:
     assert token_hit([value], load_data().drop_tokens) is None
@@ -1032,3 +1041,15 @@ def test_seed_output_format(seeds_dir: Path, prefix: str) -> None:
     assert all(line and line == line.strip() and "  " not in line for line in lines)
     assert unicodedata.normalize("NFC", doc.text) == doc.text
     assert not re.search(r"[\t\u00a0\u202f]", doc.text)
+
+
+@pytest.mark.parametrize("ending", ["<h2>Sur le même thème</h2>", "<h3>Commenter</h3>", "<h4>Vous aimerez aussi</h4>"])
+def test_a_short_heading_ending_the_text_goes(ending: str) -> None:
+    html = f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{BODY}</p>{ending}</article>"
+    assert kept_lines(clean_html(html)) == [TITLE, LEAD, BODY]
+
+
+def test_text_set_in_a_heading_tag_stays_at_the_end() -> None:
+    long_heading = "Le comité se réunira de nouveau au printemps pour examiner les dossiers restés en attente"
+    html = f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{BODY}</p><h3>{long_heading}</h3></article>"
+    assert kept_lines(clean_html(html)) == [TITLE, LEAD, BODY, long_heading]

@@ -62,6 +62,8 @@ def test_page_with_too_little_prose_has_no_root() -> None:
         ("<div><a href='/a'>Budget</a> <a href='/b'>Recherche</a> <a href='/c'>Universités</a> "
          "<a href='/d'>Innovation</a></div>", "link_box"),
         ("<div class='meta'><span>Par Jeanne Martin</span> <span>Mis à jour à 10 h 12</span></div>", "no_prose"),
+        ("<p>Lire aussi : <a href='/x'>Un autre article sur le calcul intensif</a></p>", "link_para"),
+        ("<p><a href='/y'>Les supercalculateurs européens, un an après</a></p>", "link_para"),
     ],
 )
 def test_boxes_inside_the_article_are_cut(box: str, why: str) -> None:
@@ -82,14 +84,18 @@ def test_chrome_box_with_prose_does_not_become_the_root() -> None:
 @pytest.mark.parametrize(
     "kept",
     [
-        "<h2>Les lauréats</h2><ul><li><a href='/p1'>Projet Alpha</a> — université de Tours, 1,2 M€</li>"
-        "<li><a href='/p2'>Projet Bêta</a> — CNRS, 0,8 M€</li></ul>",
-        "<table><tr><th>Projet</th><th>Montant</th></tr><tr><td>Alpha</td><td>1,2 M€</td></tr></table>",
-        "<figure><img src='a.jpg'><figcaption>Le calculateur du laboratoire de Tours</figcaption></figure>",
+        "<div><h2>Les lauréats</h2><ul><li><a href='/p1'>Projet Alpha</a> — université de Tours, 1,2 M€</li>"
+        "<li><a href='/p2'>Projet Bêta</a> — CNRS, 0,8 M€</li></ul></div>",
+        "<div><table><tr><th>Projet</th><th>Montant</th></tr><tr><td>Alpha</td><td>1,2 M€</td></tr></table></div>",
+        "<div><figure><img src='a.jpg'><figcaption>Le calculateur du laboratoire de Tours</figcaption></figure></div>",
+        # paragraphs that spell an address, or hold a link inside prose, are not link paragraphs
+        "<p>Contact : <a href='mailto:calcul@exemple.fr'>calcul@exemple.fr</a></p>",
+        "<p><a href='https://calcul.exemple.fr'>https://calcul.exemple.fr</a></p>",
+        "<p>Le dossier complet est sur <a href='/dossier'>le site du rectorat</a>, avec le calendrier des appels.</p>",
     ],
 )
-def test_lists_tables_and_captions_of_the_article_stay(kept: str) -> None:
-    html = page(f"<article><h1>{TITLE}</h1><p>{PROSE}</p><div>{kept}</div><p>{MORE}</p></article>")
+def test_lists_tables_captions_and_addresses_of_the_article_stay(kept: str) -> None:
+    html = page(f"<article><h1>{TITLE}</h1><p>{PROSE}</p>{kept}<p>{MORE}</p></article>")
     text = clean_html(html).text
     for piece in BeautifulSoup(kept, "lxml").stripped_strings:
         assert piece in text
@@ -141,3 +147,4 @@ def test_a_wrapper_around_the_whole_page_stays_and_a_small_one_goes(wrapper: str
 def test_weak_class_words_only_drop_small_boxes(box: str, stays: bool) -> None:
     text = clean_html(page(f"<h1>{TITLE}</h1><p>{PROSE}</p><p>{MORE}</p>{box}")).text
     assert all((piece in text) is stays for piece in BeautifulSoup(box, "lxml").stripped_strings)
+

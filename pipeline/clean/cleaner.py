@@ -8,7 +8,9 @@ inside a line; no empty line; no line padding. Typographic characters (’ « »
 `CleanDoc.dropped` as (rule name, text) so that a wrong cut can be traced.
 
 Rules and word lists live in data/boilerplate.yaml. The stage's modules:
-  html_page   the HTML path (`clean_html`), BeautifulSoup over lxml
+  markup      parsing: noise removed from the markup, then BeautifulSoup over lxml
+  html_page   the HTML path (`clean_html`)
+  content     the content finder (which part of a page is the article)
   plaintext   the plain-text path (`clean_text`)
   lines       the line rules both paths end with, and the rendering
   rules       the rule data, loaded once

@@ -35,6 +35,8 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
   5. Pruning inside the root (`prune`), outer boxes first, never a box holding the <h1>:
      - teaser: a box of at most TEASER_MAX_CHARS whose heading is a link (another
        article's card);
+     - link_para: a paragraph that is a link (LINK_PARA_DENSITY) with at most a label outside
+       it (LINK_PARA_OWN_CHARS: "Lire aussi :", "Read more:"), unless it spells an address;
      - link_box: a div, list or table whose link density exceeds LINK_BOX_DENSITY with
        less than LINK_BOX_OWN_CHARS of text outside its links (related articles, tags, a
        menu the tag rules missed). Lists of the article (laureates, each a link and a
@@ -67,13 +69,16 @@ ROOT_MIN_GOOD = 200  # a page with less good text keeps the markup-based root
 DESCEND_SHARE = 0.9  # the root goes down into a child holding this share of the good text
 SEMANTIC_SHARE = 0.6  # an <article> holding this share of the root's good text becomes the root
 TEASER_MAX_CHARS = 600
-TEASER_HEADINGS = ["h2", "h3", "h4", "h5", "h6"]
+TEASER_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 TEASER_HEADING_LINKS = 0.7  # a heading this much link is the title of another page
 LINK_BOX_DENSITY = 0.35
 LINK_BOX_OWN_CHARS = 200
 NEGATIVE_MAX_SHARE = 0.25
-KEEP_INSIDE = ["h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "figure", "figcaption", "blockquote", "pre"]
-PRUNED = ("div", "section", "ul", "ol", "table", "dl", "header", "footer", "span", "article", "li")
+KEEP_INSIDE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "figure", "figcaption", "blockquote", "pre"})
+PRUNED = ("div", "section", "ul", "ol", "table", "dl", "header", "footer", "span", "article", "li", "p")
+LINK_PARA_DENSITY = 0.6  # a paragraph this much link...
+LINK_PARA_OWN_CHARS = 40  # ...with at most a label outside its links ("Read more:") points elsewhere
+_ADDRESS_MARKS = ("@", "://", "www.")
 
 
 @dataclass(slots=True)
@@ -130,7 +135,7 @@ def attr_values(el: Tag, names: tuple[str, ...] = ("id", "itemprop")) -> list[st
     if isinstance(cls, list):
         values.extend(cls)
     elif cls:
-        values.append(str(cls))
+        values.extend(str(cls).split())  # a soup built with multi_valued_attributes=None
     for name in names:
         if el.get(name):
             values.append(str(el[name]))
@@ -144,12 +149,19 @@ def class_weight(el: Tag) -> int:
     if not values:
         return 0
     data = load_data()
-    weight = 0
-    if token_hit(values, data.content_negative):
-        weight -= 1
+    weight = -1 if token_hit(values, data.content_negative) else 0
     if token_hit(values, data.content_positive):
         weight += 1
     return weight
+
+
+def is_chrome(el: Tag) -> bool:
+    """class_weight(el) < 0, asking for the content words only when the chrome words hit."""
+    values = attr_values(el)
+    data = load_data()
+    return bool(values) and token_hit(values, data.content_negative) is not None and not token_hit(
+        values, data.content_positive
+    )
 
 
 def _is_text_block(el: Tag, m: Measures) -> bool:
@@ -162,15 +174,56 @@ def _semantic(el: Tag) -> bool:
     return el.name in ("article", "main") or el.get("itemprop") == "articleBody" or el.get("role") == "main"
 
 
-def _is_teaser(el: Tag, m: Measures, measures: dict[int, Measures]) -> bool:
+def _is_teaser(el: Tag, m: Measures, measures: dict[int, Measures], first_heading: dict[int, Tag]) -> bool:
     """A short box whose heading is a link: another article's teaser."""
     if m.chars > TEASER_MAX_CHARS:
         return False
-    heading = el.find(TEASER_HEADINGS)
+    heading = first_heading.get(id(el))
     if heading is None:
         return False
     hm = measures.get(id(heading))
     return hm is not None and hm.chars > 0 and hm.link_density > TEASER_HEADING_LINKS
+
+
+def _is_link_para(el: Tag, m: Measures) -> bool:
+    """A paragraph that is a link with at most a label ("Read more: <a>…</a>"): a pointer to
+    another page. Not when it spells an address (an e-mail, a URL): that is information."""
+    if m.link_density < LINK_PARA_DENSITY or m.chars - m.link_chars > LINK_PARA_OWN_CHARS:
+        return False
+    text = el.get_text(" ")
+    return not any(mark in text for mark in _ADDRESS_MARKS)
+
+
+def _tags_under(root: Tag) -> list[Tag]:
+    return [node for node in root.descendants if isinstance(node, Tag)]
+
+
+def holders_of(elements: list[Tag], names: frozenset[str], root: Tag) -> set[int]:
+    """id() of the elements (up to `root`) holding a descendant named in `names`: one pass, where
+    a bs4 search per element would walk each subtree again."""
+    out: set[int] = set()
+    for el in elements:
+        if el.name not in names:
+            continue
+        for parent in el.parents:
+            if id(parent) in out:
+                break  # its ancestors are in already
+            out.add(id(parent))
+            if parent is root:
+                break
+    return out
+
+
+def first_headings(elements: list[Tag], root: Tag, names: frozenset[str] = TEASER_HEADINGS) -> dict[int, Tag]:
+    """id(element) -> the first element named in `names` (teaser headings) inside it, in page order."""
+    out: dict[int, Tag] = {}
+    for el in reversed(elements):  # the earliest heading is written last
+        if el.name in names:
+            for parent in el.parents:
+                out[id(parent)] = el
+                if parent is root:
+                    break
+    return out
 
 
 def prune(
@@ -182,8 +235,11 @@ def prune(
     total = measures[id(root)].chars or 1
     out: list[tuple[str, Tag]] = []
     skip: set[int] = set()
-    elements = root.find_all(True)
+    elements = _tags_under(root)
     order = {id(el): i for i, el in enumerate(elements)}
+    first_heading = first_headings(elements, root)
+    keeps = holders_of(elements, KEEP_INSIDE, root)
+    with_h1 = holders_of(elements, frozenset({"h1"}), root)
     # the first good block opens the body: above it sit the rubric, the dateline, the byline
     body_start = min((order[id(b)] for b in blocks if id(b) in order), default=len(elements))
     for el in (el for el in elements if el.name in PRUNED):
@@ -194,25 +250,29 @@ def prune(
         if m is None or m.chars == 0:
             continue
         why = None
+        if el.name == "p":
+            if _is_link_para(el, m):
+                out.append(("link_para", el))
+            continue
         if el.name in ("article", "li"):
-            if _is_teaser(el, m, measures):
+            if _is_teaser(el, m, measures, first_heading):
                 out.append(("teaser", el))
                 skip.add(id(el))
             continue
-        if _is_teaser(el, m, measures):
+        if _is_teaser(el, m, measures, first_heading):
             why = "teaser"
         elif m.link_density > LINK_BOX_DENSITY and m.chars - m.link_chars < LINK_BOX_OWN_CHARS:
             why = "link_box"
-        elif m.chars <= NEGATIVE_MAX_SHARE * total and class_weight(el) < 0:
+        elif m.chars <= NEGATIVE_MAX_SHARE * total and is_chrome(el):
             why = "negative_class"
         elif (
             el.name in ("div", "section")
             and not mass.get(id(el))
             and order[id(el)] > body_start
-            and el.find(KEEP_INSIDE) is None
+            and id(el) not in keeps
         ):
             why = "no_prose"
-        if why is not None and el.find("h1") is None:
+        if why is not None and id(el) not in with_h1:
             out.append((why, el))
             skip.add(id(el))
     return out
@@ -224,8 +284,8 @@ def good_mass(body: Tag, measures: dict[int, Measures]) -> tuple[dict[int, int],
     chrome: set[int] = set()
     mass: dict[int, int] = {}
     blocks: list[Tag] = []
-    for el in body.find_all(True):  # document order: a parent before its children
-        if id(el.parent) in chrome or (el.name not in ("html", "body") and class_weight(el) < 0):
+    for el in _tags_under(body):  # document order: a parent before its children
+        if id(el.parent) in chrome or (el.name not in ("html", "body") and is_chrome(el)):
             chrome.add(id(el))
             continue
         m = measures.get(id(el))
@@ -243,7 +303,7 @@ def good_mass(body: Tag, measures: dict[int, Measures]) -> tuple[dict[int, int],
     return mass, blocks
 
 
-def dense_root(body: Tag, mass: dict[int, int]) -> Tag | None:
+def dense_root(body: Tag, mass: dict[int, int], first_h1: dict[int, Tag] | None = None) -> Tag | None:
     """Step 3: going down from `body`, the smallest element that still holds DESCEND_SHARE of
     the good text, not leaving the <h1> behind; None under ROOT_MIN_GOOD of good text."""
     node, total = body, mass.get(id(body), 0)
@@ -257,7 +317,7 @@ def dense_root(body: Tag, mass: dict[int, int]) -> Tag | None:
         n = mass.get(id(best), 0)
         if n < DESCEND_SHARE * total:
             return node
-        h1 = node.find("h1")
+        h1 = first_h1.get(id(node)) if first_h1 is not None else node.find("h1")
         if h1 is not None and h1 is not best and not _inside(h1, best):
             return node
         node, total = best, n
@@ -267,7 +327,7 @@ def semantic_root(root: Tag, mass: dict[int, int]) -> Tag:
     """Step 4: the marked-up article under `root` holding the most good text, when it holds
     SEMANTIC_SHARE of it and does not leave the <h1> out; else `root`."""
     total = mass.get(id(root), 0)
-    marked = [el for el in root.find_all(True) if _semantic(el)]
+    marked = [el for el in _tags_under(root) if _semantic(el)]
     if not marked or not total:
         return root
     best = max(marked, key=lambda el: mass.get(id(el), 0))
@@ -288,7 +348,7 @@ def find_content(soup: BeautifulSoup | Tag) -> tuple[Tag | None, list[tuple[str,
     body = soup.body if isinstance(soup, BeautifulSoup) and soup.body else soup
     measures = measure(body)
     mass, blocks = good_mass(body, measures)
-    root = dense_root(body, mass)
+    root = dense_root(body, mass, first_headings(_tags_under(body), body, frozenset({"h1"})))
     if root is not None:
         root = semantic_root(root, mass)
     if root is None:

@@ -24,6 +24,10 @@ HTML cascade (`clean_html`)
      words (`html.weak_tokens`: read-more, print) only remove an element with
      at most WEAK_MAX_CHARS of text outside links ("entry-content-read-more"
      holds the article).
+     Steps 2 and 3 run on the markup, before BeautifulSoup builds its tree
+     (pipeline.clean.markup.parse_page: what they remove would only cost tree
+     nodes); what holds the title or the date waits, marked, and goes here
+     (`strip_noise`) once they are read.
   4. Choose the content root with the content finder (pipeline.clean.content:
      good-text density, link density, chrome class words, markup), which also
      cuts teasers, link boxes and boxes without prose inside the root. When
@@ -37,7 +41,8 @@ HTML cascade (`clean_html`)
      containers), blockquotes, figcaptions, and text sitting directly in
      divs. A <br> is a space, unless the block is a run of short lines (an
      address, a list of names), which then stay separate lines.
-  6. The line rules (pipeline.clean.lines), as for plain text.
+  6. The line rules (pipeline.clean.lines), as for plain text; then a short
+     heading ending the text goes (it announced what step 4 cut).
 """
 
 from __future__ import annotations
@@ -50,23 +55,22 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from pipeline.clean.content import attr_values, find_content, measure
+from pipeline.clean.content import find_content
 from pipeline.clean.hyphenation import mend_hyphens
+from pipeline.clean.markup import CONTENT_MARK, parse_page
 from pipeline.clean.lines import collapse, filter_lines, normalise, render, unwrap
-from pipeline.clean.rules import load_data, token_hit
 from pipeline.model import CleanDoc, CleanLine
 
 if TYPE_CHECKING:  # pragma: no cover
     from bs4 import PageElement
 
+TRAILING_HEADING_WORDS = 12  # a heading ending the text, up to this length, is dropped
 SHORT_BR_LINE_WORDS = 12  # <br>-separated segments up to this length stay separate lines
 ROOT_MIN_CHARS = 200  # a root candidate must hold this much paragraph text
 DESCEND_SHARE = 0.75  # go down into a child holding at least this share of the paragraph text
 # Deeper elements become text (step 0). The recursive block walk uses ~3 frames a level,
 # so this keeps it far below Python's recursion limit, even inside a deep task runner stack.
 MAX_DEPTH = 200
-GUARD_SHARE = 0.5  # never drop, on class alone, an element with more than this share of the text
-WEAK_MAX_CHARS = 200  # a weak drop word drops a box holding at most this much text outside links
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -79,7 +83,6 @@ _BLOCKS = frozenset(
     | _HEADINGS
 )
 _PARAGRAPHS = ("p", "li", "td", "dd", "blockquote", "pre")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _BR = "\u2028"  # stands for <br> until blocks are split
 
 
@@ -115,32 +118,8 @@ def strip_site_suffix(title: str) -> str:
 
 
 
-def _in_content(el: Tag) -> bool:
-    return any(
-        p.name in ("article", "main") or p.get("itemprop") == "articleBody" or p.get("role") == "main"
-        for p in el.parents
-        if isinstance(p, Tag)
-    )
-
-
-def _hidden(el: Tag) -> bool:
-    return (
-        el.has_attr("hidden")
-        or str(el.get("aria-hidden", "")).lower() == "true"
-        or bool(_HIDDEN_STYLE.search(str(el.get("style", ""))))
-    )
-
-
 def _paragraph_chars(el: Tag) -> int:
     return sum(len(collapse(p.get_text(" "))) for p in el.find_all(_PARAGRAPHS))
-
-
-def _protected(el: Tag, total: int) -> bool:
-    if el.name in ("html", "body", "article", "main"):
-        return True
-    if el.find(["h1", "article", "main"]) or el.find(attrs={"itemprop": "articleBody"}):
-        return True
-    return total > 0 and _paragraph_chars(el) > GUARD_SHARE * total
 
 
 def _decomposed(el: Tag) -> bool:
@@ -173,53 +152,11 @@ def _remove(el: Tag, why: str, dropped: list[tuple[str, str]]) -> None:
 
 
 def strip_noise(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> None:
-    """Steps 2 and 3 of the HTML cascade."""
-    data = load_data()
-    # One walk lists every node; bs4's find_all would walk the tree again for each question.
-    nodes = list(soup.descendants)
-    for node in nodes:
-        if isinstance(node, Comment):
-            node.extract()
-    tags = [node for node in nodes if isinstance(node, Tag)]
-    guarded = []
-    for el in tags:
-        if el.name not in data.drop_tags or _decomposed(el):
-            continue
-        if el.name in data.guarded_tags:
-            guarded.append(el)
-        else:
-            _remove(el, f"tag:{el.name}", dropped)
-    measures = measure(soup)
-    page_chars = measures[id(soup)].chars
-
-    def holds_the_page(el: Tag) -> bool:
-        # an ASP.NET <form> or an unclosed <header> around the whole page is not chrome
-        return measures[id(el)].chars > GUARD_SHARE * page_chars
-
-    for el in guarded:
-        if not _decomposed(el) and not holds_the_page(el):
-            _remove(el, f"tag:{el.name}", dropped)
-    for el in tags:
-        if _decomposed(el):
-            continue
-        if _hidden(el) and el.name not in ("html", "body"):
-            _remove(el, "hidden", dropped)
-        elif el.name in data.chrome_tags and not _in_content(el) and not holds_the_page(el):
-            _remove(el, f"tag:{el.name}", dropped)
-        elif str(el.get("role", "")).lower() in data.drop_roles:
-            _remove(el, f"role:{el['role']}", dropped)
-    tags = [el for el in tags if not _decomposed(el)]
-    total = sum(len(collapse(el.get_text(" "))) for el in tags if el.name in _PARAGRAPHS)
-    for el in tags:
-        if _decomposed(el) or el.name in ("html", "body"):
-            continue
-        hit = token_hit(attr_values(el, ("id", "aria-label")), data.drop_tokens)
-        if hit is None or _protected(el, total):
-            continue
-        m = measures[id(el)]
-        if hit in data.weak_tokens and m.chars - m.link_chars > WEAK_MAX_CHARS:
-            continue  # "read-more", "print-area": words that also name a box of article text
-        _remove(el, f"class:{hit}", dropped)
+    """Steps 2 and 3 of the HTML cascade were done on the markup (pipeline.clean.markup), which
+    marked the noise it left until the title and the date were read: it goes here."""
+    for el in [node for node in soup.descendants if isinstance(node, Tag)]:
+        if not _decomposed(el) and el.get(CONTENT_MARK):
+            _remove(el, str(el[CONTENT_MARK]), dropped)
 
 
 def _best_of(candidates: Iterable[Tag]) -> Tag | None:
@@ -274,8 +211,17 @@ def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> Tag:
     return root
 
 
-def _has_block(el: Tag) -> bool:
-    return el.find(lambda t: isinstance(t, Tag) and t.name in _BLOCKS) is not None
+def block_holders(root: Tag) -> set[int]:
+    """id() of the elements under `root` holding a block element: one pass, where a search per
+    inline element would walk its subtree again."""
+    out: set[int] = set()
+    for el in root.descendants:
+        if isinstance(el, Tag) and el.name in _BLOCKS:
+            for parent in el.parents:
+                if id(parent) in out or parent is root:
+                    break
+                out.add(id(parent))
+    return out
 
 
 def _inline_text(el: PageElement) -> str:
@@ -327,8 +273,11 @@ def _kind_of(el: Tag, inherited: str) -> str:
     return "item" if inherited == "item" else "para"
 
 
-def html_lines(el: Tag, kind: str = "para") -> Iterator[CleanLine]:
-    """Step 5 of the HTML cascade: the blocks under `el`, in document order."""
+def html_lines(el: Tag, kind: str = "para", holders: set[int] | None = None) -> Iterator[CleanLine]:
+    """Step 5 of the HTML cascade: the blocks under `el`, in document order (`holders`: the
+    elements holding a block, `block_holders(el)` when not given)."""
+    if holders is None:
+        holders = block_holders(el)
     buf: list[str] = []
 
     def flush() -> Iterator[CleanLine]:
@@ -347,9 +296,9 @@ def html_lines(el: Tag, kind: str = "para") -> Iterator[CleanLine]:
         elif child.name == "table" and not _is_layout_table(child):
             yield from flush()
             yield from _table_lines(child)
-        elif child.name in _BLOCKS or _has_block(child):
+        elif child.name in _BLOCKS or id(child) in holders:
             yield from flush()
-            yield from html_lines(child, _kind_of(child, kind))
+            yield from html_lines(child, _kind_of(child, kind), holders)
         else:
             buf.append(_inline_text(child))
     yield from flush()
@@ -357,13 +306,19 @@ def html_lines(el: Tag, kind: str = "para") -> Iterator[CleanLine]:
 
 def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     """Clean an HTML page (see the module docstring for the cascade). A soup
-    passed in is modified."""
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "lxml")
+    built by `parse_page` is modified; any other soup is parsed again through it."""
+    if not isinstance(html, BeautifulSoup) or "prepass_drops" not in vars(html):
+        html = parse_page(str(html))  # a soup built elsewhere still holds its noise
+    soup = html
     limit_depth(soup)
     title = title_of(soup)
-    dropped: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str]] = list(vars(soup).get("prepass_drops", ()))
     strip_noise(soup, dropped)
     root = choose_root(soup, dropped)
     lines = [replace(ln, text=normalise(ln.text)) for ln in html_lines(root, _kind_of(root, "para"))]
     kept, line_drops = filter_lines([ln for ln in lines if ln.text])
+    # a short heading that ends the text heads nothing: what it announced (related articles,
+    # comments, "follow us") was cut. A long one is text set in a heading tag.
+    while len(kept) > 1 and kept[-1].kind == "heading" and len(kept[-1].text.split()) <= TRAILING_HEADING_WORDS:
+        line_drops.append(("trailing_heading", kept.pop().text))
     return CleanDoc(text=render(kept), title=title, dropped=dropped + line_drops)

@@ -35,6 +35,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
+from pipeline.clean.markup import parse_page
+
 from pipeline.extract.dates import DateMention, find_dates, load_rules, parse_date
 from pipeline.text import word_key
 
@@ -155,7 +157,8 @@ def _in_other_content(element: Tag) -> bool:
     for parent in element.parents:
         if parent.name in rules.skip_tags:
             return True
-        marks = " ".join([*parent.get("class", []), str(parent.get("id", ""))]).lower()
+        classes = parent.get("class") or []
+        marks = " ".join([*([classes] if isinstance(classes, str) else classes), str(parent.get("id", ""))]).lower()
         if any(word in marks for word in rules.skip_class_words):
             return True
     return False
@@ -184,7 +187,7 @@ def published_from_html(soup: BeautifulSoup | str) -> datetime.date | None:
     """Publication date from the page's metadata (cascade in the module
     docstring), else None. Accepts a parsed soup or the HTML itself."""
     if isinstance(soup, str):
-        soup = BeautifulSoup(soup, "lxml")
+        soup = parse_page(soup)
     rules = _rules()
     index = _index(soup)
     steps = (

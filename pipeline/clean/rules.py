@@ -158,14 +158,33 @@ def token_hit(values: Iterable[str], patterns: Iterable[str]) -> str | None:
     return _token_hit(values, tuple(patterns))
 
 
+@lru_cache(maxsize=16)
+def _first_words(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words a pattern's first part must be, and the prefixes it may start with: an element
+    whose words meet neither (most elements) matches no pattern, told by a set and one
+    str.startswith instead of a pattern-by-pattern test."""
+    words, prefixes = set(), []
+    for pat in patterns:
+        body = pat.lstrip("^")
+        parts = body.rstrip("*").split("-")
+        if body.endswith("*") and len(parts) == 1:
+            prefixes.append(parts[0])
+        else:
+            words.add(parts[0])
+    return frozenset(words), tuple(prefixes)
+
+
 # class lists repeat from element to element and page to page
 @lru_cache(maxsize=1 << 14)
 def _token_hit(values: tuple[str, ...], patterns: tuple[str, ...]) -> str | None:
     parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
     if not parts_list:
         return None
-    index, compiled = _compiled(patterns)
+    first, prefixes = _first_words(patterns)
     words = {w for parts in parts_list for w in parts}
+    if first.isdisjoint(words) and not any(w.startswith(prefixes) for w in words):
+        return None
+    index, compiled = _compiled(patterns)
     tried = sorted({i for w in words | {""} for i in index.get(w, ())})
     for i in tried:
         pat, first_only, prefix, wanted = compiled[i]

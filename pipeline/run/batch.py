@@ -26,13 +26,12 @@ def clean_source(src: SourceFile) -> Article:
     """Decoded file -> cleaned article with its title and publication date."""
     from pipeline.clean import cleaner as clean
     from pipeline.clean import metadata
+    from pipeline.clean.markup import parse_page
 
     published = None
     span = None
     if src.kind == "html":
-        from bs4 import BeautifulSoup
-
-        soup = BeautifulSoup(src.text, "lxml")
+        soup = parse_page(src.text)
         published = metadata.published_from_html(soup)
         doc = clean.clean_html(soup)
     else:
