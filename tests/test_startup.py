@@ -265,3 +265,18 @@ def test_a_run_reports_to_the_configured_server_and_starts_none(prefect_server, 
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs()
     assert any(r.parameters.get("db_path") == str(tmp_path / "p.db") for r in runs)
+
+
+def test_a_block_inside_another_keeps_the_outer_one(tmp_path, monkeypatch):
+    from re import _compiler
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    before = _compiler.compile
+    with regex_cache.kept():
+        outer = _compiler.compile
+        with regex_cache.kept():  # the model's load inside a warm-up that is itself inside the block
+            assert _compiler.compile is outer
+            re.purge()
+            re.compile(LONG)
+        assert _compiler.compile is outer
+    assert _compiler.compile is before and len(list(tmp_path.glob("re-*.json"))) == 1

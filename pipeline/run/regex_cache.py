@@ -28,7 +28,8 @@ import threading
 from pathlib import Path
 
 MIN_LENGTH = 2000  # shorter patterns compile in well under a millisecond
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # one patch at a time; a block inside another leaves the outer one in place
+_active = False
 
 
 def cache_dir() -> Path:
@@ -124,12 +125,18 @@ def kept():
     if not usable():
         yield
         return
+    global _active
     from re import _compiler
 
     with _LOCK:
+        if _active:
+            yield
+            return
         original = _compiler.compile
         _compiler.compile = _compiling(original, cache_dir())
+        _active = True
         try:
             yield
         finally:
             _compiler.compile = original
+            _active = False
