@@ -20,7 +20,7 @@ slower, not comparable across sessions.
 
 --tree runs another checkout's pipeline (e.g. main, for a before/after on the same machine,
 same moment): its `pipeline` package goes first on PYTHONPATH. The markdown table goes to
-stdout and to benchmarks/results/<date>-startup.md.
+stdout and to benchmarks/results/<date>-startup-<HHMM>.md.
 """
 
 from __future__ import annotations
@@ -293,13 +293,10 @@ def main(argv=None) -> int:
                    "| milestone | s |", "|---|---|"] + [f"| {label} | {t:.2f} |" for label, t in rows]
     text = "\n".join(md) + "\n"
     print(text)
-    out = Path(args.results)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{today}-startup.md"
-    if path.exists():
-        path = out / f"{today}-startup-{time.strftime('%H%M%S')}.md"
-    path.write_text(text)
-    print(f"written: {path}", file=sys.stderr)
+    Path(args.results).mkdir(parents=True, exist_ok=True)
+    written = Path(args.results) / f"{today}-startup-{time.strftime('%H%M')}.md"  # one file per session
+    written.write_text(text)
+    print(f"written: {written}", file=sys.stderr)
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -199,13 +199,25 @@ def test_a_pattern_read_back_from_the_cache_is_the_one_re_builds(tmp_path, monke
         assert _matches(got) == _matches(expected)
 
 
-def test_an_unreadable_cache_file_means_compiling_again(tmp_path, monkeypatch):
+@pytest.mark.parametrize("damage", ["truncated", "another build", "code changed", "not an object"])
+def test_an_unreadable_cache_file_means_compiling_again(tmp_path, monkeypatch, damage):
+    import json
+
     monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
     with regex_cache.kept():
         re.purge()
         re.compile(LONG)
     [stored] = tmp_path.glob("re-*.json")
-    stored.write_text('{"build": "another python"', encoding="utf-8")
+    record = json.loads(stored.read_text(encoding="utf-8"))
+    if damage == "truncated":
+        text = stored.read_text(encoding="utf-8")[:500]
+    elif damage == "another build":
+        text = json.dumps({**record, "build": "another python"})
+    elif damage == "code changed":
+        text = json.dumps({**record, "code": record["code"][:7] + [999999] + record["code"][8:]})
+    else:
+        text = "[1, 2]"
+    stored.write_text(text, encoding="utf-8")
     with regex_cache.kept():
         re.purge()
         got = re.compile(LONG)

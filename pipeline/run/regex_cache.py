@@ -57,11 +57,16 @@ def _load(path: Path, pattern: str, flags: int):
         stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if stored.get("build") != _build() or stored.get("pattern") != pattern or stored.get("flags") != flags:
+    if not isinstance(stored, dict) or stored.get("build") != _build() or stored.get("pattern") != pattern \
+            or stored.get("flags") != flags:
         return None
-    groupindex = {name: int(i) for name, i in stored["groupindex"].items()}
-    return _sre.compile(pattern, stored["final_flags"], stored["code"], stored["groups"], groupindex,
-                        tuple(stored["indexgroup"]))
+    try:
+        groupindex = {name: int(i) for name, i in stored["groupindex"].items()}
+        # _sre checks the code it is given: a damaged file raises here and the pattern is compiled
+        return _sre.compile(pattern, stored["final_flags"], stored["code"], stored["groups"], groupindex,
+                            tuple(stored["indexgroup"]))
+    except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, OverflowError):
+        return None
 
 
 def _store(path: Path, record: dict) -> None:
