@@ -170,8 +170,14 @@ def prefect_api(log=None, server: TemporaryServer | None = None):
             server.stop()
         yield PREFECT_API_URL.value()
         return
+    from prefect.logging import get_logger
+
     owned = server is None
     server = server or TemporaryServer().start()
+    # Prefect's own lines about its temporary server, as when Prefect started it
+    get_logger().info(f"Starting temporary server on {server.api_url.removesuffix('/api')}\nSee "
+                      "https://docs.prefect.io/v3/concepts/server#how-to-guides for more information on "
+                      "running a dedicated Prefect server.")
     try:
         server.wait_ready()
     except BaseException:
@@ -192,6 +198,7 @@ def prefect_api(log=None, server: TemporaryServer | None = None):
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = old
+        get_logger().info(f"Stopping temporary server on {server.api_url.removesuffix('/api')}")
         server.stop(wait=owned)
 
 
