@@ -28,6 +28,7 @@ import os
 import sys
 from pathlib import Path
 from pipeline.paths import PROJECT_ROOT
+from pipeline.run.timeline import mark
 
 COMMANDS = ("run", "serve")
 PLUGINS = ("pipeline.review.cli", "pipeline.evaluate.cli")  # loaded when present: see the module docstring
@@ -76,7 +77,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     dask.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="run them on this running Dask scheduler")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
+    """The parser; plugins=False leaves out the PLUGINS' subcommands (and their imports)."""
     p = Parser(prog="python -m pipeline", description="French press articles about public funding -> SQLite.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
@@ -101,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.set_defaults(func=cmd_serve)
 
-    for name in PLUGINS:
+    for name in PLUGINS if plugins else ():
         if importlib.util.find_spec(name) is not None:
             module = importlib.import_module(name)
             if hasattr(module, "register"):
@@ -181,11 +183,13 @@ def cmd_run(args) -> int:
     # refused before the lock, which would leave a lock file beside it; a damaged database is
     # set aside by the flow, under the lock
     existing = _check_existing_db(args.db)
+    server = None
     try:
         with db_lock(args.db, wait=args.wait):
             from pipeline.ingest import scan_sources
 
             paths, skipped = scan_sources(str(raw))
+            mark(f"{len(paths)} article files found")
             if not paths and existing.articles and not args.allow_empty:
                 from pipeline.store.guard import empty_message
 
@@ -200,13 +204,8 @@ def cmd_run(args) -> int:
                     print(f"up to date: {last.get('articles')} articles, nothing changed since the run of "
                           f"{last.get('finished_at')} (inputs, rules, decisions); {args.db} left as it is")
                     return 0
+            server, processes = _start_early(settings, len(paths))
             _check_services(settings)
-            dask = bool(settings.dask_address or settings.workers)
-            processes = 0 if dask else settings.worker_processes
-            if processes:
-                from pipeline.run import workers
-
-                workers.start_in_background(processes)  # the model loads while Prefect starts its server
             from pipeline.run import flow, launch
             from pipeline.run.server import ServerUnavailable
             from pipeline.store.guard import EmptyInput, NotPipelineDatabase
@@ -216,7 +215,7 @@ def cmd_run(args) -> int:
                                      max_bytes=settings.max_bytes, full=args.full, wait_for_lock=args.wait,
                                      dask_address=settings.dask_address, workers=settings.workers,
                                      log=lambda msg: print(msg, file=sys.stderr), decisions_path=decisions,
-                                     processes=processes, allow_empty=args.allow_empty)
+                                     processes=processes, allow_empty=args.allow_empty, server=server)
             except (KeyboardInterrupt, DatabaseBusy):
                 raise
             except (EmptyInput, NotPipelineDatabase, ServerUnavailable) as exc:
@@ -229,10 +228,37 @@ def cmd_run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
     finally:
-        if "pipeline.run.workers" in sys.modules:
-            sys.modules["pipeline.run.workers"].stop()
+        _stop_early(server)
+    mark("run ended, its processes stopped")
     print(f"done: {flow.format_summary(summary, str(args.db))}")
     return 0
+
+
+def _start_early(settings, files: int):
+    """Start now, before Prefect is imported, what the run will wait for: the temporary Prefect
+    server (unless one is configured) and the worker pool, whose fork server loads the model.
+
+    Returns (the server or None, the number of worker processes for the flow).
+    """
+    from pipeline.run import workers
+    from pipeline.run.server import TemporaryServer, configured_without_prefect
+
+    server = None if configured_without_prefect() else TemporaryServer().start()
+    dask = bool(settings.dask_address or settings.workers)
+    processes = 0 if dask else workers.pool_size(settings.worker_processes, files, settings.batch_size)
+    if processes:
+        workers.start_in_background(processes)  # the model loads while Prefect starts its server
+    return server, processes
+
+
+def _stop_early(server) -> None:
+    """End the server and the worker pool together: neither waits for the other to stop."""
+    if server is not None:
+        server.stop(wait=False)
+    if "pipeline.run.workers" in sys.modules:
+        sys.modules["pipeline.run.workers"].stop()
+    if server is not None:
+        server.join()
 
 
 def _check_existing_db(db: str):
@@ -253,6 +279,7 @@ def _check_services(settings) -> None:
 
     from pipeline.run.server import ServerUnavailable, check_api
 
+    mark("Prefect settings imported")
     if PREFECT_API_URL.value():
         try:
             check_api(PREFECT_API_URL.value())
@@ -315,7 +342,10 @@ def cmd_serve(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # `run` and `serve` need no plugin: their modules are not imported for them
+    args = build_parser(plugins=not (argv and argv[0] in COMMANDS)).parse_args(argv)
+    mark("arguments parsed")
     try:
         return args.func(args)
     except UsageError as exc:

@@ -315,6 +315,20 @@ def _alive(processes: list) -> list:
     return out
 
 
+def _started_everything(run: subprocess.Popen) -> bool:
+    import psutil
+
+    commands = {}
+    for p in _alive(_descendants(run)):
+        try:
+            commands[p.pid] = (p.ppid(), " ".join(p.cmdline()))
+        except psutil.Error:
+            pass
+    server = any("pipeline.run.tether" in cmd for _, cmd in commands.values())
+    forkservers = {pid for pid, (parent, cmd) in commands.items() if parent == run.pid and "forkserver" in cmd}
+    return server and any(parent in forkservers for parent, _ in commands.values())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
 def test_killing_a_run_leaves_no_process_behind(tmp_path, sig):
@@ -326,14 +340,10 @@ def test_killing_a_run_leaves_no_process_behind(tmp_path, sig):
                             "--processes", "1"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        # ~8 s in, and not before the temporary server is up: the run has started everything it starts
-        started = time.monotonic()
-        while run.poll() is None:
-            children = _descendants(run)
-            server_up = any("pipeline.run.tether" in " ".join(c.cmdline()) for c in _alive(children))
-            if server_up and time.monotonic() - started >= 8:
-                break
-            time.sleep(0.5)
+        # once the run has started everything it starts: the temporary server and a worker (a
+        # child of the fork server); not after a fixed delay, which a fast start would outlive
+        while run.poll() is None and not _started_everything(run):
+            time.sleep(0.2)
         assert run.poll() is None, "the run ended before it could be killed"
         children = _descendants(run)
         assert len(children) >= 3  # the server, the fork server, a worker

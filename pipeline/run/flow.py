@@ -34,6 +34,7 @@ from pipeline.run.checkpoint import Checkpoint
 from pipeline.run.fingerprint import is_final, last_run, run_fingerprint
 from pipeline.run.hashing import read_content_ids
 from pipeline.run.lock import db_lock
+from pipeline.run.timeline import mark
 from pipeline.run.version import PIPELINE_VERSION
 from pipeline.store.database import (known_results, load_results, previous_organizations, read_previous,
                                      remove_stale_temp, write_database)
@@ -101,9 +102,12 @@ def _warm_up() -> None:
     with _WARM:
         from pipeline.extract.nlp import get_nlp
         from pipeline.extract.organizations import load_gazetteer
+        from pipeline.run.regex_cache import kept
 
-        get_nlp()
+        with kept():  # the French tokenizer's patterns, compiled once per machine, not per load
+            get_nlp()
         load_gazetteer()
+        mark("model loaded in the flow's process")
 
 
 @task(name="extract", **TASK_OPTIONS)
@@ -180,6 +184,7 @@ def pipeline_flow(raw_dir: str = "raw", db_path: str = "extracted/projects.db", 
 
 
 def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processes, allow_empty=False) -> dict:
+    mark("flow began")
     log = get_run_logger()
     q = _quoter()
     t0 = time.perf_counter()
@@ -259,6 +264,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
     articles, more_dupes = _unique(articles, taken=unchanged)
     errors += more_dupes
     t2 = time.perf_counter()
+    mark("articles read and cleaned")
     log.info("clean: %d new articles, %d unreadable (%.1f s)", len(articles), len(errors), t2 - t1)
 
     # extract: new articles only; each finished batch is checkpointed
@@ -275,6 +281,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
     for r in failed:
         log.warning("extract failed for %s: %s", r.article.path, r.error)
     t3 = time.perf_counter()
+    mark("articles extracted")
 
     # ids stay stable across a damaged database when its mentions can still be read
     previous = read_previous(existing.set_aside or db_path)
@@ -313,6 +320,7 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
                 # a crashed worker may not crash again: such a run is never the last word
                 "retryable": sum(1 for e in errors if e.error and e.error == batch.WORKER_DIED.format(stage="clean"))})
     checkpoint.discard()  # everything it held is in the database now
+    mark("database written")
     for e in errors:
         log.warning("unreadable: %s: %s", e.path, e.error)
     summary["seconds"] = round(time.perf_counter() - t0, 2)

@@ -16,6 +16,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.run.flow import pipeline_flow
 from pipeline.run.server import prefect_api
+from pipeline.run.timeline import mark
 
 
 def task_runner(dask_address: str = "", workers: int = 0):
@@ -46,11 +47,13 @@ def flow_for(dask_address: str = "", workers: int = 0, processes: int = 0):
 
 def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAULT_MAX_BYTES, full: bool = False,
         wait_for_lock: bool = True, dask_address: str = "", workers: int = 0, decisions_path: str | None = None,
-        processes: int = 0, log=None, allow_empty: bool = False) -> dict:
+        processes: int = 0, log=None, allow_empty: bool = False, server=None) -> dict:
     """Run the flow once, on Dask when asked, with a real Prefect server (a temporary one if none is set).
 
     processes: worker processes for clean and extract when Dask is not used (0: in this process).
+    server: a `TemporaryServer` already starting, used when no Prefect server is configured.
     """
+    mark("flow and Prefect imported")
     dask = bool(dask_address or workers)
     processes = 0 if dask else processes  # on Dask, its workers are the processes
     f = flow_for(dask_address, workers, processes)
@@ -59,8 +62,10 @@ def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAU
                   allow_empty=allow_empty)
     if dask:
         quiet_dask_logs()
-    with prefect_api(log if dask else None):
-        return f(**params)
+    with prefect_api(log if dask else None, server=server):
+        summary = f(**params)
+        mark("flow returned")
+        return summary
 
 
 def quiet_dask_logs() -> None:

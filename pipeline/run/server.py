@@ -6,16 +6,30 @@ reaches that exit, and the server lived on, re-parented to PID 1. So the run sta
 temporary server itself, through `pipeline/run/tether.py`, which stops it as soon as the
 run's process is gone, however it went. One server also serves the flow and every Dask
 worker: without it, each would start its own and the task runs would be scattered.
+
+Why it is started without importing Prefect: the server's own start (importing Prefect's
+server, ~5 s of CPU) is the longest part of a small run. `TemporaryServer` launches
+Prefect's command itself (that of Prefect 3.8.8's `SubprocessASGIServer`), so the command
+line can start it first thing, and the run imports Prefect and loads the model meanwhile;
+the flow waits for its health check only when it is about to begin (`prefect_api`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import inspect
 import os
 import socket
+import subprocess
 import sys
-from typing import Any
+import time
+import tomllib
+from pathlib import Path
+
+from pipeline.run.timeline import mark
+
+PORT_TAKEN = 3  # uvicorn's exit code when the port was taken between choosing and binding it
 
 
 class ServerUnavailable(RuntimeError):
@@ -42,44 +56,133 @@ def check_api(url: str, timeout: float = 10.0) -> None:
         raise ServerUnavailable(f"no Prefect server answers at {url} (PREFECT_API_URL): {reason}") from None
 
 
-def tethered_server(port: int):
-    """Prefect's own temporary server, its uvicorn process run under `pipeline.run.tether`."""
-    import subprocess
+def configured_without_prefect() -> bool:
+    """Whether a Prefect server is configured, as far as can be told without importing Prefect
+    (2 s): the environment, then the active profile of Prefect's profiles file. Prefect's
+    other sources (prefect.toml, .env) are seen only once it is imported: `prefect_api`
+    then stops a temporary server started for nothing."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        with open(path, "rb") as fh:
+            profiles = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    profile = profiles.get("profiles", {}).get(active, {})
+    return isinstance(profile, dict) and bool(profile.get("PREFECT_API_URL"))
 
-    import prefect
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import get_current_settings
 
-    class TetheredServer(SubprocessASGIServer):
-        # Prefect 3.8.8's command and environment, with the tether in front of uvicorn
-        def _run_uvicorn_command(self) -> Any:
-            env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                   "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)}
-            return subprocess.Popen(
-                [sys.executable, "-m", "pipeline.run.tether", str(os.getpid()),
-                 "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
-                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--log-level", "error", "--lifespan", "on"],
-                env=env,
-            )
+class TemporaryServer:
+    """Prefect's temporary server, its uvicorn process run under `pipeline.run.tether`."""
 
-    return TetheredServer(port=port)
+    def __init__(self, port: int | None = None):
+        self.port = port or _free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def _command(self) -> list[str]:
+        spec = importlib.util.find_spec("prefect")  # finds the package without importing it
+        site = Path(spec.origin).parent.parent
+        return [sys.executable, "-m", "pipeline.run.tether", str(os.getpid()),
+                "uvicorn", "--app-dir", str(site), "--factory", "prefect.server.api.server:create_app",
+                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+
+    def _environment(self) -> dict[str, str]:
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        if "prefect.settings" in sys.modules:  # settings changed in this process (temporary_settings) go too
+            from prefect.settings import get_current_settings
+
+            env.update(get_current_settings().to_environment_variables(exclude_unset=True))
+        return env
+
+    def start(self) -> "TemporaryServer":
+        self.process = subprocess.Popen(self._command(), env=self._environment())
+        mark("temporary Prefect server process started")
+        return self
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Until the server answers its health check; RuntimeError if it exits or takes longer than `timeout`."""
+        import httpx
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+        if self.process is None:
+            self.start()
+        seconds = timeout or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        limit = time.monotonic() + seconds
+        with httpx.Client() as client:
+            while time.monotonic() < limit:
+                code = self.process.poll()
+                if code == PORT_TAKEN:
+                    self.port = _free_port()
+                    self.start()
+                    continue
+                if code is not None:
+                    raise RuntimeError(f"the temporary Prefect server exited with code {code} before it answered")
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                        mark("temporary Prefect server ready")
+                        return
+                time.sleep(0.05)
+        raise RuntimeError(f"the temporary Prefect server did not answer within {seconds} s "
+                           "(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
+
+    def stop(self, wait: bool = True) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+        if wait:
+            self.join()
+
+    def join(self, grace: float = 5.0) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        mark("temporary Prefect server stopped")
 
 
 @contextlib.contextmanager
-def prefect_api(log=None):
+def prefect_api(log=None, server: TemporaryServer | None = None):
     """Make sure a real Prefect server is configured; start one on loopback if not.
 
+    server: a temporary server already starting (the command line starts it before
+    importing Prefect); stopped unused if a server is configured after all, and otherwise
+    only signalled to stop at the end: its caller waits for it (`TemporaryServer.join`)
+    while it ends its other processes.
     The URL goes both into Prefect's settings (serialised with each task) and into the
     environment (read by worker processes that a local cluster starts).
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if PREFECT_API_URL.value():
+        if server is not None:
+            server.stop()
         yield PREFECT_API_URL.value()
         return
-    server = tethered_server(_free_port())
-    server.start()
+    from prefect.logging import get_logger
+
+    owned = server is None
+    server = server or TemporaryServer().start()
+    # Prefect's own lines about its temporary server, as when Prefect started it
+    get_logger().info(f"Starting temporary server on {server.api_url.removesuffix('/api')}\nSee "
+                      "https://docs.prefect.io/v3/concepts/server#how-to-guides for more information on "
+                      "running a dedicated Prefect server.")
+    try:
+        server.wait_ready()
+    except BaseException:
+        server.stop()
+        raise
     if log:
         log(f"started a temporary Prefect server at {server.api_url}")
     old = os.environ.get("PREFECT_API_URL")
@@ -95,7 +198,8 @@ def prefect_api(log=None):
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = old
-        server.stop()
+        get_logger().info(f"Stopping temporary server on {server.api_url.removesuffix('/api')}")
+        server.stop(wait=owned)
 
 
 def _drain_prefect_workers() -> None:
@@ -113,3 +217,4 @@ def _drain_prefect_workers() -> None:
             await got
 
     run_coro_as_sync(drain())
+    mark("Prefect's queued logs and events sent")

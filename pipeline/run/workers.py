@@ -33,6 +33,8 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from pipeline.run.timeline import mark
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -46,6 +48,19 @@ def available_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def pool_size(wanted: int, files: int, batch_size: int) -> int:
+    """Worker processes worth starting for `files` articles in batches of `batch_size`.
+
+    No more workers than batches: a batch is one task, run by one worker, so a run of
+    1-25 articles (one batch by default) gets one worker, not one per CPU. One worker
+    rather than none: its fork server loads the model on another core while this process
+    imports Prefect and waits for its server.
+    """
+    if wanted < 1 or files < 1:
+        return 0
+    return min(wanted, -(-files // batch_size))
 
 
 def _watch(owner: int) -> None:
@@ -91,9 +106,18 @@ def warm_up(owner: int | None = None) -> None:
     try:
         from pipeline.extract.nlp import get_nlp
         from pipeline.extract.organizations import load_gazetteer
+        from pipeline.run.regex_cache import kept
 
-        get_nlp()
+        with kept():  # the French tokenizer's patterns, compiled once per machine, not per load
+            get_nlp()
         load_gazetteer()._ensure_matcher()
+        # what the first clean batch would import: in the fork server, once for every worker
+        import pipeline.clean.cleaner  # noqa: F401
+        import pipeline.clean.metadata  # noqa: F401
+        import pipeline.extract.article  # noqa: F401
+        import pipeline.run.batch  # noqa: F401
+
+        mark(f"model loaded in process {os.getpid()}")
     except Exception:  # noqa: BLE001 - see above
         pass
 
@@ -124,6 +148,7 @@ def start(n: int) -> cf.ProcessPoolExecutor:
         # the executor spawns a worker per submitted call: n calls start all n now
         for _ in range(n):
             _pool.submit(_ready)
+        mark(f"worker pool of {n} starting")
         return _pool
 
 
@@ -138,6 +163,7 @@ def stop() -> None:
     with _lock:
         if _pool is not None:
             _pool.shutdown(wait=True, cancel_futures=True)
+            mark("worker pool stopped")
         _pool, _size = None, 0
 
 
