@@ -94,7 +94,7 @@ def test_new_project_of_works_on_a_school():
 @pytest.mark.parametrize("text, unwanted", [
     # the participle's agent is who spends, not what is funded; and "a" is a word, not the
     # first letter of "agences"
-    ("Dès l'an prochain, 300 millions d'euros seront alloués par les agences régionales de santé aux établissements.",
+    ("Cette année, 300 millions d'euros vont être alloués par les agences régionales de santé aux établissements.",
      "régionales de santé"),
     ("Cette année, 12 M€ ont été attribués par les antennes locales du fonds.", "ntennes locales du fonds"),
 ])
@@ -142,8 +142,8 @@ def test_national_programme_in_quotes_stays_a_trap():
 
 
 @pytest.mark.parametrize("text, name, amount", [
-    ("Enfin, les élus ont voté la réfection d'une section de la route départementale 9, à hauteur de 52.300 euros, avant son transfert à la commune.",
-     "réfection d'une section de la route départementale 9", 0.0523),
+    ("La commission permanente a adopté la réfection du pont de la route départementale 9, à hauteur de 52.300 euros, avant l'été.",
+     "réfection du pont de la route départementale 9", 0.0523),
     ("La commission a approuvé l'aménagement du parvis de la mairie de Lons, pour un montant de 120 000 euros.",
      "aménagement du parvis de la mairie de Lons", 0.12),
 ])
@@ -259,19 +259,19 @@ def test_a_total_shared_by_laureates_is_no_ones():
 @pytest.mark.parametrize("text, expected", [
     # lower-case words that the acronym after them spells belong to the name; a sentence that
     # defines an acronym is worth the model even without an amount
-    ("Ces derniers jours, le programme Télésanté en prison (TEP) attire toutes les critiques. Il a coûté 12 millions d'euros.",
+    ("Depuis janvier, le programme Télésanté en prison (TEP) suscite des critiques. Il a coûté 12 millions d'euros.",
      {"Télésanté en prison": (12.0, "exact")}),
     # a common word quoted for emphasis is no name
-    ("Un projet « exemplaire » pour le gouvernement, qui y consacre 3 M€.", {}),
+    ("C'est un projet « exemplaire », estime la préfète, et l'État y consacre 3 M€.", {}),
     # "débloqués pour"
-    ("Dans notre région, 750.000 euros ont été débloqués pour le chantier du Pont Neuf à Cahors.",
-     {"chantier du Pont Neuf à Cahors": (0.75, "exact")}),
+    ("Côté Lot, 410.000 euros sont débloqués pour le chantier du Pont Valentré à Cahors.",
+     {"chantier du Pont Valentré à Cahors": (0.41, "exact")}),
     # "fléchés vers"
-    ("Pas moins de 150 millions ont été fléchés rien que vers le projet Hydra, selon la préfecture.",
-     {"Hydra": (150.0, "min")}),
+    ("Au moins 150 millions d'euros sont fléchés directement vers la ligne Hydra, selon la préfecture.",
+     {"ligne Hydra": (150.0, "min")}),
     # the increase is a lower bound; the aid given in the next sentence is the award
-    ("L'État va augmenter de 20 millions d'euros sa participation au projet de reconstruction du CHU de Brest. "
-     "L'aide financière de l'État sera de 95 millions d'euros, soit un tiers du coût.",
+    ("L'État va augmenter de 20 millions d'euros son soutien au projet de reconstruction du CHU de Brest. "
+     "L'aide de l'État atteindra ainsi 95 millions d'euros.",
      {"reconstruction du CHU de Brest": (95.0, "exact")}),
 ])
 def test_names_and_amounts_of_real_page_shapes(text, expected):
@@ -287,7 +287,7 @@ def test_a_capitalised_noun_after_a_comma_is_the_next_name_not_an_apposition():
 
 
 def test_an_acronym_defining_bodies_in_the_plural_is_no_project():
-    got = mentions("Pour ces projets, les centres communaux d'action sociale (CCAS) sont mobilisés.")
+    got = mentions("Pour ces projets, les centres communaux d'action sociale (CCAS) seront associés.")
     assert not any("centres" in n.lower() for n in got), got
 
 

@@ -131,7 +131,7 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
             chunk = re.sub(r"(?:\s+(?:et|de|du|des|pour|en|la|l'|l’))+\s*$", "", ctx.text[pos:first_amount].rstrip())
         spelled = _spelled_by_acronym(ctx.text[pos:s.end])
         if spelled and len(spelled) > len(chunk):
-            chunk = spelled  # "le programme Numérique en détention (NED)": lower-case words the acronym spells
+            chunk = spelled  # "le programme Télésanté en prison (TEP)": lower-case words the acronym spells
         parts = re.split(r"\s+et\s+", chunk) if "projets" in m.group(0).lower() else [chunk]
         if ("projet" not in m.group(0).lower() and not CUE.naming_word.search(m.group(0))
                 and len(chunk.split()) == 1 and zipf(chunk) >= 4.0 and not re.search(r"[A-Z].*[A-Z]|\d", chunk)):
@@ -147,7 +147,7 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
 
 
 def _spelled_by_acronym(rest: str) -> str | None:
-    """The words before a parenthesised acronym that spell it ('Numérique en détention (NED)'),
+    """The words before a parenthesised acronym that spell it ('Télésanté en prison (TEP)'),
     when they start the text and hold no punctuation."""
     m = re.match(r"([^\W\d_][\w'’\- ]{2,80}?)\s*\(([A-Z][A-Za-z0-9]{1,9})\)", rest)
     if m and acronym_fits(m.group(2), m.group(1), strict=True):
