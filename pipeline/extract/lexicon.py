@@ -65,6 +65,7 @@ class Lexicon:
     purpose_infinitive: re.Pattern  # "de déployer ", "d'équiper ": a purpose verb after its body
     purpose_verb: re.Pattern  # "refondre ", "déployer ": a purpose verb after an auxiliary ("va refondre")
     works_head: re.Pattern  # a noun phrase headed by works: "la réfection de la toiture"
+    works_word: re.Pattern  # any works noun in a name ("reconstruction", "mise aux normes")
 
 
 def _words(raw: dict, key: str) -> list[str]:
@@ -120,6 +121,7 @@ def load() -> Lexicon:
         project_noun_after=re.compile(w("project_nouns") + r"\b"),
         purpose_verb=re.compile(r"^\s*" + w("purpose_verbs") + r"\s+"),
         purpose_infinitive=re.compile(r"^\s*(?:de|d')\s*" + w("purpose_verbs") + r"\s+"),
+        works_word=re.compile(r"\b" + w("works_nouns") + r"\b"),
         works_head=re.compile(r"^\s*(?:(?:la|le|les|l'|une|un|des|cette|ces)\s*)?(?:\w+\s+)?" + w("works_nouns") + r"\s+(?:de|des|du|d')"),
         works_intro=re.compile(r"\b" + w("works_nouns") + r"\s+(?:de|des|du|d')\s*[^:]{0,80}:\s*$"),
     )

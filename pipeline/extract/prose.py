@@ -136,6 +136,16 @@ def purpose_after_recipient(ctx: ExtractionContext, si: int, sp: tuple[int, int]
     return Candidate(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers) if sp2 else None
 
 
+def _funded_object(ctx: ExtractionContext, si: int, pos: int, rule: str, am, limit: int | None = None,
+                   carriers: list[str] | None = None) -> Candidate | None:
+    """The noun phrase at `pos` as what the amount funds, unless it is an organisation (the
+    recipient, not the project)."""
+    sp = np_right(ctx, si, pos, limit=limit)
+    if not sp or org_coverage(ctx, *sp) >= 0.7:
+        return None
+    return Candidate(*sp, rule, 0.75 if rule in ("invests_in", "finances_object") else 0.7, amount=am, carriers=carriers or [])
+
+
 def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
     s = ctx.sents[si]
     out: list[Candidate] = []
@@ -179,18 +189,18 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 continue
         # "L'État investit 30 M€ dans la rénovation de X"
         m = CUE.into_after_amount.match(after)
-        if m and CUE.invests_before_amount.search(before[-60:]):
-            sp = np_right(ctx, si, am.end + m.end())
-            if sp and org_coverage(ctx, *sp) < 0.7:
-                out.append(Candidate(*sp, "invests_in", 0.75, amount=am))
-                continue
+        got = _funded_object(ctx, si, am.end + m.end(), "invests_in", am) if m and CUE.invests_before_amount.search(before[-60:]) else None
+        if got is not None:
+            out.append(got)
+            continue
         # "Pour le projet de tramway de X, l'État apporte une subvention de 23 M€"
         m = CUE.fronted_topic.match(ctx.folded[s.start:am.start])
         comma = ctx.text.find(",", s.start, am.start) if m else -1
         if comma > 0 and CUE.gives_before_amount.search(ctx.folded[comma:am.start]) and not ctx.amounts_in(s.start, comma):
-            sp = np_right(ctx, si, s.start + m.end(), limit=comma)
-            if sp and org_coverage(ctx, *sp) < 0.7:
-                out.append(Candidate(*sp, "fronted_topic", 0.7, amount=am, carriers=[o.name for o in ctx.orgs_in(comma, am.start)]))
+            got = _funded_object(ctx, si, s.start + m.end(), "fronted_topic", am, limit=comma,
+                                 carriers=[o.name for o in ctx.orgs_in(comma, am.start)])
+            if got is not None:
+                out.append(got)
                 continue
         # "Grâce aux 5 M€ du fonds, la CNAF va refondre son simulateur de droits"
         comma = ctx.text.find(",", am.end, s.end)
@@ -204,25 +214,21 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                     out.append(Candidate(*sp, "thanks_to_fronted", 0.7, amount=am, carriers=[subject.name]))
                     continue
         # "L'Ademe soutiendra la construction d'une chaufferie à Millau à hauteur de 1,3 M€"
-        m = None
-        if re.search(r"a hauteur d(?:e|')\s*(?:plus de\s+|pres de\s+|environ\s+)?$", before):
-            for m in CUE.supports_then_up_to.finditer(before):
-                pass
-        if m is not None:
-            up_to = s.start + before.rfind("a hauteur d")
-            sp = np_right(ctx, si, s.start + m.end(), limit=up_to)
-            if sp and org_coverage(ctx, *sp) < 0.7:
-                out.append(Candidate(*sp, "supports_up_to", 0.7, amount=am))
-                continue
+        up_to = CUE.up_to_before_amount.search(before)
+        verb = None
+        for verb in CUE.supports_then_up_to.finditer(before[:up_to.start()] if up_to else ""):
+            pass
+        got = _funded_object(ctx, si, s.start + verb.end(), "supports_up_to", am, limit=s.start + up_to.start()) if verb else None
+        if got is not None:
+            out.append(got)
+            continue
         # "Le fonds financera à hauteur de 2,4 M€ le projet de X"
+        # (a leading "le projet de" is dropped from every prose name in `prose`)
         m = CUE.object_after_amount.match(after)
-        if m and CUE.finances_before_amount.search(before[-60:]):
-            sp = np_right(ctx, si, am.end + m.start())
-            if sp and org_coverage(ctx, *sp) < 0.7:
-                lead = re.match(r"projet\s+(?:de\s+|d')", ctx.folded[sp[0]:sp[1]])
-                sp = (sp[0] + lead.end(), sp[1]) if lead else sp  # "le projet de refonte de X": the name is the works
-                out.append(Candidate(*sp, "finances_object", 0.75, amount=am))
-                continue
+        got = _funded_object(ctx, si, am.end + m.start(), "finances_object", am) if m and CUE.finances_before_amount.search(before[-60:]) else None
+        if got is not None:
+            out.append(got)
+            continue
         # "Ce financement de 4 M€ permettra à ORG de déployer son X"
         m = CUE.enables_body_to.match(after)
         body = next((o for o in ctx.orgs if 0 <= o.start - (am.end + m.end()) <= 4), None) if m else None

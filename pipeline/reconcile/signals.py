@@ -119,9 +119,7 @@ def same_body(a: Mention, b: Mention) -> bool:
 
 
 def works_nouns(name: str) -> frozenset:
-    works = load().raw.get("works_nouns") or []
-    f = fold(name)
-    return frozenset(w for w in (fold(x) for x in works) if re.search(rf"\b{re.escape(w)}\b", f))
+    return frozenset(load().works_word.findall(fold(name)))
 
 
 def amount_conflict(a: Mention, b: Mention) -> bool:
