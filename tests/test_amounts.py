@@ -162,7 +162,7 @@ def test_number_start_skips_qualifier_opener_and_sign(text: str, number: str) ->
     ("text", "span", "implicit"),
     [
         ("le fonds apportera jusqu'à 50 millions", "jusqu'à 50 millions", True),
-        ("la Région ajoute deux millions.", "deux millions", True),
+        ("la Région verse deux millions.", "deux millions", True),
         ("un plan d'un milliard et demi", "un milliard et demi", True),
         ("jusqu'à 50 millions de l'État", "jusqu'à 50 millions", True),
         ("jusqu'à 50 millions de la Région", "jusqu'à 50 millions", True),

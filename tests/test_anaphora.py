@@ -1,6 +1,7 @@
 """Amounts given through an anaphora one or two sentences after the project is named
 ("Ce soutien s'élève à …", "L'État y consacre …"): bound to the one project named just before,
-never when two projects were named, nor when the amount is a fund's total."""
+or across a paragraph to the article's only project; never when two projects were named, nor
+when the amount is a fund's total."""
 
 from __future__ import annotations
 
@@ -54,8 +55,33 @@ def test_a_total_or_envelope_is_not_the_projects_amount(follow):
     assert got.get("Rivage Clair") == (None, None), got
 
 
-def test_a_project_named_in_an_earlier_paragraph_takes_no_anaphoric_amount():
-    got = amounts_by_name(f"{NAMED}\nCe soutien s'élève à 4,5 M€.")
+ACROSS_A_PARAGRAPH = [
+    ("Ce soutien s'élève à 4,5 M€.", (4.5, "exact")),
+    ("Coût total de l'opération : 4,5 millions d'euros.", (4.5, "exact")),
+    ("Le maire l'a rappelé : ce programme doit durer trois ans. Coût de l'opération : 4,5 M€.", (4.5, "exact")),
+    ("L'État financera leur projet et y ajoutera 4,5 millions d'euros de crédits.", (4.5, "min")),
+    # the aid, not the overall cost given beside it
+    ("L'aide de l'État atteindra 4,5 millions d'euros, sur un coût total estimé à 12 millions d'euros.", (4.5, "exact")),
+]
+
+
+@pytest.mark.parametrize("follow, want", ACROSS_A_PARAGRAPH, ids=[a[0][:28] for a in ACROSS_A_PARAGRAPH])
+def test_the_articles_only_project_takes_an_anaphoric_amount_of_the_next_paragraph(follow, want):
+    got = amounts_by_name(f"{NAMED}\n{follow}")
+    assert got.get("Rivage Clair") == want, got
+
+
+@pytest.mark.parametrize("text", [
+    # two projects named: "ce soutien" may be either
+    "La métropole a présenté le projet «Rivage Clair». La commune lance le projet «Halle Verte».\n"
+    "Ce soutien s'élève à 4,5 M€.",
+    # the project is named two paragraphs before
+    f"{NAMED}\nLe chantier commencera en mars.\nCe soutien s'élève à 4,5 M€.",
+    # an amount nobody took lies in between
+    f"{NAMED}\nLa région a voté 2 M€ pour ses lycées. Ce soutien s'élève à 4,5 M€.",
+])
+def test_no_anaphoric_amount_across_a_paragraph_when_the_referent_is_unsure(text):
+    got = amounts_by_name(text)
     assert got.get("Rivage Clair") == (None, None), got
 
 

@@ -125,6 +125,24 @@ def test_total_cue_makes_an_amount_a_total(cue):
     pytest.fail(f"{cue!r} did not make 12 M€ a total")
 
 
+@pytest.mark.parametrize("text", [
+    "L'État apporte 12 M€ de financement pour que le budget de l'hôpital soit tenu.",
+    "La Région verse 12 M€ afin que le budget des travaux ne dérape pas.",
+])
+def test_a_total_cue_in_a_purpose_clause_leaves_the_amount_a_project_amount(text):
+    # "budget" after "pour que" speaks of the purpose, not of a total the amount would be
+    assert list(bare_ctx(text).roles.values()) == ["project"]
+
+
+@pytest.mark.parametrize("frame", RAW["one_recipient_frames"])
+def test_a_frame_after_a_receiving_verb_leaves_the_recipients_amount(frame):
+    text = ("Le CHU de Rodez a reçu une enveloppe de 12 M€." if frame == "enveloppe"
+            else f"Le CHU de Rodez a reçu 12 M€ {frame}{' la relance' if frame.endswith(' de') else ''}.")
+    assert list(bare_ctx(text).roles.values()) == ["project"]
+    # without the receiving verb, the same words keep the amount a total
+    assert list(bare_ctx(text.replace("a reçu", "annonce")).roles.values()) == ["total"]
+
+
 @pytest.mark.parametrize("noun", RAW["count_nouns"])
 def test_count_noun_makes_an_amount_a_total(noun):
     ctx = bare_ctx(f"Au final, 12 M€ iront à dix-sept {noun} de l'État.")
@@ -247,3 +265,9 @@ def test_list_of_buildings_after_works(noun):
     assert got["gendarmerie de Saint-Lô"].carriers == ["Gendarmerie de Saint-Lô"]
     assert got["sous-préfecture de Mortagne-au-Perche"].carriers == ["Sous-préfecture de Mortagne-au-Perche"]
     assert "lycée Victor Duruy" in got
+
+
+@pytest.mark.parametrize("adverb", RAW["object_adverbs"])
+def test_an_adverb_before_the_object_opens_no_name(adverb):
+    got = names(f"Le Cerema recevra 2 M€ pour déployer {adverb} un outil de suivi des digues.")
+    assert set(got) == {"outil de suivi des digues"}, got

@@ -307,6 +307,11 @@ DATE_LINE_CASES = [
     ("Publié le 12/03/2019 et mis à jour le 13/03/2019", D(2019, 3, 12), "le 12/03/2019"),
     ("Publié le 12/03/2019 à 10h30, mis à jour le 13/03/2019", D(2019, 3, 12), "le 12/03/2019 à 10h30"),
     ("Mis à jour le 13/03/2019, publié le 12/03/2019", D(2019, 3, 12), "le 12/03/2019"),
+    # a newsroom after "par" (newsroom_words), and a section label before a publication cue
+    ("4 avril 2021 à 08h15 par la rédaction", D(2021, 4, 4), "4 avril 2021 à 08h15"),
+    ("Par le service presse avec AFP, 12 mars 2019", D(2019, 3, 12), "12 mars 2019"),
+    ("Communiqué Publié le 19 mai 2022", D(2022, 5, 19), "le 19 mai 2022"),
+    ("Santé et social · Publiée 2 juin 2022 · Lecture 3 min", D(2022, 6, 2), "2 juin 2022"),
 ]
 
 
@@ -319,7 +324,9 @@ def test_date_lines(line: str, value: D, expression: str) -> None:
 def test_date_line_cases_cover_the_lexicon() -> None:
     # Every allowed word of dates.yaml occurs in an accepted date line above.
     seen = {fold(w) for line, _, _ in DATE_LINE_CASES for w in re.findall(r"\w+", line)}
-    assert {fold(w) for w in META["date_line_words"] + META["author_leads"]} <= seen
+    assert {fold(w) for w in META["date_line_words"] + META["author_leads"] + META["newsroom_words"]} <= seen
+    cue_words = {fold(w) for cue in META["publication_cues"] for w in re.findall(r"\w+", cue)}
+    assert cue_words <= seen
 
 
 UPDATE_CUE_CASES = [

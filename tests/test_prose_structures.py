@@ -328,3 +328,70 @@ def test_regional_press_phrasings(text, expected):
 def test_an_envelope_for_several_projects_stays_a_total():
     got = mentions("La Région a débloqué une enveloppe de 3 millions d'euros destinée aux projets des lycées, dont le lycée Pasteur.")
     assert all(m.amount_m_eur is None for m in got.values()), got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a receiving verb before "une enveloppe de N" / "N sur trois ans": the frame, not a total
+    ("Lauréat de l'appel, le Cerema a reçu une enveloppe de 1,4 M€ afin de développer un outil de suivi des ponts.",
+     {"outil de suivi des ponts": 1.4}),
+    ("Retenu par le jury, le projet Cassiopée de la Chancellerie recevra 12 millions d'euros sur trois ans.",
+     {"Cassiopée": 12.0}),
+    # a hospital funded with no works named is the project, with its amount
+    ("L'hôpital de Cahors touchera 12 millions d'euros dans le cadre du Ségur de la santé.", {"hôpital de Cahors": 12.0}),
+    # ... and with works named, the works are, carried by the hospital
+    ("Le CHU d'Angers va bénéficier de 45 millions d'euros pour la reconstruction de ses urgences.",
+     {"reconstruction de ses urgences": 45.0}),
+    # a count before the colon introduces the list; the amounts in parentheses are the items'
+    ("Le fonds a retenu trois projets : Orion (1 M€), Véga (2 M€) et Lyra (0,5 M€).", {"Orion": 1.0, "Véga": 2.0, "Lyra": 0.5}),
+    # the noun phrase inside a relative incise is not what is funded
+    ("Le projet Hermès, qui vise à automatiser le traitement des amendes, sera financé à hauteur de 8 millions d'euros.",
+     {"Hermès": 8.0}),
+    # a capitalised complement ("en Ehpad") and the agent of "porté par" are inside the subject
+    ("Le projet de téléconsultation en Ehpad porté par l'ARS Occitanie a obtenu un financement de 700 000 €.",
+     {"téléconsultation en Ehpad": 0.7}),
+    ("Le projet d'agrandissement de la médiathèque de Riom, estimé à 8 millions d'euros, est subventionné à hauteur "
+     "de 2 millions d'euros par l'État.", {"agrandissement de la médiathèque de Riom": 2.0}),
+    ("L'État finance la construction d'une nouvelle gendarmerie à Dijon pour un montant de 7 millions d'euros.",
+     {"construction d'une nouvelle gendarmerie à Dijon": 7.0}),
+    # what the amount "servira à" / "ira à"
+    ("La subvention de l'État, de 3 millions d'euros, servira à la construction d'une nouvelle caserne de pompiers à Montbrison.",
+     {"construction d'une nouvelle caserne de pompiers à Montbrison": 3.0}),
+    ("Ces 2 millions d'euros iront principalement au réaménagement du port de Camaret.", {"réaménagement du port de Camaret": 2.0}),
+    # the amount as the subject of "financer"
+    ("À Challans, 420 000 € financeront l'extension du groupe scolaire des Marais.",
+     {"extension du groupe scolaire des Marais": 0.42}),
+    ("Pour la création du campus numérique de Brest, l'État met sur la table 15 millions d'euros.",
+     {"campus numérique de Brest": 15.0}),
+])
+def test_recipient_and_frame_phrasings(text, expected):
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items()} == expected, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "Lauréat du X," is a role, not a second name; the owner's name may end after the capitals
+    ("Lauréat du fonds, le projet Tremplin de Pôle emploi est doté de 5 M€.", {"Tremplin": (5.0, ["Pôle emploi"])}),
+    ("Ce sont 2 millions d'euros qui seront investis dans la rénovation du gymnase de Montluçon.",
+     {"rénovation du gymnase de Montluçon": (2.0, [])}),
+    # a list item's amount in parentheses is not part of its name
+    ("Les communes aidées :\n- Commune de Saint-Flour : rénovation de la mairie (120 000 €)\n"
+     "- Commune d'Aurillac : extension de la crèche (300 000 €)\n",
+     {"rénovation de la mairie": (0.12, ["Commune de Saint-Flour"]), "extension de la crèche": (0.3, ["Commune d'Aurillac"])}),
+])
+def test_names_end_where_their_owner_or_amount_starts(text, expected):
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == expected, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a body named by its kind and its own name carries the purpose after it
+    ("Le Département accorde 120 000 euros au syndicat des eaux du Val pour le renouvellement d'une conduite.",
+     {"renouvellement d'une conduite": (0.12, ["Syndicat des eaux du Val"])}),
+    # the hospital funded and the works its amount is "destinés à": one project, carried by the hospital
+    ("Le centre hospitalier du Mans reçoit la plus grosse part, avec 30 millions d'euros destinés à la "
+     "modernisation de son plateau technique.",
+     {"modernisation de son plateau technique": (30.0, ["Centre hospitalier du Mans"])}),
+])
+def test_recipient_bodies_carry_the_purpose(text, expected):
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == expected, got

@@ -53,7 +53,9 @@ class _Rules:
     date_line_max: int
     line_words: frozenset[str]
     author_leads: frozenset[str]
+    newsroom_words: frozenset[str]
     update_cue: re.Pattern[str]
+    publication_cue: re.Pattern[str]
 
 
 @functools.cache
@@ -71,6 +73,12 @@ def _rules() -> _Rules:
         date_line_max=int(raw["date_line_max"]),
         line_words=frozenset(word_key(w) for w in raw["date_line_words"]),
         author_leads=frozenset(word_key(w) for w in raw["author_leads"]),
+        newsroom_words=frozenset(word_key(w) for w in raw["newsroom_words"]),
+        publication_cue=re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+")
+                                     for c in sorted(raw["publication_cues"], key=len, reverse=True)) + r")\s*:?\s*\Z",
+            re.IGNORECASE,
+        ),
         update_cue=re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) + r")(?!\w)",
             re.IGNORECASE,
@@ -235,7 +243,7 @@ def _only_lead_words(residue: str) -> bool:
         folded = word_key(word)
         if folded in rules.author_leads:
             name_words = _AUTHOR_WORDS
-        elif name_words and (word[0].isupper() or folded in rules.line_words):
+        elif name_words and (word[0].isupper() or folded in rules.line_words or folded in rules.newsroom_words):
             name_words -= 1
         elif folded not in rules.line_words:
             return False
@@ -268,6 +276,9 @@ def _date_of_line(line: str) -> DateMention | None:
     residue = "".join(line[a:b] for a, b in zip([0] + [m.end for m in dates], [m.start for m in dates] + [len(line)]))
     if _only_lead_words(residue) or _is_dateline(line, dates[0]):
         return _publication(line, dates)
+    cued = next((d for d in dates if _rules().publication_cue.search(line, 0, d.start)), None)
+    if cued is not None:
+        return cued  # "Actualité Publié le 19 juin 2018": the cue says it, whatever else the line holds
     # "Publié le 8 juin 2021 · Rubrique X · Lecture 5 min": a byline split by separators;
     # the part holding the date must be a date line on its own
     for m in _SEGMENT.finditer(line):

@@ -23,13 +23,21 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         # the clause: between the nearest strong separators around the amount
         left = max(folded.rfind(sep, lo, a.start) for sep in (";", ":", " dont ", "(", " - ", " – ", ", "))
         left = lo if left < 0 else left
-        right_candidates = [folded.find(sep, a.end, hi) for sep in (";", ",", ")", " - ", " – ", " dont ", " et ")]
+        # a purpose clause ends the amount's clause too: in "l'État verse N afin que le budget
+        # tienne", the budget is the purpose, not a total the amount belongs to
+        right_candidates = [folded.find(sep, a.end, hi) for sep in (";", ",", ")", " - ", " – ", " dont ", " et ",
+                                                                    " pour que ", " afin que ")]
         right = min([r for r in right_candidates if r >= 0], default=hi)
         before, after = folded[left:a.start], folded[a.end:right]
         near_after = folded[a.end:min(hi, a.end + 40)]
         near_before = folded[max(lo, a.start - 80):a.start]
+        # "trois projets : A (1 M€), B (2 M€)": a count before a colon introduces the list, the
+        # amounts after it are the items'
+        near_before = near_before[max(near_before.rfind(":"), near_before.rfind(";")) + 1:]
+        found = [m.group(0) for m in lex.total_cue.finditer(before[-60:])] + [m.group(0) for m in lex.total_cue.finditer(after[:60])]
         cue = lex.total_cue.search(before[-60:]) or lex.total_cue.search(after[:60])
-        if cue and cue.group(0).startswith("au titre") and not lex.total_cue.search(before[-60:]) and lex.funding_verb.search(near_before[-40:]):
+        if (found and all(lex.one_recipient_frame.fullmatch(w) for w in found)
+                and lex.funding_verb.search(near_before[-40:]) and not lex.count.search(near_before)):
             roles[i] = "project"  # "le CH de X obtient 7 M€ au titre du Ségur": the frame, not a total
         elif cue and cue.group(0) == "enveloppe" and lexicon.cues().envelope_for_one.match(folded[a.end:hi]):
             roles[i] = "project"  # "une enveloppe de 3 M€ destinée à la rénovation du lycée X"

@@ -1,6 +1,7 @@
 """Amounts given after the project is named, through an anaphora: "Ce soutien s'élève à 9 M€",
 "Le coût de l'opération atteint …", "L'État y consacre …" bound to the one project that the
-previous one or two sentences of the same paragraph name."""
+previous one or two sentences of the same paragraph name, or to the article's only project so far
+("… nous financerions leur projet et ajouterions N", a paragraph later)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,21 @@ def bind_anaphoric_amounts(ctx: ExtractionContext, by_sent: dict[int, list[Candi
         if by_sent.get(si):  # a sentence that names its own project links its amount itself
             continue
         f = ctx.folded[s.start:s.end]
-        if not CUE.anaphoric_subject.search(f):
+        subject = CUE.anaphoric_subject.search(f)
+        if not subject and not CUE.anaphoric_reference.search(f):
             continue
-        free = [ctx.amounts[ai] for ai in ctx.amounts_in(s.start, s.end)
-                if id(ctx.amounts[ai]) not in bound and _is_own_amount(ctx, ai, f)]
+        free = [ai for ai in ctx.amounts_in(s.start, s.end) if id(ctx.amounts[ai]) not in bound and _is_own_amount(ctx, ai, f)]
+        if len(free) > 1:
+            # "L'aide de l'État atteindra 160 M€, sur un coût total estimé à 520 M€": the aid, not the cost
+            free = [ai for ai in free if ctx.roles.get(ai) == "project"]
         if len(free) != 1:
             continue
-        before = [c for k in (si - 1, si - 2) if k >= 0 and ctx.sents[k].line == s.line for c in by_sent.get(k, [])]
+        free = [ctx.amounts[free[0]]]
+        before = []
+        if subject:
+            before = [c for k in (si - 1, si - 2) if k >= 0 and ctx.sents[k].line == s.line for c in by_sent.get(k, [])]
+        if not before:
+            before = _article_topic(ctx, by_sent, si, bound)
         if len({fold(ctx.text[c.start:c.end]) for c in before}) != 1:
             continue
         if any(c.takes_no_amount or (c.amount is not None and not refines(c.amount, free[0])) for c in before):
@@ -31,6 +40,26 @@ def bind_anaphoric_amounts(ctx: ExtractionContext, by_sent: dict[int, list[Candi
         for c in before:
             c.amount = free[0]
         bound.add(id(free[0]))
+
+
+def _article_topic(ctx: ExtractionContext, by_sent: dict[int, list[Candidate]], si: int,
+                   bound: set[int]) -> list[Candidate]:
+    """The candidates of the article's one project so far, when the sentence `si` may point back to it
+    across a paragraph ("Coût total de l'opération : N" a paragraph after the programme is named).
+
+    Only when every candidate before `si` names that same project, the nearest is in this paragraph
+    or the one before, and no amount of a project lies between them: with two projects named, or an
+    unattached amount in between, "ce projet" may be either."""
+    named = [k for k in range(si) if by_sent.get(k)]
+    if not named or ctx.sents[named[-1]].line < ctx.sents[si].line - 1:
+        return []
+    cands = [c for k in named for c in by_sent[k]]
+    if len({fold(ctx.text[c.start:c.end]) for c in cands}) != 1:
+        return []
+    between = ctx.amounts_in(ctx.sents[named[-1]].end, ctx.sents[si].start)
+    if any(ctx.roles.get(ai) == "project" and id(ctx.amounts[ai]) not in bound for ai in between):
+        return []
+    return cands
 
 
 def refines(bound_amount, new) -> bool:

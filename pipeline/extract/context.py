@@ -36,6 +36,9 @@ class Candidate:
     # a mention read from a bare reference ("le futur CHU de X"): the sentence's amount is
     # rarely its award (a plan's total, the building's cost), so linking gives it none
     takes_no_amount: bool = False
+    # a body named as what is funded ("le CHU de X bénéficie de …", "le futur CHU de X"): an alias of
+    # the article's mention of its works when there is one, a project of its own otherwise
+    bare: bool = False
 
 
 @dataclass
@@ -135,8 +138,8 @@ def split_acronym(text: str, a: int, b: int) -> tuple[int, str | None]:
 def acronym_fits(acr: str, name: str, strict: bool = False) -> bool:
     """Do the acronym's letters follow the initials of (a tail of) the name's words?
     `strict`: the name is the acronym's whole expansion, so a content word that gives no
-    letter is allowed only in long acronyms ("Appel à manifestation d'intérêt sur
-    l'intelligence artificielle" does not spell "IA": "intelligence" would be skipped)."""
+    letter is allowed only in long acronyms (a call "sur l'intelligence artificielle" whose
+    title starts "Appel à …" does not spell "IA": "intelligence" would be skipped)."""
     letters = [c.lower() for c in acr if c.isalpha()]
     if len(letters) < 2 or sum(c.isupper() for c in acr) < 2:
         return False

@@ -31,7 +31,7 @@ def colon_items(doc, colon_char: int) -> list[tuple[int, int]]:
     # the parser often hangs a later item under an earlier item's modifier ("… des déchets
     # et C") or under the clause before the colon: the commas and "et" between noun phrases
     # then tell the items apart better, and the parse still bounds each name
-    by_punct = _split_by_punctuation(doc, colon_char)
+    by_punct = split_by_punctuation(doc, colon_char)
     if len(items) < 2 or len(by_punct) > len(items):
         return by_punct
     out = []
@@ -43,7 +43,7 @@ def colon_items(doc, colon_char: int) -> list[tuple[int, int]]:
     return [sp for sp in out if sp]
 
 
-def _split_by_punctuation(doc, colon_char: int) -> list[tuple[int, int]]:
+def split_by_punctuation(doc, colon_char: int) -> list[tuple[int, int]]:
     toks = [t for t in doc if t.idx > colon_char]
     pieces, cur = [], []
     for t in toks:

@@ -38,7 +38,7 @@ def institution_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
         new = CUE.new_building.search(f[max(s.start, x.start - 12):x.start])
         if new:
             a = max(s.start, x.start - 12) + new.start()
-            out.append(Candidate(a, x.end, "new_building", 0.6, carriers=[x.name], takes_no_amount=True))
+            out.append(Candidate(a, x.end, "new_building", 0.6, carriers=[x.name], takes_no_amount=True, bare=True))
             ctx.unlisted.add(x.name)
             continue
         before = f[max(s.start, x.start - 12):x.start]
@@ -53,7 +53,7 @@ def institution_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
         if not verb or verb.start() - x.end > 60 or re.search(r"[.;:]", f[x.end:verb.start()]):
             continue
         if not is_trap(ctx, x.start, x.end, allow_org=True):
-            out.append(Candidate(x.start, x.end, "institution_funded", 0.55, carriers=[x.name], takes_no_amount=True))
+            out.append(Candidate(x.start, x.end, "institution_funded", 0.55, carriers=[x.name], bare=True))
             ctx.unlisted.add(x.name)
     return out
 
@@ -141,20 +141,22 @@ def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list
     """'le nouveau CHU de X' beside 'la reconstruction complète du CHU … de X' in one article
     is the same project: a bare reference to a body becomes an alias of the article's other
     mention that names the same place, instead of a second project."""
-    bare = [c for c in cands if c.takes_no_amount]
+    bare = [c for c in cands if c.bare]
     if not bare:
         return cands
     keep = []
     for c in cands:
-        if c.takes_no_amount:
+        if c.bare:
             place = [w for w in WORD.findall(ctx.text[c.start:c.end]) if w[:1].isupper() and fold(w) not in ctx.lex.generic_heads]
-            host = next((o for o in cands if not o.takes_no_amount and o is not c and place
+            host = next((o for o in cands if not o.bare and o is not c and place
                          and all(p in ctx.text[o.start:o.end] for p in place)), None)
             if host is None:
                 host = _purpose_of(c, cands)
             if host is not None:
                 host.aliases.append(ctx.text[c.start:c.end])
                 host.carriers = host.carriers or c.carriers
+                if host.amount is None and not host.takes_no_amount:
+                    host.amount = c.amount
                 if len(content_words(ctx.text[host.start:host.end])) < 2:
                     # "… reçoit 12 M€ pour moderniser ses urgences": the body names it better
                     host.aliases[-1] = ctx.text[host.start:host.end]
@@ -174,7 +176,7 @@ def _purpose_of(bare: Candidate, cands: list[Candidate]) -> Candidate | None:
     return found[0] if len(found) == 1 else None
 
 
-PURPOSE_RULES = {"amount_purpose", "amount_for", "org_receives_for"}
+PURPOSE_RULES = {"amount_purpose", "amount_for", "org_receives_for", "amount_invested_in", "amount_goes_to"}
 
 
 def institution_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> None:

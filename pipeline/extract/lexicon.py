@@ -48,6 +48,8 @@ class Lexicon:
     known_traps: frozenset
     discourse: re.Pattern
     total_cue: re.Pattern
+    object_adverbs: frozenset
+    one_recipient_frame: re.Pattern
     count: re.Pattern
     enumeration: re.Pattern
     reporting: re.Pattern
@@ -84,7 +86,8 @@ def load() -> Lexicon:
         name_end=re.compile(r",\s+" + w("name_end_words") + r"\b"),
         carrier_cue=re.compile(r"\b" + w("carrier_cues") + r"\b"),
         funding_after=re.compile(
-            r"^\s*(?:(?:ont|a|sont|seront|est|vont|va|avaient|auront)\s+(?:ete\s+|etre\s+)?)?" + w("funding_after_amount") + r"(?:e|es|s)?"  # "une subvention … accordée au …"
+            # "Ce sont 2 M€ qui seront investis dans …": a relative "qui" may open the verb
+            r"^\s*(?:qui\s+)?(?:(?:ont|a|sont|seront|est|vont|va|avaient|auront)\s+(?:ete\s+|etre\s+)?)?" + w("funding_after_amount") + r"(?:e|es|s)?"  # "une subvention … accordée au …"
             # the words between never hold the agent ("alloués par les agences …"), and the
             # preposition is a whole word: "a" must not match the first letter of "agences"
             + r"(?:\s+(?!par\b)\w+){0,3}?\s+(?:dans|a|au|aux|pour|vers|en faveur d[eu]s?|en faveur de la|en faveur de l')(?![\w])\s*(?:le projet\s+|la plateforme\s+)?"
@@ -102,8 +105,10 @@ def load() -> Lexicon:
         trap_heads=frozenset(folded_words(_words(raw, "trap_heads"))),
         generic_heads=frozenset(folded_words(_words(raw, "generic_heads"))),
         known_traps=frozenset(folded_words(_words(raw, "known_traps"))),
+        object_adverbs=frozenset(folded_words(_words(raw, "object_adverbs"))),
         discourse=re.compile(r"^\s*(?:" + w("discourse_markers") + r"\s*,?\s*)+"),
         total_cue=re.compile(r"\b" + w("total_cues") + r"\b"),
+        one_recipient_frame=re.compile(w("one_recipient_frames")),
         count=re.compile(r"\b" + numbers + r"\s+(?:des\s+|de\s+|d')?(?:\w+\s+)?" + w("count_nouns") + r"\b"),
         enumeration=re.compile(r"\b" + w("enumeration_verbs") + r"\s+"),
         reporting=re.compile(r"\b" + w("reporting_verbs") + r"\b"),

@@ -50,17 +50,20 @@ def split_head(text: str, a: int, b: int, org_spans: list[tuple[int, int, str]],
     return carriers, m.end()
 
 
+_MONEY = re.compile(r"\d\s*(?:€|euros?\b|k€|M€|millions?\b|milliards?\b)", re.I)
+
+
 def project_end(text: str, a: int, b: int) -> int:
     """Where the project part stops: before a comma or ";" outside parentheses, and before
-    a parenthesis that holds a list ("(A, B, etc.)") rather than an acronym."""
+    a parenthesis that holds a list ("(A, B, etc.)") or an amount rather than an acronym."""
     depth = 0
     i = a
     while i < b:
         c = text[i]
         if c == "(":
             close = text.find(")", i, b)
-            if close > 0 and "," in text[i:close]:
-                return i
+            if close > 0 and ("," in text[i:close] or _MONEY.search(text, i, close)):
+                return i  # a list, or the item's amount: "rénovation de la mairie (120 000 €)"
             depth += 1
         elif c == ")":
             depth = max(0, depth - 1)

@@ -34,7 +34,9 @@ def np_right(ctx: ExtractionContext, si: int, pos: int, limit: int | None = None
     if m:
         toks = [x for x in toks if x[0] >= pos + m.end()]
     i = 0
-    while i < len(toks) and (toks[i][2].pos_ in ("DET", "ADP") or toks[i][2].lower_ in POSSESSIVE):
+    # "pour construire ensemble un jumeau …", "notamment la refonte …": a lower-case adverb opens no name
+    while i < len(toks) and (toks[i][2].pos_ in ("DET", "ADP") or toks[i][2].lower_ in POSSESSIVE
+                             or toks[i][2].text.islower() and (toks[i][2].pos_ == "ADV" or fold(toks[i][2].text) in ctx.lex.object_adverbs)):
         i += 1
     if i >= len(toks) or toks[i][0] >= limit:
         return None
@@ -292,14 +294,29 @@ def proper_name_ok(ctx: ExtractionContext, si: int, a: int, b: int, trust_ner: b
     return is_trap(ctx, a, b) is None
 
 
+# a common noun and a preposition just before a capitalised run: the run completes that noun
+_COMPLEMENT_BEFORE = re.compile(r"\b[a-z]{3,}\s+(?:en|de|du|des|d'|a|au|aux|pour|dans|sur)\s*$")
+
+
 def clause_subject(ctx: ExtractionContext, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool, bool] | None:
     """The subject of a funding verb: (span, is_organisation, is_proper_name)."""
     inc = _incises(ctx.text, clause_a, verb_at)
     for a, b in capital_runs(ctx, si, clause_a, verb_at):
         if any(x <= a and b <= y for x, y in inc):
             continue
+        # "L'hôpital de Cahors touchera …": the capitals are the place of a body, the body is the subject
+        body = next((x for x in ctx.institutions if x.start <= a and b <= x.end and not x.authority), None)
+        if body is not None:
+            return (body.start, body.end), True, True
+        agent = None
+        for agent in ctx.lex.carrier_cue.finditer(ctx.folded, clause_a, a):
+            pass
+        if agent is not None and a - agent.end() <= 5:
+            continue  # "X porté par l'ARS a obtenu …": the agent of a participle inside the subject
         if org_coverage(ctx, a, b) >= 0.7:
             return (a, b), True, True
+        if _COMPLEMENT_BEFORE.search(ctx.folded[clause_a:a]):
+            continue  # "Le projet de téléconsultation en Ehpad …": a complement inside the subject
         # no NER veto here: invented project names are often tagged PER, and people are not
         # the subject of "reçoit 2 M€" in these articles
         if proper_name_ok(ctx, si, a, b, trust_ner=False):

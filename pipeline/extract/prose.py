@@ -7,6 +7,8 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
+from pipeline.extract.membership import among_the_selected, laureate_will_build, member_of_selection
+from pipeline.extract.respectively import respectively_subjects
 from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
 from pipeline.extract.phrases import clause_start, clause_subject, head_word, is_trap, np_left, np_right
 from pipeline.extract.phrasings import acronym_definitions, appositives, carrier_before_verb, enumeration, le_projet, named_entities, projet_de, quoted_names, subject_plans
@@ -30,6 +32,10 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
         found += project_of_institution(ctx, si)
         found += institution_subjects(ctx, si)
         found += colon_enumeration(ctx, si)
+        found += among_the_selected(ctx, si)
+        found += member_of_selection(ctx, si)
+        found += laureate_will_build(ctx, si)
+        found += respectively_subjects(ctx, si)
         found += it_is_a(ctx, si)
         found += nth_project(ctx, si)
         found += carrier_before_verb(ctx, si)
@@ -69,7 +75,8 @@ def _owner_out_of_name(ctx: ExtractionContext, c: Candidate) -> None:
     lead = NAMED_PROJECT.match(ctx.text, c.start, c.end)
     if lead and ctx.text[lead.end():lead.end() + 1].isupper():
         c.start = lead.end()
-    owner = next((o for o in ctx.orgs if c.start < o.start and o.end == c.end), None)
+    # the owner may end after the name: the capitals of "Tremplin de Pôle emploi" stop at "Pôle"
+    owner = next((o for o in ctx.orgs if c.start < o.start < c.end and o.end >= c.end), None)
     if owner is None:
         return
     tail = OWNER_TAIL.search(ctx.text, c.start, owner.start)
@@ -125,10 +132,16 @@ def purpose_after_recipient(ctx: ExtractionContext, si: int, sp: tuple[int, int]
     if recipient is not None:
         end, carriers = recipient.end, [recipient.name]
     else:
-        words = re.match(r"\s*(?:\w+['’]\s*|\w+\s+){0,3}?(?=pour\b|afin\b)", ctx.folded[sp[0]:sp[1]])
+        words = re.match(r"\s*(?:\w+['’]\s*|\w+\s+){0,6}?(?=pour\b|afin\b)", ctx.folded[sp[0]:sp[1]])
         if not words or head_word(ctx.text[sp[0]:sp[0] + words.end()]) not in ctx.lex.org_heads:
             return None
         end, carriers = sp[0] + words.end(), []
+        body = ctx.text[sp[0]:end].strip()
+        if re.search(r"\s[A-ZÀ-Ý]", body):
+            # "au syndicat des eaux du Val": a body named by its kind and its own name carries
+            # the project, though no gazetteer lists it
+            carriers = [body[0].upper() + body[1:]]
+            ctx.unlisted.add(carriers[0])
     purpose = CUE.recipient_then_purpose.match(ctx.folded[end:s.end])
     if not purpose:
         return None
@@ -222,6 +235,12 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         if got is not None:
             out.append(got)
             continue
+        # "À Challans, 420 000 € financeront l'extension du groupe scolaire"
+        m = CUE.amount_finances_object.match(after)
+        got = _funded_object(ctx, si, am.end + m.end(), "amount_finances", am) if m and role == "project" else None
+        if got is not None:
+            out.append(got)
+            continue
         # "Le fonds financera à hauteur de 2,4 M€ le projet de X"
         # (a leading "le projet de" is dropped from every prose name in `prose`)
         m = CUE.object_after_amount.match(after)
@@ -265,7 +284,9 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         # "X, doté de 20 M€" / "X, soutenue à hauteur de 4 M€"
         m = lex.funding_before.search(before)
         if m:
-            sp = np_left(ctx, si, s.start + m.start())
+            # "X, qui vise à …, sera financé" / "X, estimé à 8 M€, est subventionné": X is before the incise
+            incise = CUE.relative_incise.search(ctx.folded, s.start, s.start + m.start())
+            sp = np_left(ctx, si, incise.start() if incise else s.start + m.start())
             carriers = []
             comma = ctx.text.rfind(",", s.start, sp[0]) if sp else -1
             if sp and org_coverage(ctx, *sp) >= 0.7 and comma > s.start and lex.carrier_cue.search(ctx.folded[comma:sp[0]]):
