@@ -89,3 +89,12 @@ def test_a_project_that_has_its_amount_keeps_it():
     text = ("Le projet «Rivage Clair», porté par la commune, reçoit 2 M€ de l'État. "
             "Ce soutien s'élève à 4,5 M€ en comptant la région.")
     assert amounts_by_name(text).get("Rivage Clair") == (2.0, "exact")
+
+
+def test_a_body_fronted_as_topic_takes_the_amount_of_the_next_sentence():
+    # the nearest sentence that names a project is the one "ce soutien" speaks of
+    text = ("Le CHU de Brest reçoit une aide de 50 M€. Quant au centre hospitalier de Morlaix, que la ministre a "
+            "visité cet été, l'agence régionale de santé s'est engagée à en soutenir le projet de reconstruction. "
+            "Ce soutien atteint 12 millions d'euros.")
+    got = amounts_by_name(text)
+    assert got == {"CHU de Brest": (50.0, "exact"), "centre hospitalier de Morlaix": (12.0, "exact")}, got

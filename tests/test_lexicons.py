@@ -271,3 +271,12 @@ def test_list_of_buildings_after_works(noun):
 def test_an_adverb_before_the_object_opens_no_name(adverb):
     got = names(f"Le Cerema recevra 2 M€ pour déployer {adverb} un outil de suivi des digues.")
     assert set(got) == {"outil de suivi des digues"}, got
+
+
+@pytest.mark.parametrize("word", RAW["section_words"])
+def test_a_section_heading_is_no_project_name(word):
+    heading = word[0].upper() + word[1:]
+    text = (f"{heading} du service\n\nLe portail, porté par l'Insee, recevra 2 M€.\n\n"
+            "Atlas Pro\n\nL'outil, piloté par la DGFiP, recevra 1 M€.\n")
+    got = names(text)
+    assert not any(n.startswith(heading) for n in got), got

@@ -395,3 +395,48 @@ def test_names_end_where_their_owner_or_amount_starts(text, expected):
 def test_recipient_bodies_carry_the_purpose(text, expected):
     got = mentions(text)
     assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == expected, got
+
+
+def test_items_with_other_bullets_are_named_without_them():
+    got = mentions("Les projets retenus :\n• La rénovation de la piscine de Guéret : 1,2 M€\n"
+                   "• La création d'une maison de santé à Bourganeuf : 650 000 €\n")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {
+        "rénovation de la piscine de Guéret": 1.2, "création d'une maison de santé à Bourganeuf": 0.65}, got
+
+
+SECTIONS = ("Les projets soutenus cette année\n\n"
+            "1. Sirène Pro\n\nPorté par l'Insee, ce service ouvrira le répertoire aux entreprises. Montant accordé : 2,1 M€.\n\n"
+            "2. Atelier des territoires\n\nLa plateforme, pilotée par l'Agence nationale de la cohésion des territoires, recevra 1,4 M€.\n")
+
+
+def test_short_headings_opening_a_paragraph_about_a_funded_project():
+    got = mentions(SECTIONS)
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
+        "Sirène Pro": (2.1, ["Institut national de la statistique et des études économiques"]),
+        "Atelier des territoires": (1.4, ["Agence nationale de la cohésion des territoires"]),
+    }, got
+
+
+@pytest.mark.parametrize("text", [
+    # one section only: an article's headline above its paragraph
+    "Sirène Pro\n\nPorté par l'Insee, ce service ouvrira le répertoire aux entreprises. Montant accordé : 2,1 M€.\n",
+    # news intertitles, numbered or not
+    "Des travaux dès l'été\n\nLe chantier coûtera 2 M€.\n\nUne ouverture en 2025\n\nLa salle, estimée à 1 M€, ouvrira en mai.\n",
+    "1. Le plus utile : la navette\n\nLa navette, financée à hauteur de 300 000 €, roule depuis mai.\n\n"
+    "2. Les équipes changent d'échelle\n\nLe fonds, piloté par la DINUM, a reçu 2 M€ de plus.\n",
+])
+def test_no_section_projects_from_a_headline_or_intertitles(text):
+    got = mentions(text)
+    assert not any(m.rule == "headed_section" for m in extract_article(
+        Article(id="t", path="t.txt", text=text, published_on="2021-05-04")).mentions), got
+
+
+def test_a_commune_column_names_the_commune_that_carries_each_row():
+    text = ("Les projets retenus dans le département\n\n| Commune | Projet | Montant |\n| --- | --- | --- |\n"
+            "| Aurillac | Rénovation énergétique de la médiathèque | 650 000 € |\n"
+            "| Mauriac | Réhabilitation de la halle du marché | 210 000 € |\n")
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
+        "Rénovation énergétique de la médiathèque": (0.65, ["Commune d'Aurillac"]),
+        "Réhabilitation de la halle du marché": (0.21, ["Commune de Mauriac"]),
+    }, got

@@ -11,6 +11,11 @@ from pipeline.extract.segment import line_kind, sentences, split_lines
     "line, kind",
     [
         ("- Numérique pour tous, pour aider les usagers.", "item"),
+        # plain-text articles keep their own bullets
+        ("• La rénovation de la piscine : 1,2 M€", "item"),
+        ("* Une application pour les usagers", "item"),
+        ("–  Un portail unique des aides", "item"),
+        ("-2 % sur un an", "heading"),
         ("Projet | Porteur | Montant", "row"),
         ("Liste des lauréats", "heading"),
         ("Ministère de la Culture, Direction générale des patrimoines", "heading"),

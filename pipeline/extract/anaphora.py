@@ -30,7 +30,9 @@ def bind_anaphoric_amounts(ctx: ExtractionContext, by_sent: dict[int, list[Candi
         free = [ctx.amounts[free[0]]]
         before = []
         if subject:
-            before = [c for k in (si - 1, si - 2) if k >= 0 and ctx.sents[k].line == s.line for c in by_sent.get(k, [])]
+            # the nearest of the two sentences before that names a project: "Ce soutien" speaks of it
+            near = next((k for k in (si - 1, si - 2) if k >= 0 and ctx.sents[k].line == s.line and by_sent.get(k)), None)
+            before = list(by_sent[near]) if near is not None else []
         if not before:
             before = _article_topic(ctx, by_sent, si, bound)
         if len({fold(ctx.text[c.start:c.end]) for c in before}) != 1:

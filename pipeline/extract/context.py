@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract import lexicon
-from pipeline.extract.segment import Line, Sentence
+from pipeline.extract.segment import Line, Sentence, after_bullet
 from pipeline.model import OrgMention
 from pipeline.text import STOP_WORDS, fold
 
@@ -121,7 +121,7 @@ def strip_span(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _is_sentence_start(text: str, a: int) -> bool:
     before = text[max(0, a - 3):a]
-    return a == 0 or before.endswith("\n") or bool(re.search(r"[.!?:]\s*$", before)) or before.endswith("- ")
+    return a == 0 or before.endswith("\n") or bool(re.search(r"[.!?:]\s*$", before)) or after_bullet(before)
 
 
 def split_acronym(text: str, a: int, b: int) -> tuple[int, str | None]:

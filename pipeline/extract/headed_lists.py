@@ -15,7 +15,7 @@ from pipeline.extract.context import Candidate, ExtractionContext, dedupe, strip
 from pipeline.extract.org_headed import project_end, split_head
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_trap
-from pipeline.extract.segment import Line
+from pipeline.extract.segment import Line, item_body
 from pipeline.text import fold
 
 
@@ -63,7 +63,7 @@ def works_items(ctx: ExtractionContext, items: list[Line]) -> list[Candidate]:
     carries it (a name the gazetteer lacks is kept as an unlisted organisation)."""
     out = []
     for it in items:
-        x, y = strip_span(ctx.text, it.start + 2, it.end)
+        x, y = strip_span(ctx.text, item_body(it), it.end)
         lead = re.match(r"(?:les?|la|l['’])\s*", ctx.text[x:y], re.I)
         if lead:
             x += lead.end()

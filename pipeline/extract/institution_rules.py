@@ -42,6 +42,12 @@ def institution_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
             ctx.unlisted.add(x.name)
             continue
         before = f[max(s.start, x.start - 12):x.start]
+        if CUE.topic_body.match(f[s.start:x.start]) and CUE.support_verb.search(f, x.end, s.end):
+            # "Quant au CH de X, l'ARS s'est engagée à en soutenir le projet de reconstruction"
+            if not is_trap(ctx, x.start, x.end, allow_org=True):
+                out.append(Candidate(x.start, x.end, "institution_topic", 0.55, carriers=[x.name], bare=True))
+                ctx.unlisted.add(x.name)
+            continue
         if not CUE.subject_position.search(before) or CUE.complement_position.search(before):
             continue
         if CUE.works_passive_after.match(f[x.end:s.end]):

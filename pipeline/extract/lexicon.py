@@ -49,6 +49,7 @@ class Lexicon:
     discourse: re.Pattern
     total_cue: re.Pattern
     object_adverbs: frozenset
+    section_words: frozenset
     one_recipient_frame: re.Pattern
     count: re.Pattern
     enumeration: re.Pattern
@@ -106,6 +107,7 @@ def load() -> Lexicon:
         generic_heads=frozenset(folded_words(_words(raw, "generic_heads"))),
         known_traps=frozenset(folded_words(_words(raw, "known_traps"))),
         object_adverbs=frozenset(folded_words(_words(raw, "object_adverbs"))),
+        section_words=frozenset(folded_words(_words(raw, "section_words"))),
         discourse=re.compile(r"^\s*(?:" + w("discourse_markers") + r"\s*,?\s*)+"),
         total_cue=re.compile(r"\b" + w("total_cues") + r"\b"),
         one_recipient_frame=re.compile(w("one_recipient_frames")),

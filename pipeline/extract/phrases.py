@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from pipeline.extract.context import ACRONYM, CLOSE_FOR, CONNECT, ExtractionContext, NP_ADP, OPEN_QUOTES, POSSESSIVE, STOP, WORD, content_words, org_coverage, strip_span
+from pipeline.extract.segment import after_bullet
 from pipeline.text import fold
 
 
@@ -275,7 +276,7 @@ def proper_name_ok(ctx: ExtractionContext, si: int, a: int, b: int, trust_ner: b
     if len(toks) == 1 and first.pos_ in _FUNCTION_POS:
         return False
     before = ctx.text[max(0, a - 3):a]
-    starts = a == 0 or before.endswith("\n") or before.endswith("- ") or bool(re.search(r"[.!?]\s*$", before))
+    starts = a == 0 or before.endswith("\n") or after_bullet(before) or bool(re.search(r"[.!?]\s*$", before))
     if len(toks) == 1 and starts and zipf(first.text) >= 3.0:
         return False  # "Viennent ensuite …": a capital that only starts the sentence
     if first.pos_ in ("DET", "ADP", "PRON", "CCONJ", "SCONJ"):

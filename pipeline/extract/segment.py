@@ -38,8 +38,25 @@ class Sentence:
     line: int  # index of its line
 
 
+# The clean stage writes HTML list items as "- "; plain-text articles keep their own bullets.
+ITEM_MARK = re.compile(r"[-•▪◦●*–]\s+")
+
+
+def item_body(line: Line) -> int:
+    """Where an item's text starts, after its bullet."""
+    m = ITEM_MARK.match(line.text)
+    return line.start + (m.end() if m else 0)
+
+
+def after_bullet(before: str) -> bool:
+    """Does the text before a position end with a line's bullet ("\n- ", "\n• ")?"""
+    line = before[before.rfind("\n") + 1:]
+    m = ITEM_MARK.match(line)
+    return bool(m) and m.end() == len(line)
+
+
 def line_kind(text: str) -> str:
-    if text.startswith("- "):
+    if ITEM_MARK.match(text):
         return "item"
     if " | " in text:
         return "row"

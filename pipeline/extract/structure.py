@@ -10,7 +10,7 @@ from pipeline.extract.context import Candidate, ExtractionContext, content_words
 from pipeline.extract.headed_lists import after_head, budget_table_rows, carriers_of_head, head_of, is_works_intro, org_headed_lines, works_items
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_place, is_trap
-from pipeline.extract.segment import Line
+from pipeline.extract.segment import Line, item_body
 from pipeline.text import fold
 
 CUE = lexicon.cues()
@@ -44,6 +44,54 @@ def _is_title_line(ctx: ExtractionContext, ln: Line) -> bool:
     if CUE.carrier_label.match(ln.text) or CUE.amount_label.match(ln.text) or ln.text.rstrip().endswith(":"):
         return False
     return not _is_org_line(ctx, ln)
+
+
+_INTERTITLE_OPENERS = {"un", "une", "des", "le", "la", "les", "l", "du", "de", "en", "a", "au", "aux", "pour", "avec",
+                       "sans", "dans", "sur", "apres", "avant", "vers", "plus", "moins", "pas", "quel", "quelle",
+                       "quels", "quelles", "comment", "pourquoi", "ce", "cette", "ces", "et", "mais", "ou"}
+_NUMBERING = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4})\s*[.)/–-]\s+")
+
+
+def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
+    """Short headings that each open a paragraph about one funded project ("1. Sirène Pro"
+    then "Porté par l'Insee, ce service … Montant accordé : 2,1 M€."): the heading is the
+    project's name, the paragraph gives its amount and carriers. Two such sections at least,
+    so that an article's own headline above one paragraph is never taken for a project."""
+    lines = ctx.lines
+    found = []
+    for i in range(len(lines) - 1):
+        title, body = lines[i], lines[i + 1]
+        if i in ctx.struct_lines or title.kind != "heading" or body.kind != "para" or not _is_title_line(ctx, title):
+            continue
+        numbered = _NUMBERING.match(title.text)
+        a, b = strip_span(ctx.text, title.start + (numbered.end() if numbered else 0), title.end)
+        if b <= a or len(ctx.text[a:b].split()) > 8 or ctx.amounts_in(a, b):
+            continue
+        first = re.match(r"\s*([^\W\d_]+)", title.text[numbered.end() if numbered else 0:])
+        if first and fold(first.group(1)) in _INTERTITLE_OPENERS | ctx.lex.section_words or ":" in ctx.text[a:b]:
+            continue  # "Des travaux dès l'été", "3. Le plus sympathique : …", "Calendrier": an intertitle
+        own = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
+        cue = ctx.lex.carrier_cue.search(ctx.folded, body.start, body.end)
+        if len(own) > 1 or not (own or cue):
+            continue
+        carriers = [o.name for o in ctx.orgs_in(cue.end(), body.end)][:1] if cue else []
+        if not carriers:
+            subject = next((o for o in ctx.orgs if body.start <= o.start <= body.start + 4), None)
+            carriers = [subject.name] if subject else []
+        found.append((i, a, b, ctx.amounts[own[0]] if own else None, carriers))
+    if len(found) < 2:
+        return []
+    out = []
+    for i, a, b, amount, carriers in found:
+        b2, acr = split_acronym(ctx.text, a, b)
+        if is_trap(ctx, a, b2 if acr else b):
+            continue
+        body = lines[i + 1]
+        out.append(Candidate(a, b2 if acr else b, "headed_section", 0.85, acronym=acr, amount=amount,
+                             carriers=carriers, scope=(lines[i].start, body.end)))
+        ctx.suppressed.append((lines[i].start, body.end))
+        ctx.struct_lines.update((i, i + 1))
+    return out
 
 
 def structured(ctx: ExtractionContext) -> list[Candidate]:
@@ -81,7 +129,7 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
                 for ai in ctx.amounts_in(ln.start, ln.end):
                     amount = ctx.amounts[ai]
             j += 1
-        a0 = title.start + (2 if title.text.startswith("- ") else 0)
+        a0 = item_body(title) if title.kind == "item" else title.start
         a, b = strip_span(ctx.text, a0, title.end)
         tail_amount = [ai for ai in ctx.amounts_in(a, b) if ctx.roles.get(ai) == "project"]
         if tail_amount:
@@ -97,6 +145,7 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
         cands.append(c)
         ctx.suppressed.append((title.start, lines[last].end))
         ctx.struct_lines.update(range(i, last + 1))
+    cands += _headed_sections(ctx)
     cands += org_headed_lines(ctx)
     cands += _lists(ctx)
     cands += _rows(ctx)
@@ -221,7 +270,7 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
         if is_projects:
             for k, it in enumerate(items):
                 head = heads[k]
-                got = after_head(ctx, head, it.end) if head else item_name(ctx, it.start + 2, it.end)
+                got = after_head(ctx, head, it.end) if head else item_name(ctx, item_body(it), it.end)
                 if not got:
                     continue
                 a, b, aliases = got
@@ -300,6 +349,8 @@ def _rows(ctx: ExtractionContext) -> list[Candidate]:
                     cols["ministry"] = k
                 elif CUE.header_carrier.search(c) and "carrier" not in cols:
                     cols["carrier"] = k
+                    if CUE.commune_column.match(c):
+                        cols["communes"] = k
                 elif CUE.header_name.search(c) and "name" not in cols:
                     cols["name"] = k
             ctx.suppressed.append((ln.start, ln.end))
@@ -330,7 +381,13 @@ def _rows(ctx: ExtractionContext) -> list[Candidate]:
         if amount is None and cols and "amount" in cols and unit and cols["amount"] < len(cells):
             amount = _bare_number(ctx, *cells[cols["amount"]], unit)
         carriers = dedupe([o.name for o in ctx.orgs_in(ln.start, ln.end) if not (a <= o.start < b)])
-        if cols and "carrier" in cols and cols["carrier"] < len(cells):
+        if cols and "communes" in cols and cols["communes"] < len(cells) and not ctx.orgs_in(*cells[cols["communes"]]):
+            place = ctx.text[slice(*strip_span(ctx.text, *cells[cols["communes"]]))]
+            if place[:1].isupper() and not fold(place).startswith("commune"):
+                commune = ("Commune d'" if fold(place)[:1] in "aeiouyh" else "Commune de ") + place
+                ctx.unlisted.add(commune)
+                carriers = dedupe([commune] + carriers)
+        elif cols and "carrier" in cols and cols["carrier"] < len(cells):
             carriers = dedupe(layout_orgs(ctx, *cells[cols["carrier"]]) + carriers)
         if cols and "ministry" in cols and cols["ministry"] < len(cells):
             ma, mb = cells[cols["ministry"]]
