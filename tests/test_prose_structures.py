@@ -440,3 +440,26 @@ def test_a_commune_column_names_the_commune_that_carries_each_row():
         "Rénovation énergétique de la médiathèque": (0.65, ["Commune d'Aurillac"]),
         "Réhabilitation de la halle du marché": (0.21, ["Commune de Mauriac"]),
     }, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a fronted participle funds the subject after the comma
+    ("Dotée de 2 M€, la future plateforme Rénov'Info aidera les ménages à rénover leur logement.",
+     {"future plateforme Rénov'Info": 2.0}),
+    # the sentence after a lone amount says what it funds
+    ("Le montant de l'aide s'élève à 450 000 euros. Elle permettra de financer la rénovation de la salle des fêtes de Murat.",
+     {"rénovation de la salle des fêtes de Murat": 0.45}),
+    ("La subvention atteint 450 000 euros. Elle permettra de rénover la salle des fêtes de Murat.",
+     {"salle des fêtes de Murat": 0.45}),
+    # "au financement de X": X is funded
+    ("Le conseil régional participe à hauteur de 1,1 M€ au financement de la nouvelle gare routière de Millau.",
+     {"nouvelle gare routière de Millau": 1.1}),
+])
+def test_fronted_and_following_purposes(text, expected):
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items()} == expected, got
+
+
+def test_a_place_joined_by_es_stays_whole():
+    got = mentions("La commune de Riom-ès-Montagnes a obtenu 300 000 € pour la rénovation de sa piscine municipale.")
+    assert [m.carriers for m in got.values()] == [["Commune de Riom-ès-Montagnes"]], got

@@ -25,6 +25,7 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
             continue
         found: list[Candidate] = []
         found += amount_phrasings(ctx, si)
+        found += purpose_of_previous_amount(ctx, si)
         found += quoted_names(ctx, si)
         found += le_projet(ctx, si)
         found += enumeration(ctx, si)
@@ -159,6 +160,23 @@ def _funded_object(ctx: ExtractionContext, si: int, pos: int, rule: str, am, lim
     return Candidate(*sp, rule, 0.75 if rule in ("invests_in", "finances_object") else 0.7, amount=am, carriers=carriers or [])
 
 
+def purpose_of_previous_amount(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    """'Le montant de l'aide s'élève à 450 000 €. Elle permettra de financer la rénovation de X':
+    the one amount of the sentence before, in the same paragraph, funds what this one names."""
+    s = ctx.sents[si]
+    m = CUE.pronoun_then_purpose.match(ctx.folded[s.start:s.end])
+    if not m or si == 0 or ctx.sents[si - 1].line != s.line or ctx.amounts_in(s.start, s.end):
+        return []
+    prev = ctx.sents[si - 1]
+    own = [ai for ai in ctx.amounts_in(prev.start, prev.end) if ctx.roles.get(ai) == "project"]
+    if len(own) != 1:
+        return []
+    pos = s.start + m.end()
+    verb = ctx.lex.purpose_verb.match(ctx.folded[pos:s.end])  # "… permettra de rénover la salle"
+    got = _funded_object(ctx, si, pos + (verb.end() if verb else 0), "purpose_of_previous_amount", ctx.amounts[own[0]])
+    return [got] if got is not None else []
+
+
 def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
     s = ctx.sents[si]
     out: list[Candidate] = []
@@ -212,6 +230,13 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         if comma > 0 and CUE.gives_before_amount.search(ctx.folded[comma:am.start]) and not ctx.amounts_in(s.start, comma):
             got = _funded_object(ctx, si, s.start + m.end(), "fronted_topic", am, limit=comma,
                                  carriers=[o.name for o in ctx.orgs_in(comma, am.start)])
+            if got is not None:
+                out.append(got)
+                continue
+        # "Dotée de 2 M€, la future plateforme X aidera les ménages …"
+        comma = ctx.text.find(",", am.end, min(s.end, am.end + 30))
+        if CUE.fronted_endowment.match(ctx.folded[s.start:am.start]) and comma > 0:
+            got = _funded_object(ctx, si, comma + 1, "fronted_endowment", am)
             if got is not None:
                 out.append(got)
                 continue
@@ -374,7 +399,8 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 subj = clause_subject(ctx, si, clause_a, verb_at)
             if subj is not None:
                 sp, is_org, proper = subj
-                if is_org:
+                # "L'agglomération a reçu 1,5 M€ … pour la construction de X": a body named by its kind
+                if is_org or not proper and head_word(ctx.text[sp[0]:sp[1]]) in lex.org_heads:
                     carriers = [o.name for o in ctx.orgs if o.start < sp[1] and sp[0] < o.end]
                     pm = CUE.purpose_after_org.match(after)
                     if pm:
