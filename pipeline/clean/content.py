@@ -32,7 +32,9 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
      under that root holds SEMANTIC_SHARE of its good mass, it becomes the root: the page
      says where its article is and the density agrees. Not when the <h1> stays outside:
      the lead and the dateline often sit with the title, outside [itemprop=articleBody].
-  5. Pruning inside the root (`prune`), outer boxes first, never a box holding the <h1>:
+  5. Pruning inside the root (`prune`), outer boxes first, never a box holding the <h1> or
+     more than BOX_MAX_GOOD_SHARE of the root's good text (that box is the article, whatever
+     its shape: a blog post whose heading links to the post itself is no teaser):
      - teaser: a box of at most TEASER_MAX_CHARS whose heading is a link (another
        article's card);
      - link_para: a paragraph that is a link (LINK_PARA_DENSITY) with at most a label outside
@@ -76,6 +78,7 @@ LINK_BOX_OWN_CHARS = 200
 NEGATIVE_MAX_SHARE = 0.25
 KEEP_INSIDE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "figure", "figcaption", "blockquote", "pre"})
 PRUNED = ("div", "section", "ul", "ol", "table", "dl", "header", "footer", "span", "article", "li", "p")
+BOX_MAX_GOOD_SHARE = 0.5  # a box holding more of the root's good text is the article, whatever its shape
 LINK_PARA_DENSITY = 0.6  # a paragraph this much link...
 LINK_PARA_OWN_CHARS = 40  # ...with at most a label outside its links ("Read more:") points elsewhere
 _ADDRESS_MARKS = ("@", "://", "www.")
@@ -233,6 +236,7 @@ def prune(
     Outer boxes first; an element inside a cut box is not listed again."""
     # a list item or an <article> card goes only as a teaser: a short item is content
     total = measures[id(root)].chars or 1
+    good_total = mass.get(id(root), 0)
     out: list[tuple[str, Tag]] = []
     skip: set[int] = set()
     elements = _tags_under(root)
@@ -255,7 +259,7 @@ def prune(
                 out.append(("link_para", el))
             continue
         if el.name in ("article", "li"):
-            if _is_teaser(el, m, measures, first_heading):
+            if _is_teaser(el, m, measures, first_heading) and mass.get(id(el), 0) <= BOX_MAX_GOOD_SHARE * good_total:
                 out.append(("teaser", el))
                 skip.add(id(el))
             continue
@@ -272,7 +276,7 @@ def prune(
             and id(el) not in keeps
         ):
             why = "no_prose"
-        if why is not None and id(el) not in with_h1:
+        if why is not None and id(el) not in with_h1 and mass.get(id(el), 0) <= BOX_MAX_GOOD_SHARE * good_total:
             out.append((why, el))
             skip.add(id(el))
     return out

@@ -12,9 +12,10 @@ HTML cascade (`clean_html`)
      (hidden, aria-hidden, display:none), page-level <header>/<footer> (those
      outside <article>, <main>, [itemprop=articleBody]: the article's own
      header keeps its title and date), landmark roles of page chrome. Guard:
-     a <form> (`html.guarded_tags`) or page-level <header>/<footer> holding
-     more than half of the page's text is a wrapper around the whole page
-     (ASP.NET forms, unclosed headers) and stays.
+     a <form>, <nav>, <noscript> (`html.guarded_tags`), page-level
+     <header>/<footer> or chrome landmark holding more than half of the
+     page's text is a wrapper around the whole page (ASP.NET forms, unclosed
+     headers, banners and <noscript>s) and stays.
   3. Remove elements whose class, id or aria-label words say boilerplate
      (`html.drop_tokens`: cookie, share, newsletter, comments, related,
      breadcrumb, ad...). Words, not substrings: "article-share" goes,

@@ -1,0 +1,77 @@
+"""Clean stage, HTML path: page shapes met on real sites (broken wrappers, chrome boxes after the
+article, the article's own heading written as a link), each in a small page of our own wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean.cleaner import clean_html
+
+TITLE = "La commune rénove trois écoles avant la rentrée"
+LEAD = (
+    "Les travaux, votés au printemps par le conseil municipal, portent sur l'isolation des toitures, "
+    "le remplacement des chaudières au fioul et la mise en accessibilité des cours de récréation."
+)
+SECOND = (
+    "Le chantier le plus long concerne l'école du centre, dont la charpente doit être reprise avant "
+    "l'hiver ; les élèves y seront accueillis dans des classes mobiles jusqu'aux vacances de février."
+)
+THIRD = (
+    "Les parents d'élèves, réunis en association, ont obtenu qu'un point d'étape soit présenté chaque "
+    "trimestre, avec le calendrier des travaux et le détail des dépenses engagées par la commune."
+)
+BODY = f"<p>{LEAD}</p><p>{SECOND}</p><p>{THIRD}</p>"
+
+
+def text_of(body: str) -> str:
+    return clean_html(f"<html><head><title>t</title></head><body>{body}</body></html>").text
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        # an unclosed <noscript> (a tracking pixel's fallback) swallows the page that follows it
+        "<noscript><div id='page'><h1>{title}</h1>{body}</div></noscript>",
+        # a banner landmark left open around the whole page
+        "<div role='banner'><div id='page'><h1>{title}</h1>{body}</div></div>",
+    ],
+)
+def test_a_chrome_element_wrapping_the_whole_page_is_not_dropped(wrapper: str) -> None:
+    text = text_of(wrapper.format(title=TITLE, body=BODY))
+    assert LEAD in text and THIRD in text
+
+
+def test_small_chrome_elements_still_go() -> None:
+    text = text_of(
+        "<noscript><p>Activez JavaScript pour afficher la carte des écoles concernées.</p></noscript>"
+        f"<div role='banner'><p>Portail de la commune, services en ligne</p></div><h1>{TITLE}</h1>{BODY}"
+    )
+    assert "JavaScript" not in text and "Portail" not in text and LEAD in text
+
+
+def test_the_article_whose_heading_links_to_itself_is_not_a_teaser() -> None:
+    # blogs write the post title as a link to the post's own address
+    html = (
+        f"<div id='main'><article><h2><a href='/ecoles'>{TITLE}</a></h2><p>{LEAD}</p></article>"
+        "<div class='nav-links'><a href='/a'>Billet précédent</a> <a href='/b'>Billet suivant</a></div></div>"
+    )
+    assert LEAD in text_of(html)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='authorbox'><h4>Qui écrit ici ?</h4><p>Journaliste indépendante, elle couvre l'éducation "
+        "et les finances locales depuis une dizaine d'années pour plusieurs titres régionaux.</p></div>",
+        "<div class='post-ratings'><strong>Cet article vous a-t-il été utile ?</strong> (12 votes)</div>",
+        "<div class='paywall-teaser'><p>La suite de cet article est réservée à nos lecteurs inscrits, "
+        "l'inscription est gratuite et prend une minute.</p></div>",
+        "<div class='post-next-prev'><span>Billet précédent</span> La piscine rouvre ses bassins</div>",
+        "<div class='jetpack-likes sharedaddy'><span>Chargement des mentions</span></div>",
+        "<div class='donation-box'><p>Notre rédaction vit de vos dons : soutenez un journalisme local "
+        "indépendant, à partir de deux euros par mois et sans engagement de durée.</p></div>",
+    ],
+)
+def test_chrome_boxes_inside_the_article_go(box: str) -> None:
+    text = text_of(f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{SECOND}</p>{box}<p>{THIRD}</p></article>")
+    assert text.split("\n") == [TITLE, LEAD, SECOND, THIRD]
