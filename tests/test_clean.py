@@ -563,7 +563,6 @@ def fixture(name: str) -> str:
 
 NEWS_KEEP = [
     "Lozère : l'État finance un bus numérique pour les villages",
-    "Par Margaux Teissier — Publié le 4 mars 2021",
     "La préfecture de la Lozère obtient 800 000 € du fonds national de modernisation",
     "Trois autres projets lozériens à l'étude",
     "- la numérisation des archives communales, estimée à 0,3 M€.",
@@ -602,6 +601,8 @@ def test_news_page() -> None:
         assert snippet not in doc.text, snippet
     assert doc.text.split("\n")[0] == doc.title  # the kicker above the title went
     assert ("section_label", "Économie") in doc.dropped
+    # the page's metadata dates it: the byline and dateline above the body leave the text
+    assert ("head_meta", "Par Margaux Teissier — Publié le 4 mars 2021") in doc.dropped
 
 
 def test_ministry_press_release() -> None:

@@ -75,3 +75,48 @@ def test_the_article_whose_heading_links_to_itself_is_not_a_teaser() -> None:
 def test_chrome_boxes_inside_the_article_go(box: str) -> None:
     text = text_of(f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{SECOND}</p>{box}<p>{THIRD}</p></article>")
     assert text.split("\n") == [TITLE, LEAD, SECOND, THIRD]
+
+
+DATED_HEAD = "<meta property='article:published_time' content='2024-03-05T08:00:00+01:00'>"
+
+
+def dated_page(body: str, head: str = DATED_HEAD) -> str:
+    return f"<html><head><title>t</title>{head}</head><body>{body}</body></html>"
+
+
+# one line per entry of html.head_meta, in the languages of real pages
+HEAD_META_LINES = [
+    r"\b\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})\b", "Mis en ligne le 05.03.2024",
+    r"\b\d{4}-\d{2}-\d{2}\b", "Publié 2024-03-05",
+    r"\b\d{1,2}[:h]\d{2}\b", "Mardi, 8h05",
+    r"\b\d{1,2}(er|\.)? [a-z]{3,10}\.? \d{4}\b", "Dienstag, 5. März 2024",
+    r"\b[a-z]{3,10}\.? \d{1,2}(st|nd|rd|th)?,? \d{4}\b", "Updated March 5, 2024",
+    r"\b\d+ ?(min|mins|minutes?|minuten|minut|minutos)\.?( de)? (read|lesezeit|lesedauer|czytania|lectura|lecture)\b",
+    "4 minutes de lecture",
+    r"^(lesezeit|lesedauer|reading time|read time|temps de lecture|tiempo de lectura)\b", "Lesezeit: drei Minuten",
+]
+HEAD_META_CASES = list(zip(HEAD_META_LINES[::2], HEAD_META_LINES[1::2]))
+
+
+def test_every_head_meta_pattern_is_tested() -> None:
+    from pipeline.clean.rules import load_data
+
+    assert [p for p, _ in HEAD_META_CASES] == [rx.pattern for rx in load_data().head_meta]
+
+
+@pytest.mark.parametrize(("pattern", "line"), HEAD_META_CASES)
+def test_meta_lines_above_the_body_go_when_the_metadata_dates_the_page(pattern: str, line: str) -> None:
+    html = dated_page(f"<article><h1>{TITLE}</h1><p>{line}</p><p>{LEAD}</p><p>{SECOND}</p></article>")
+    assert clean_html(html).text.split("\n") == [TITLE, LEAD, SECOND]
+
+
+def test_the_dateline_stays_when_only_the_text_dates_the_page() -> None:
+    # the date reader of the text needs it (pipeline.clean.metadata.published_from_text)
+    html = dated_page(f"<article><h1>{TITLE}</h1><p>Publié le 05/03/2024</p><p>{LEAD}</p></article>", head="")
+    assert clean_html(html).text.split("\n") == [TITLE, "Publié le 05/03/2024", LEAD]
+
+
+def test_a_date_inside_the_body_stays() -> None:
+    late = "Prochaine réunion publique : 12/04/2024"
+    html = dated_page(f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{late}</p><p>{SECOND}</p></article>")
+    assert late in clean_html(html).text

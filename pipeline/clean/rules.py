@@ -55,6 +55,7 @@ class BoilerplateRules:
     guarded_tags: frozenset[str]
     content_positive: tuple[str, ...]
     content_negative: tuple[str, ...]
+    head_meta: tuple[re.Pattern[str], ...]
 
 
 
@@ -118,6 +119,7 @@ def load_data() -> BoilerplateRules:
         guarded_tags=frozenset(html["guarded_tags"]),
         content_positive=tuple(raw["content"]["positive_tokens"]),
         content_negative=tuple(raw["content"]["negative_tokens"]),
+        head_meta=_compile(html["head_meta"]),
     )
 
 
