@@ -120,3 +120,14 @@ def test_a_date_inside_the_body_stays() -> None:
     late = "Prochaine réunion publique : 12/04/2024"
     html = dated_page(f"<article><h1>{TITLE}</h1><p>{LEAD}</p><p>{late}</p><p>{SECOND}</p></article>")
     assert late in clean_html(html).text
+
+
+@pytest.mark.parametrize("cls", ["entry share", "entry-content no-share", "post social-enabled"])
+def test_a_post_whose_class_names_its_share_bar_stays(cls: str) -> None:
+    text = text_of(f"<div class='{cls}'><h1>{TITLE}</h1>{BODY}</div><div class='comments'><p>{SECOND}</p></div>")
+    assert LEAD in text and THIRD in text
+
+
+def test_a_share_bar_still_goes() -> None:
+    bar = "<div class='share'><a href='/f'>Facebook</a> <a href='/x'>X</a> <a href='/m'>Envoyer par courriel</a></div>"
+    assert "Facebook" not in text_of(f"<h1>{TITLE}</h1>{BODY}{bar}")
