@@ -131,3 +131,81 @@ def test_a_post_whose_class_names_its_share_bar_stays(cls: str) -> None:
 def test_a_share_bar_still_goes() -> None:
     bar = "<div class='share'><a href='/f'>Facebook</a> <a href='/x'>X</a> <a href='/m'>Envoyer par courriel</a></div>"
     assert "Facebook" not in text_of(f"<h1>{TITLE}</h1>{BODY}{bar}")
+
+
+def article_with(box: str) -> str:
+    return text_of(f"<article><h1>{TITLE}</h1><p>{LEAD}</p>{box}<p>{SECOND}</p><p>{THIRD}</p></article>")
+
+
+def test_a_picture_caption_goes() -> None:
+    box = "<figure><img src='a.jpg'><figcaption>La cour de l'école du centre, un matin d'hiver.</figcaption></figure>"
+    assert article_with(box).split("\n") == [TITLE, LEAD, SECOND, THIRD]
+
+
+# one caption per entry of html.caption_keep: what the extraction reads stays
+CAPTIONS_KEPT = [
+    ("\\d\\s?(€|eur\\b|euros?\\b|m€|k€|md€|millions?\\b|milliards?\\b)", "La future médiathèque, un chantier de 2,4 M€."),
+    (
+        "\\b(projets?|laureats?|subventions?|financ\\w*|dotations?|appels? a (projets|candidatures)|fonds)\\b",
+        "Les élèves devant le potager, lauréat du concours départemental.",
+    ),
+]
+
+
+def test_every_caption_keep_pattern_is_tested() -> None:
+    from pipeline.clean.rules import load_data
+
+    assert [p for p, _ in CAPTIONS_KEPT] == [rx.pattern for rx in load_data().caption_keep]
+
+
+@pytest.mark.parametrize(("pattern", "caption"), CAPTIONS_KEPT)
+def test_a_caption_naming_what_the_tool_extracts_stays(pattern: str, caption: str) -> None:
+    box = f"<figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
+    assert caption in article_with(box)
+
+
+# one class value per entry of html.caption_tokens, as themes write them
+CAPTION_CLASSES = [
+    ("caption*", "wp-caption-text"),
+    ("legend*", "image-legend"),
+    ("bildunterschrift*", "bildunterschriften"),
+    ("imagedescription", "imageDescription"),
+    ("image-description", "image-description"),
+    ("photo-credit*", "photo-credits"),
+    ("bilduntertitel", "bilduntertitel"),
+    ("legende*", "legende-photo"),
+    ("pie-de-foto", "pie-de-foto"),
+    ("foto-texto", "foto-texto"),
+]
+
+
+def test_every_caption_token_is_tested() -> None:
+    from pipeline.clean.rules import load_data
+
+    assert [t for t, _ in CAPTION_CLASSES] == list(load_data().caption_tokens)
+
+
+@pytest.mark.parametrize(("token", "cls"), CAPTION_CLASSES)
+def test_a_caption_written_without_figcaption_goes(token: str, cls: str) -> None:
+    box = f"<div class='photo'><img src='a.jpg'><p class='{cls}'>Vue aérienne du groupe scolaire.</p></div>"
+    assert "aérienne" not in article_with(box)
+
+
+def test_the_captions_of_a_picture_story_stay() -> None:
+    figures = "".join(
+        f"<figure><img src='{i}.jpg'><figcaption>{text}</figcaption></figure>"
+        for i, text in enumerate([LEAD.replace("Les travaux", "Ici, les travaux"), SECOND, THIRD])
+    )
+    text = text_of(f"<article><h1>{TITLE}</h1><p>{LEAD}</p>{figures}</article>")
+    assert SECOND in text and THIRD in text
+
+
+def test_captions_stay_when_drop_captions_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from pipeline.clean import content
+
+    data = replace(content.load_data(), drop_captions=False)
+    monkeypatch.setattr(content, "load_data", lambda: data)
+    box = "<figure><img src='a.jpg'><figcaption>La cour de l'école du centre, un matin d'hiver.</figcaption></figure>"
+    assert "La cour de l'école du centre" in article_with(box)

@@ -50,7 +50,11 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
        section without any good text and without a heading, list, table, figure, caption,
        quotation or preformatted block (author boxes, "follow us" lines, widgets).
        Headings, lists, tables and captions of the article body therefore stay, even
-       when short.
+       when short;
+     - caption: with `html.drop_captions`, a picture's caption (<figcaption>, or the class
+       words `html.caption_tokens`), unless it names what the tool extracts (an amount, a
+       project, a grant: `html.caption_keep`) or the captions hold CAPTION_STORY_SHARE of
+       the root's text (a gallery, a photo story: they are the story).
 The line rules (pipeline.clean.lines) then work on the text of the root, as before.
 """
 
@@ -60,7 +64,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from pipeline.clean.rules import load_data, token_hit
+from pipeline.clean.rules import line_key, load_data, token_hit
 
 PARA_TAGS = frozenset({"p", "pre", "td", "blockquote"})
 OWN_TEXT_TAGS = frozenset({"div", "section", "li", "article", "main", "span", "font", "center", "dd"})
@@ -77,7 +81,8 @@ LINK_BOX_DENSITY = 0.35
 LINK_BOX_OWN_CHARS = 200
 NEGATIVE_MAX_SHARE = 0.25
 KEEP_INSIDE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "figure", "figcaption", "blockquote", "pre"})
-PRUNED = ("div", "section", "ul", "ol", "table", "dl", "header", "footer", "span", "article", "li", "p")
+PRUNED = ("div", "section", "ul", "ol", "table", "dl", "header", "footer", "span", "article", "li", "p", "figcaption")
+CAPTION_STORY_SHARE = 0.3  # captions holding this share of the root's text are the story (a gallery)
 BOX_MAX_GOOD_SHARE = 0.5  # a box holding more of the root's good text is the article, whatever its shape
 LINK_PARA_DENSITY = 0.6  # a paragraph this much link...
 LINK_PARA_OWN_CHARS = 40  # ...with at most a label outside its links ("Read more:") points elsewhere
@@ -197,6 +202,30 @@ def _is_link_para(el: Tag, m: Measures) -> bool:
     return not any(mark in text for mark in _ADDRESS_MARKS)
 
 
+def is_caption(el: Tag) -> bool:
+    values = attr_values(el, ("id",))
+    return bool(values) and token_hit(values, load_data().caption_tokens) is not None
+
+
+def caption_chars(elements: list[Tag], measures: dict[int, Measures]) -> int:
+    """Characters of the captions among `elements` (page order), each counted once."""
+    inside: set[int] = set()
+    n = 0
+    for el in elements:
+        if id(el.parent) in inside:
+            inside.add(id(el))
+        elif el.name == "figcaption" or is_caption(el):
+            inside.add(id(el))
+            n += measures[id(el)].chars
+    return n
+
+
+def names_funding(text: str) -> bool:
+    """A caption that names what the tool extracts (an amount, a project, a grant) stays."""
+    key = line_key(text)
+    return any(rx.search(key) for rx in load_data().caption_keep)
+
+
 def _tags_under(root: Tag) -> list[Tag]:
     return [node for node in root.descendants if isinstance(node, Tag)]
 
@@ -246,6 +275,8 @@ def prune(
     with_h1 = holders_of(elements, frozenset({"h1"}), root)
     # the first good block opens the body: above it sit the rubric, the dateline, the byline
     body_start = min((order[id(b)] for b in blocks if id(b) in order), default=len(elements))
+    # a gallery or a photo story tells its story in its captions
+    keep_captions = not load_data().drop_captions or caption_chars(elements, measures) > CAPTION_STORY_SHARE * total
     for el in (el for el in elements if el.name in PRUNED):
         if id(el.parent) in skip:
             skip.add(id(el))
@@ -254,6 +285,13 @@ def prune(
         if m is None or m.chars == 0:
             continue
         why = None
+        caption = el.name == "figcaption" or is_caption(el)
+        if caption and not keep_captions and not names_funding(el.get_text(" ")):
+            out.append(("caption", el))
+            skip.add(id(el))
+            continue
+        if el.name == "figcaption":
+            continue
         if el.name == "p":
             if _is_link_para(el, m):
                 out.append(("link_para", el))

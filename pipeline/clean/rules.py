@@ -56,6 +56,9 @@ class BoilerplateRules:
     content_positive: tuple[str, ...]
     content_negative: tuple[str, ...]
     head_meta: tuple[re.Pattern[str], ...]
+    drop_captions: bool
+    caption_keep: tuple[re.Pattern[str], ...]
+    caption_tokens: tuple[str, ...]
 
 
 
@@ -120,6 +123,9 @@ def load_data() -> BoilerplateRules:
         content_positive=tuple(raw["content"]["positive_tokens"]),
         content_negative=tuple(raw["content"]["negative_tokens"]),
         head_meta=_compile(html["head_meta"]),
+        drop_captions=bool(html["drop_captions"]),
+        caption_keep=_compile(html["caption_keep"]),
+        caption_tokens=tuple(html["caption_tokens"]),
     )
 
 
