@@ -209,3 +209,31 @@ def test_captions_stay_when_drop_captions_is_off(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(content, "load_data", lambda: data)
     box = "<figure><img src='a.jpg'><figcaption>La cour de l'école du centre, un matin d'hiver.</figcaption></figure>"
     assert "La cour de l'école du centre" in article_with(box)
+
+
+@pytest.mark.parametrize(
+    "cls", ["post-ratings", "c-article__footer", "entry-rating-widget", "story-donation-appeal"]
+)
+def test_inside_the_article_a_chrome_box_named_after_its_post_goes(cls: str) -> None:
+    # the first words say whose box it is ("post-", "article"), the last what it is
+    box = (
+        f"<div class='{cls}'><p>Votre avis compte : notez cet article de une à cinq étoiles, et dites-nous "
+        "ce que vous aimeriez lire dans nos pages la semaine prochaine.</p></div>"
+    )
+    assert "Votre avis" not in article_with(box)
+
+
+# one class value per entry of content.lead_tokens: the article's own lead, named with a chrome word
+LEAD_CLASSES = [("teaser*", "article-teaser")]
+
+
+def test_every_lead_token_is_tested() -> None:
+    from pipeline.clean.rules import load_data
+
+    assert {t for t, _ in LEAD_CLASSES} == set(load_data().content_lead_words)
+
+
+@pytest.mark.parametrize(("token", "cls"), LEAD_CLASSES)
+def test_the_lead_named_teaser_stays(token: str, cls: str) -> None:
+    lead = "Trois écoles rénovées d'ici l'automne : la commune engage le plus gros chantier de son mandat."
+    assert lead in article_with(f"<div class='{cls}'><p>{lead}</p></div>")

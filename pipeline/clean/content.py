@@ -44,7 +44,10 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
        menu the tag rules missed). Lists of the article (laureates, each a link and a
        description) have enough text outside their links to stay;
      - negative_class: a box with chrome words (step 1) holding at most
-       NEGATIVE_MAX_SHARE of the root's text;
+       NEGATIVE_MAX_SHARE of the root's text; here a content word cancels a chrome word
+       only as the head (last word) of a class value ("post-ratings" is a ratings box,
+       "entry-content" content), except beside the words that also name the article's
+       lead (`content.lead_tokens`: "article-teaser");
      - no_prose: below the first good block (position: above it sit the rubric, the
        dateline and the byline, which the line rules and the date reader want), a div or
        section without any good text and without a heading, list, table, figure, caption,
@@ -64,7 +67,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from pipeline.clean.rules import line_key, load_data, token_hit
+from pipeline.clean.rules import head_words, line_key, load_data, token_hit
 
 PARA_TAGS = frozenset({"p", "pre", "td", "blockquote"})
 OWN_TEXT_TAGS = frozenset({"div", "section", "li", "article", "main", "span", "font", "center", "dd"})
@@ -150,26 +153,35 @@ def attr_values(el: Tag, names: tuple[str, ...] = ("id", "itemprop")) -> list[st
     return values
 
 
+def says_content(values: list[str], head_only: bool = False) -> bool:
+    """A class/id value holds a content word; with `head_only`, as its head word (its last:
+    "post-ratings" names ratings, "entry-content" content)."""
+    return token_hit(head_words(values) if head_only else values, load_data().content_positive) is not None
+
+
 def class_weight(el: Tag) -> int:
     """+1 when the class/id/itemprop words say content, -1 when they say page chrome, 0 when
     they say nothing or both."""
     values = attr_values(el)
     if not values:
         return 0
-    data = load_data()
-    weight = -1 if token_hit(values, data.content_negative) else 0
-    if token_hit(values, data.content_positive):
+    weight = -1 if token_hit(values, load_data().content_negative) else 0
+    if says_content(values):
         weight += 1
     return weight
 
 
-def is_chrome(el: Tag) -> bool:
-    """class_weight(el) < 0, asking for the content words only when the chrome words hit."""
+def is_chrome(el: Tag, head_only: bool = False) -> bool:
+    """class_weight(el) < 0, asking for the content words only when the chrome words hit. With
+    `head_only`, content words count only as the head of a value: the first words of
+    "post-ratings" or "c-article__footer" name whose box it is, not what it holds."""
     values = attr_values(el)
+    if not values:
+        return False
     data = load_data()
-    return bool(values) and token_hit(values, data.content_negative) is not None and not token_hit(
-        values, data.content_positive
-    )
+    hit = token_hit(values, data.content_negative)
+    # "article-teaser" is the article's own lead: there any content word cancels the chrome word
+    return hit is not None and not says_content(values, head_only and hit not in data.content_lead_words)
 
 
 def _is_text_block(el: Tag, m: Measures) -> bool:
@@ -305,7 +317,7 @@ def prune(
             why = "teaser"
         elif m.link_density > LINK_BOX_DENSITY and m.chars - m.link_chars < LINK_BOX_OWN_CHARS:
             why = "link_box"
-        elif m.chars <= NEGATIVE_MAX_SHARE * total and is_chrome(el):
+        elif m.chars <= NEGATIVE_MAX_SHARE * total and is_chrome(el, head_only=True):
             why = "negative_class"
         elif (
             el.name in ("div", "section")

@@ -55,6 +55,7 @@ class BoilerplateRules:
     guarded_tags: frozenset[str]
     content_positive: tuple[str, ...]
     content_negative: tuple[str, ...]
+    content_lead_words: frozenset[str]
     head_meta: tuple[re.Pattern[str], ...]
     drop_captions: bool
     caption_keep: tuple[re.Pattern[str], ...]
@@ -122,6 +123,7 @@ def load_data() -> BoilerplateRules:
         guarded_tags=frozenset(html["guarded_tags"]),
         content_positive=tuple(raw["content"]["positive_tokens"]),
         content_negative=tuple(raw["content"]["negative_tokens"]),
+        content_lead_words=frozenset(raw["content"]["lead_tokens"]),
         head_meta=_compile(html["head_meta"]),
         drop_captions=bool(html["drop_captions"]),
         caption_keep=_compile(html["caption_keep"]),
@@ -135,6 +137,18 @@ def tokens_of(value: str) -> list[str]:
     value = unicodedata.normalize("NFKD", value)
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     return [t for t in re.split(r"[^a-z0-9]+", value) if t]
+
+
+@lru_cache(maxsize=8192)
+def _head_word(value: str) -> str:
+    parts = _tokens_cached(value)
+    return parts[-1] if parts else ""
+
+
+def head_words(values: Iterable[str]) -> list[str]:
+    """The last word of each class/id value ("post-ratings" -> "ratings"): the word naming
+    what the box is, in the way class names are compounded."""
+    return [w for w in map(_head_word, values) if w]
 
 
 @lru_cache(maxsize=8192)
