@@ -172,12 +172,30 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[dict[str, list[int]], tuple[tu
     return index, tuple(out)
 
 
+# One answer cache per pattern list, found by the list's identity: the lists are the rule data's
+# tuples, asked about ~100 times a page each; keying one cache by (values, patterns) hashed the
+# whole pattern tuple at every call. An entry holds its list, so that the identity stays its own.
+_HIT_CACHES: dict[int, tuple[object, tuple[str, ...], dict[tuple[str, ...], str | None]]] = {}
+_HIT_CACHE_SIZE = 1 << 14
+_MISS = object()
+
+
 def token_hit(values: Iterable[str], patterns: Iterable[str]) -> str | None:
     """The first drop token matching one of the attribute values (see html.drop_tokens)."""
     values = tuple(values)
     if not values:  # most elements: no class, id or label at all
         return None
-    return _token_hit(values, tuple(patterns))
+    entry = _HIT_CACHES.get(id(patterns))
+    if entry is None or entry[0] is not patterns:
+        entry = (patterns, tuple(patterns), {})
+        _HIT_CACHES[id(patterns)] = entry
+    cache = entry[2]
+    hit = cache.get(values, _MISS)
+    if hit is _MISS:
+        hit = _token_hit(values, entry[1])
+        if len(cache) < _HIT_CACHE_SIZE:  # class lists repeat from element to element and page to page
+            cache[values] = hit
+    return hit  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=16)
@@ -196,8 +214,6 @@ def _first_words(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, 
     return frozenset(words), tuple(prefixes)
 
 
-# class lists repeat from element to element and page to page
-@lru_cache(maxsize=1 << 14)
 def _token_hit(values: tuple[str, ...], patterns: tuple[str, ...]) -> str | None:
     parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
     if not parts_list:
