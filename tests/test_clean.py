@@ -700,6 +700,9 @@ DROP_TAG_CASES = {
     "video": "<video>Votre navigateur ne lit pas cette vidéo</video>",
     "audio": "<audio>Écouter le podcast de la rédaction</audio>",
     "map": "<map><area alt='Carte des départements'>Carte des départements</map>",
+    # ruby annotations: the reading of the characters they sit on, not text of the article
+    "rt": "<rt>prononciation des caractères</rt>",
+    "rp": "<rp>(parenthèse de repli)</rp>",
 }
 
 
