@@ -237,3 +237,13 @@ def test_every_lead_token_is_tested() -> None:
 def test_the_lead_named_teaser_stays(token: str, cls: str) -> None:
     lead = "Trois écoles rénovées d'ici l'automne : la commune engage le plus gros chantier de son mandat."
     assert lead in article_with(f"<div class='{cls}'><p>{lead}</p></div>")
+
+
+def test_the_lead_above_the_marked_article_body_stays() -> None:
+    # news modules mark only the body as [itemprop=articleBody]; the lead sits above it
+    html = (
+        f"<div class='article'><div class='lead'><p>{LEAD}</p></div>"
+        f"<div itemprop='articleBody'><p>{SECOND}</p><p>{THIRD}</p><p>{SECOND.replace('Le chantier', 'Ce chantier')}</p>"
+        f"<p>{THIRD.replace('Les parents', 'Des parents')}</p></div></div>"
+    )
+    assert LEAD in text_of(html)

@@ -30,8 +30,9 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
      whole page, the finder gives up and the caller keeps its markup-based root.
   4. Root by markup. When an <article>, <main>, [role=main] or [itemprop=articleBody]
      under that root holds SEMANTIC_SHARE of its good mass, it becomes the root: the page
-     says where its article is and the density agrees. Not when the <h1> stays outside:
-     the lead and the dateline often sit with the title, outside [itemprop=articleBody].
+     says where its article is and the density agrees. Not when the <h1> or a good block
+     above it stays outside: the lead and the dateline often sit with the title, outside
+     [itemprop=articleBody].
   5. Pruning inside the root (`prune`), outer boxes first, never a box holding the <h1> or
      more than BOX_MAX_GOOD_SHARE of the root's good text (that box is the article, whatever
      its shape: a blog post whose heading links to the post itself is no teaser):
@@ -377,11 +378,13 @@ def dense_root(body: Tag, mass: dict[int, int], first_h1: dict[int, Tag] | None 
         node, total = best, n
 
 
-def semantic_root(root: Tag, mass: dict[int, int]) -> Tag:
+def semantic_root(root: Tag, mass: dict[int, int], blocks: list[Tag] | None = None) -> Tag:
     """Step 4: the marked-up article under `root` holding the most good text, when it holds
-    SEMANTIC_SHARE of it and does not leave the <h1> out; else `root`."""
+    SEMANTIC_SHARE of it and leaves neither the <h1> nor a good block above it (the lead) out;
+    else `root`."""
     total = mass.get(id(root), 0)
-    marked = [el for el in _tags_under(root) if _semantic(el)]
+    elements = _tags_under(root)
+    marked = [el for el in elements if _semantic(el)]
     if not marked or not total:
         return root
     best = max(marked, key=lambda el: mass.get(id(el), 0))
@@ -389,7 +392,14 @@ def semantic_root(root: Tag, mass: dict[int, int]) -> Tag:
         return root
     # the lead and the dateline often sit with the <h1> outside [itemprop=articleBody]
     h1 = root.find("h1")
-    return root if h1 is not None and h1 is not best and not _inside(h1, best) else best
+    if h1 is not None and h1 is not best and not _inside(h1, best):
+        return root
+    above = set()
+    for el in elements:
+        if el is best:
+            break
+        above.add(id(el))
+    return root if any(id(b) in above for b in blocks or ()) else best
 
 
 def _inside(el: Tag, box: Tag) -> bool:
@@ -404,7 +414,7 @@ def find_content(soup: BeautifulSoup | Tag) -> tuple[Tag | None, list[tuple[str,
     mass, blocks = good_mass(body, measures)
     root = dense_root(body, mass, first_headings(_tags_under(body), body, frozenset({"h1"})))
     if root is not None:
-        root = semantic_root(root, mass)
+        root = semantic_root(root, mass, blocks)
     if root is None:
         return None, []
     return root, prune(root, measures, mass, blocks)
