@@ -247,3 +247,13 @@ def test_the_lead_above_the_marked_article_body_stays() -> None:
         f"<p>{THIRD.replace('Les parents', 'Des parents')}</p></div></div>"
     )
     assert LEAD in text_of(html)
+
+
+def test_a_short_post_whose_heading_is_the_page_title_is_not_a_teaser() -> None:
+    # the post holds less than half of the page's prose: only its heading tells it from a card
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><div id='main'>"
+        f"<div class='post'><h2><a href='/ecoles'>{TITLE}</a></h2><p>{LEAD}</p></div>"
+        f"<div class='intro-site'><p>{SECOND}</p><p>{THIRD}</p></div></div></body></html>"
+    )
+    assert LEAD in clean_html(html).text

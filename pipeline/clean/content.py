@@ -37,7 +37,8 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
      more than BOX_MAX_GOOD_SHARE of the root's good text (that box is the article, whatever
      its shape: a blog post whose heading links to the post itself is no teaser):
      - teaser: a box of at most TEASER_MAX_CHARS whose heading is a link (another
-       article's card);
+       article's card), unless the heading is the page's own title (blogs link a post's
+       title to the post);
      - link_para: a paragraph that is a link (LINK_PARA_DENSITY) with at most a label outside
        it (LINK_PARA_OWN_CHARS: "Lire aussi :", "Read more:"), unless it spells an address;
      - link_box: a div, list or table whose link density exceeds LINK_BOX_DENSITY with
@@ -195,15 +196,20 @@ def _semantic(el: Tag) -> bool:
     return el.name in ("article", "main") or el.get("itemprop") == "articleBody" or el.get("role") == "main"
 
 
-def _is_teaser(el: Tag, m: Measures, measures: dict[int, Measures], first_heading: dict[int, Tag]) -> bool:
-    """A short box whose heading is a link: another article's teaser."""
+def _is_teaser(
+    el: Tag, m: Measures, measures: dict[int, Measures], first_heading: dict[int, Tag], title: str = ""
+) -> bool:
+    """A short box whose heading is a link: another article's teaser. Not when the heading is
+    the page's own title (`title`: its line key): blogs link a post's title to the post."""
     if m.chars > TEASER_MAX_CHARS:
         return False
     heading = first_heading.get(id(el))
     if heading is None:
         return False
     hm = measures.get(id(heading))
-    return hm is not None and hm.chars > 0 and hm.link_density > TEASER_HEADING_LINKS
+    if hm is None or hm.chars == 0 or hm.link_density <= TEASER_HEADING_LINKS:
+        return False
+    return not title or line_key(heading.get_text(" ")) != title
 
 
 def _is_link_para(el: Tag, m: Measures) -> bool:
@@ -272,10 +278,11 @@ def first_headings(elements: list[Tag], root: Tag, names: frozenset[str] = TEASE
 
 
 def prune(
-    root: Tag, measures: dict[int, Measures], mass: dict[int, int], blocks: list[Tag]
+    root: Tag, measures: dict[int, Measures], mass: dict[int, int], blocks: list[Tag], title: str = ""
 ) -> list[tuple[str, Tag]]:
     """Step 5: (reason, element) for the boxes inside the root that are not article text.
-    Outer boxes first; an element inside a cut box is not listed again."""
+    Outer boxes first; an element inside a cut box is not listed again. `title`: the line key
+    of the page's title."""
     # a list item or an <article> card goes only as a teaser: a short item is content
     total = measures[id(root)].chars or 1
     good_total = mass.get(id(root), 0)
@@ -310,11 +317,11 @@ def prune(
                 out.append(("link_para", el))
             continue
         if el.name in ("article", "li"):
-            if _is_teaser(el, m, measures, first_heading) and mass.get(id(el), 0) <= BOX_MAX_GOOD_SHARE * good_total:
+            if _is_teaser(el, m, measures, first_heading, title) and mass.get(id(el), 0) <= BOX_MAX_GOOD_SHARE * good_total:
                 out.append(("teaser", el))
                 skip.add(id(el))
             continue
-        if _is_teaser(el, m, measures, first_heading):
+        if _is_teaser(el, m, measures, first_heading, title):
             why = "teaser"
         elif m.link_density > LINK_BOX_DENSITY and m.chars - m.link_chars < LINK_BOX_OWN_CHARS:
             why = "link_box"
@@ -406,9 +413,9 @@ def _inside(el: Tag, box: Tag) -> bool:
     return any(p is box for p in el.parents)
 
 
-def find_content(soup: BeautifulSoup | Tag) -> tuple[Tag | None, list[tuple[str, Tag]]]:
+def find_content(soup: BeautifulSoup | Tag, title: str | None = None) -> tuple[Tag | None, list[tuple[str, Tag]]]:
     """The article's root element (None when the page has too little prose to tell) and the
-    (reason, element) to cut inside it."""
+    (reason, element) to cut inside it (`title`: the page's title, never a teaser's)."""
     body = soup.body if isinstance(soup, BeautifulSoup) and soup.body else soup
     measures = measure(body)
     mass, blocks = good_mass(body, measures)
@@ -417,4 +424,4 @@ def find_content(soup: BeautifulSoup | Tag) -> tuple[Tag | None, list[tuple[str,
         root = semantic_root(root, mass, blocks)
     if root is None:
         return None, []
-    return root, prune(root, measures, mass, blocks)
+    return root, prune(root, measures, mass, blocks, line_key(title) if title else "")

@@ -205,10 +205,10 @@ def content_root(soup: BeautifulSoup) -> Tag:
     return _text_core(body) or body
 
 
-def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> Tag:
+def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]], title: str | None = None) -> Tag:
     """Step 4: the content finder (pipeline.clean.content) picks the root and cuts the boxes
     inside it; on a page with too little prose, the markup and text-share root above."""
-    root, cuts = find_content(soup)
+    root, cuts = find_content(soup, title)
     if root is None:
         return content_root(soup)
     for why, el in cuts:
@@ -340,7 +340,7 @@ def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     dated = published_from_html(soup) is not None  # read before the noise goes, as the run does
     dropped: list[tuple[str, str]] = list(vars(soup).get("prepass_drops", ()))
     strip_noise(soup, dropped)
-    root = choose_root(soup, dropped)
+    root = choose_root(soup, dropped, title)
     lines = [replace(ln, text=normalise(ln.text)) for ln in html_lines(root, _kind_of(root, "para"))]
     kept, line_drops = filter_lines([ln for ln in lines if ln.text])
     if dated:
