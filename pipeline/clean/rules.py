@@ -46,6 +46,8 @@ class BoilerplateRules:
     headline_dates: tuple[re.Pattern[str], ...]
     privacy_strong: tuple[re.Pattern[str], ...]
     privacy_weak: tuple[re.Pattern[str], ...]
+    privacy_strong_any: re.Pattern[str]  # the patterns above as one alternation: one search a line
+    privacy_weak_any: re.Pattern[str]
     bullets: tuple[str, ...]
     drop_tags: frozenset[str]
     chrome_tags: frozenset[str]
@@ -92,6 +94,10 @@ def _compile(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
 
 
+def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 def _rule(raw: dict[str, Any]) -> Rule:
     return Rule(
         name=raw["name"],
@@ -114,6 +120,8 @@ def load_data() -> BoilerplateRules:
         headline_dates=_compile(raw["headline_with_date"]),
         privacy_strong=_compile(raw["privacy"]["strong"]),
         privacy_weak=_compile(raw["privacy"]["weak"]),
+        privacy_strong_any=_any_of(raw["privacy"]["strong"]),
+        privacy_weak_any=_any_of(raw["privacy"]["weak"]),
         bullets=tuple(raw["bullets"]),
         drop_tags=frozenset(html["drop_tags"]),
         chrome_tags=frozenset(html["chrome_tags"]),
