@@ -257,3 +257,16 @@ def test_a_short_post_whose_heading_is_the_page_title_is_not_a_teaser() -> None:
         f"<div class='intro-site'><p>{SECOND}</p><p>{THIRD}</p></div></div></body></html>"
     )
     assert LEAD in clean_html(html).text
+
+
+def test_boxes_go_from_a_root_chosen_by_markup() -> None:
+    # too little prose for the density finder: the <article> is the root, and is pruned alike
+    html = (
+        "<article><h1>Horaires d'été de la piscine</h1><p>Ouverture tous les jours de 9 h à 19 h.</p>"
+        "<ul><li>Bassin sportif : couloirs réservés le matin</li><li>Pataugeoire : l'après-midi</li>"
+        "<li>Toboggan : le week-end, de 14 h à 18 h</li></ul>"
+        "<div class='cards'><h3><a href='/a'>La médiathèque change ses horaires</a></h3>"
+        "<p>Une ouverture le dimanche à l'essai.</p></div></article>"
+    )
+    text = text_of(html)
+    assert "Pataugeoire" in text and "médiathèque" not in text

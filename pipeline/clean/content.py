@@ -286,6 +286,13 @@ def prune(
     # a list item or an <article> card goes only as a teaser: a short item is content
     total = measures[id(root)].chars or 1
     good_total = mass.get(id(root), 0)
+
+    def holds_the_article(el: Tag) -> bool:
+        # by its good text; on a page without good text (a root chosen by markup), by its text
+        if good_total:
+            return mass.get(id(el), 0) > BOX_MAX_GOOD_SHARE * good_total
+        return measures[id(el)].chars > BOX_MAX_GOOD_SHARE * total
+
     out: list[tuple[str, Tag]] = []
     skip: set[int] = set()
     elements = _tags_under(root)
@@ -317,7 +324,7 @@ def prune(
                 out.append(("link_para", el))
             continue
         if el.name in ("article", "li"):
-            if _is_teaser(el, m, measures, first_heading, title) and mass.get(id(el), 0) <= BOX_MAX_GOOD_SHARE * good_total:
+            if _is_teaser(el, m, measures, first_heading, title) and not holds_the_article(el):
                 out.append(("teaser", el))
                 skip.add(id(el))
             continue
@@ -334,7 +341,7 @@ def prune(
             and id(el) not in keeps
         ):
             why = "no_prose"
-        if why is not None and id(el) not in with_h1 and mass.get(id(el), 0) <= BOX_MAX_GOOD_SHARE * good_total:
+        if why is not None and id(el) not in with_h1 and not holds_the_article(el):
             out.append((why, el))
             skip.add(id(el))
     return out
@@ -425,3 +432,11 @@ def find_content(soup: BeautifulSoup | Tag, title: str | None = None) -> tuple[T
     if root is None:
         return None, []
     return root, prune(root, measures, mass, blocks, line_key(title) if title else "")
+
+
+def prune_markup_root(root: Tag, title: str | None = None) -> list[tuple[str, Tag]]:
+    """Step 5 on a root chosen by markup (a page with too little prose for the finder): its
+    teasers, link boxes and chrome boxes go alike."""
+    measures = measure(root)
+    mass, blocks = good_mass(root, measures)
+    return prune(root, measures, mass, blocks, line_key(title) if title else "")

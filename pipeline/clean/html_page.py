@@ -37,6 +37,7 @@ HTML cascade (`clean_html`)
      <article> with most text, [itemprop=articleBody], <main>, [role=main];
      else, going down from <body>, the smallest element that still holds
      three quarters of the text, without leaving the <h1> behind; else <body>.
+     The finder prunes that root alike (never a box holding half its text).
   5. Walk the root into blocks: headings, paragraphs, list items, table rows
      (layout tables, whose cells hold whole paragraphs, are walked as
      containers), blockquotes, figcaptions, and text sitting directly in
@@ -59,7 +60,7 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from pipeline.clean.content import find_content
+from pipeline.clean.content import find_content, prune_markup_root
 from pipeline.clean.hyphenation import mend_hyphens
 from pipeline.clean.markup import CONTENT_MARK, parse_page
 from pipeline.clean.lines import DATE_LINE_WORDS, collapse, filter_lines, is_prose, normalise, render, unwrap
@@ -210,7 +211,8 @@ def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]], title: str 
     inside it; on a page with too little prose, the markup and text-share root above."""
     root, cuts = find_content(soup, title)
     if root is None:
-        return content_root(soup)
+        root = content_root(soup)
+        cuts = prune_markup_root(root, title)
     for why, el in cuts:
         if not _decomposed(el):
             _remove(el, f"content:{why}", dropped)
