@@ -14,7 +14,7 @@ only (`pip install .[bench]`); it is the reference, never the cleaner. The sides
 (this project, a bare `BeautifulSoup(html, "lxml")` parse as the floor of any BeautifulSoup cleaner,
 trafilatura), so that a shared machine's load weighs on each alike. Timings include parsing and exclude
 reading and decoding the files; the machine's load average is written with them.
-A markdown table goes to stdout and to benchmarks/results/<date>-boilerplate.md.
+A markdown table goes to stdout and to benchmarks/results/<date>-boilerplate.md (or --out).
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages (quick look)")
     ap.add_argument("--no-score", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="no results file")
+    ap.add_argument("--out", type=Path, help="results file (default: benchmarks/results/<date>-boilerplate.md)")
     a = ap.parse_args()
 
     paths = sorted(str(p) for p in a.pages.glob("*.html"))[: a.limit or None]
@@ -129,7 +130,7 @@ def main() -> None:
     table = "\n".join(lines) + "\n\n" + load
     print(table)
     if not a.no_write and not a.limit:
-        out = HERE / "results" / f"{dt.date.today().isoformat()}-boilerplate.md"
+        out = a.out or HERE / "results" / f"{dt.date.today().isoformat()}-boilerplate.md"
         out.write_text(f"# Clean stage on {len(paths)} real pages, one process\n\n{table}\n", encoding="utf-8")
 
 

@@ -75,6 +75,11 @@ BOILERPLATE_LINES: list[tuple[str, str]] = [
     ("paywall", "Vous avez lu 3 articles gratuits ce mois-ci."),
     ("paywall", "Profitez de notre offre découverte à 1 € le premier mois"),
     ("paywall", "Abonnez-vous pour lire la suite de cet article"),
+    ("paywall", "Pour lire la suite, connectez-vous"),
+    ("paywall", "Subscribe today to read the full story and our archive."),
+    ("paywall", "To continue reading this article, please subscribe."),
+    ("paywall", "Kostenlos registrieren und weiterlesen"),
+    ("paywall", "Suscríbete y apoya el periodismo local"),
     ("comments", "12 commentaires"),
     ("comments", "0 réaction"),
     ("comments", "Laisser un commentaire"),
@@ -94,6 +99,8 @@ BOILERPLATE_LINES: list[tuple[str, str]] = [
     ("newsletter", "La lettre d'Acteurs Publics"),
     ("newsletter", "Inscrivez-vous pour recevoir nos alertes"),
     ("newsletter", "Je m'abonne"),
+    ("newsletter", "Follow the Herald on Facebook and Instagram for daily updates"),
+    ("newsletter", "Zapraszamy też do subskrypcji naszego serwisu"),
     ("newsletter", "Recevez chaque semaine notre sélection"),
     ("related_inline", "À lire aussi : Le fonds de transformation rouvre ses candidatures"),
     ("related_inline", "LIRE AUSSI > Budget 2022, les crédits de la mission en hausse"),
@@ -563,11 +570,9 @@ def fixture(name: str) -> str:
 
 NEWS_KEEP = [
     "Lozère : l'État finance un bus numérique pour les villages",
-    "Par Margaux Teissier — Publié le 4 mars 2021",
     "La préfecture de la Lozère obtient 800 000 € du fonds national de modernisation",
     "Trois autres projets lozériens à l'étude",
     "- la numérisation des archives communales, estimée à 0,3 M€.",
-    "Le véhicule sera aménagé par un carrossier de Langogne.",
     "Le carrossier, une entreprise familiale",
     "Permanence du bus :\nMairie de Nasbinals\nChaque mardi de 9 h à 12 h",
 ]
@@ -602,6 +607,10 @@ def test_news_page() -> None:
         assert snippet not in doc.text, snippet
     assert doc.text.split("\n")[0] == doc.title  # the kicker above the title went
     assert ("section_label", "Économie") in doc.dropped
+    # a picture's caption that names no project, amount or grant goes (html.drop_captions)
+    assert ("content:caption", "Le véhicule sera aménagé par un carrossier de Langogne.") in doc.dropped
+    # the page's metadata dates it: the byline and dateline above the body leave the text
+    assert ("head_meta", "Par Margaux Teissier — Publié le 4 mars 2021") in doc.dropped
 
 
 def test_ministry_press_release() -> None:
@@ -698,6 +707,9 @@ DROP_TAG_CASES = {
     "video": "<video>Votre navigateur ne lit pas cette vidéo</video>",
     "audio": "<audio>Écouter le podcast de la rédaction</audio>",
     "map": "<map><area alt='Carte des départements'>Carte des départements</map>",
+    # ruby annotations: the reading of the characters they sit on, not text of the article
+    "rt": "<rt>prononciation des caractères</rt>",
+    "rp": "<rp>(parenthèse de repli)</rp>",
 }
 
 

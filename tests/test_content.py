@@ -87,7 +87,8 @@ def test_chrome_box_with_prose_does_not_become_the_root() -> None:
         "<div><h2>Les lauréats</h2><ul><li><a href='/p1'>Projet Alpha</a> — université de Tours, 1,2 M€</li>"
         "<li><a href='/p2'>Projet Bêta</a> — CNRS, 0,8 M€</li></ul></div>",
         "<div><table><tr><th>Projet</th><th>Montant</th></tr><tr><td>Alpha</td><td>1,2 M€</td></tr></table></div>",
-        "<div><figure><img src='a.jpg'><figcaption>Le calculateur du laboratoire de Tours</figcaption></figure></div>",
+        # a caption that names a project (other captions go: tests/test_clean_page_shapes.py)
+        "<div><figure><img src='a.jpg'><figcaption>Le calculateur du projet Alpha, à Tours</figcaption></figure></div>",
         # paragraphs that spell an address, or hold a link inside prose, are not link paragraphs
         "<p>Contact : <a href='mailto:calcul@exemple.fr'>calcul@exemple.fr</a></p>",
         "<p><a href='https://calcul.exemple.fr'>https://calcul.exemple.fr</a></p>",

@@ -30,11 +30,15 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
      whole page, the finder gives up and the caller keeps its markup-based root.
   4. Root by markup. When an <article>, <main>, [role=main] or [itemprop=articleBody]
      under that root holds SEMANTIC_SHARE of its good mass, it becomes the root: the page
-     says where its article is and the density agrees. Not when the <h1> stays outside:
-     the lead and the dateline often sit with the title, outside [itemprop=articleBody].
-  5. Pruning inside the root (`prune`), outer boxes first, never a box holding the <h1>:
+     says where its article is and the density agrees. Not when the <h1> or a good block
+     above it stays outside: the lead and the dateline often sit with the title, outside
+     [itemprop=articleBody].
+  5. Pruning inside the root (`prune`), outer boxes first, never a box holding the <h1> or
+     more than BOX_MAX_GOOD_SHARE of the root's good text (that box is the article, whatever
+     its shape: a blog post whose heading links to the post itself is no teaser):
      - teaser: a box of at most TEASER_MAX_CHARS whose heading is a link (another
-       article's card);
+       article's card), unless the heading is the page's own title (blogs link a post's
+       title to the post);
      - link_para: a paragraph that is a link (LINK_PARA_DENSITY) with at most a label outside
        it (LINK_PARA_OWN_CHARS: "Lire aussi :", "Read more:"), unless it spells an address;
      - link_box: a div, list or table whose link density exceeds LINK_BOX_DENSITY with
@@ -42,13 +46,20 @@ link densities, Readability's class weights and trafilatura's pruning of link bo
        menu the tag rules missed). Lists of the article (laureates, each a link and a
        description) have enough text outside their links to stay;
      - negative_class: a box with chrome words (step 1) holding at most
-       NEGATIVE_MAX_SHARE of the root's text;
+       NEGATIVE_MAX_SHARE of the root's text; here a content word cancels a chrome word
+       only as the head (last word) of a class value ("post-ratings" is a ratings box,
+       "entry-content" content), except beside the words that also name the article's
+       lead (`content.lead_tokens`: "article-teaser");
      - no_prose: below the first good block (position: above it sit the rubric, the
        dateline and the byline, which the line rules and the date reader want), a div or
        section without any good text and without a heading, list, table, figure, caption,
        quotation or preformatted block (author boxes, "follow us" lines, widgets).
        Headings, lists, tables and captions of the article body therefore stay, even
-       when short.
+       when short;
+     - caption: with `html.drop_captions`, a picture's caption (<figcaption>, or the class
+       words `html.caption_tokens`), unless it names what the tool extracts (an amount, a
+       project, a grant: `html.caption_keep`) or the captions hold CAPTION_STORY_SHARE of
+       the root's text (a gallery, a photo story: they are the story).
 The line rules (pipeline.clean.lines) then work on the text of the root, as before.
 """
 
@@ -58,7 +69,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from pipeline.clean.rules import load_data, token_hit
+from pipeline.clean.rules import head_words, line_key, load_data, token_hit
 
 PARA_TAGS = frozenset({"p", "pre", "td", "blockquote"})
 OWN_TEXT_TAGS = frozenset({"div", "section", "li", "article", "main", "span", "font", "center", "dd"})
@@ -75,7 +86,9 @@ LINK_BOX_DENSITY = 0.35
 LINK_BOX_OWN_CHARS = 200
 NEGATIVE_MAX_SHARE = 0.25
 KEEP_INSIDE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "figure", "figcaption", "blockquote", "pre"})
-PRUNED = ("div", "section", "ul", "ol", "table", "dl", "header", "footer", "span", "article", "li", "p")
+PRUNED = ("div", "section", "ul", "ol", "table", "dl", "header", "footer", "span", "article", "li", "p", "figcaption")
+CAPTION_STORY_SHARE = 0.3  # captions holding this share of the root's text are the story (a gallery)
+BOX_MAX_GOOD_SHARE = 0.5  # a box holding more of the root's good text is the article, whatever its shape
 LINK_PARA_DENSITY = 0.6  # a paragraph this much link...
 LINK_PARA_OWN_CHARS = 40  # ...with at most a label outside its links ("Read more:") points elsewhere
 _ADDRESS_MARKS = ("@", "://", "www.")
@@ -142,26 +155,35 @@ def attr_values(el: Tag, names: tuple[str, ...] = ("id", "itemprop")) -> list[st
     return values
 
 
+def says_content(values: list[str], head_only: bool = False) -> bool:
+    """A class/id value holds a content word; with `head_only`, as its head word (its last:
+    "post-ratings" names ratings, "entry-content" content)."""
+    return token_hit(head_words(values) if head_only else values, load_data().content_positive) is not None
+
+
 def class_weight(el: Tag) -> int:
     """+1 when the class/id/itemprop words say content, -1 when they say page chrome, 0 when
     they say nothing or both."""
     values = attr_values(el)
     if not values:
         return 0
-    data = load_data()
-    weight = -1 if token_hit(values, data.content_negative) else 0
-    if token_hit(values, data.content_positive):
+    weight = -1 if token_hit(values, load_data().content_negative) else 0
+    if says_content(values):
         weight += 1
     return weight
 
 
-def is_chrome(el: Tag) -> bool:
-    """class_weight(el) < 0, asking for the content words only when the chrome words hit."""
+def is_chrome(el: Tag, head_only: bool = False) -> bool:
+    """class_weight(el) < 0, asking for the content words only when the chrome words hit. With
+    `head_only`, content words count only as the head of a value: the first words of
+    "post-ratings" or "c-article__footer" name whose box it is, not what it holds."""
     values = attr_values(el)
+    if not values:
+        return False
     data = load_data()
-    return bool(values) and token_hit(values, data.content_negative) is not None and not token_hit(
-        values, data.content_positive
-    )
+    hit = token_hit(values, data.content_negative)
+    # "article-teaser" is the article's own lead: there any content word cancels the chrome word
+    return hit is not None and not says_content(values, head_only and hit not in data.content_lead_words)
 
 
 def _is_text_block(el: Tag, m: Measures) -> bool:
@@ -174,15 +196,20 @@ def _semantic(el: Tag) -> bool:
     return el.name in ("article", "main") or el.get("itemprop") == "articleBody" or el.get("role") == "main"
 
 
-def _is_teaser(el: Tag, m: Measures, measures: dict[int, Measures], first_heading: dict[int, Tag]) -> bool:
-    """A short box whose heading is a link: another article's teaser."""
+def _is_teaser(
+    el: Tag, m: Measures, measures: dict[int, Measures], first_heading: dict[int, Tag], title: str = ""
+) -> bool:
+    """A short box whose heading is a link: another article's teaser. Not when the heading is
+    the page's own title (`title`: its line key): blogs link a post's title to the post."""
     if m.chars > TEASER_MAX_CHARS:
         return False
     heading = first_heading.get(id(el))
     if heading is None:
         return False
     hm = measures.get(id(heading))
-    return hm is not None and hm.chars > 0 and hm.link_density > TEASER_HEADING_LINKS
+    if hm is None or hm.chars == 0 or hm.link_density <= TEASER_HEADING_LINKS:
+        return False
+    return not title or line_key(heading.get_text(" ")) != title
 
 
 def _is_link_para(el: Tag, m: Measures) -> bool:
@@ -192,6 +219,30 @@ def _is_link_para(el: Tag, m: Measures) -> bool:
         return False
     text = el.get_text(" ")
     return not any(mark in text for mark in _ADDRESS_MARKS)
+
+
+def is_caption(el: Tag) -> bool:
+    values = attr_values(el, ("id",))
+    return bool(values) and token_hit(values, load_data().caption_tokens) is not None
+
+
+def caption_chars(elements: list[Tag], measures: dict[int, Measures]) -> int:
+    """Characters of the captions among `elements` (page order), each counted once."""
+    inside: set[int] = set()
+    n = 0
+    for el in elements:
+        if id(el.parent) in inside:
+            inside.add(id(el))
+        elif el.name == "figcaption" or is_caption(el):
+            inside.add(id(el))
+            n += measures[id(el)].chars
+    return n
+
+
+def names_funding(text: str) -> bool:
+    """A caption that names what the tool extracts (an amount, a project, a grant) stays."""
+    key = line_key(text)
+    return any(rx.search(key) for rx in load_data().caption_keep)
 
 
 def _tags_under(root: Tag) -> list[Tag]:
@@ -227,12 +278,21 @@ def first_headings(elements: list[Tag], root: Tag, names: frozenset[str] = TEASE
 
 
 def prune(
-    root: Tag, measures: dict[int, Measures], mass: dict[int, int], blocks: list[Tag]
+    root: Tag, measures: dict[int, Measures], mass: dict[int, int], blocks: list[Tag], title: str = ""
 ) -> list[tuple[str, Tag]]:
     """Step 5: (reason, element) for the boxes inside the root that are not article text.
-    Outer boxes first; an element inside a cut box is not listed again."""
+    Outer boxes first; an element inside a cut box is not listed again. `title`: the line key
+    of the page's title."""
     # a list item or an <article> card goes only as a teaser: a short item is content
     total = measures[id(root)].chars or 1
+    good_total = mass.get(id(root), 0)
+
+    def holds_the_article(el: Tag) -> bool:
+        # by its good text; on a page without good text (a root chosen by markup), by its text
+        if good_total:
+            return mass.get(id(el), 0) > BOX_MAX_GOOD_SHARE * good_total
+        return measures[id(el)].chars > BOX_MAX_GOOD_SHARE * total
+
     out: list[tuple[str, Tag]] = []
     skip: set[int] = set()
     elements = _tags_under(root)
@@ -242,6 +302,8 @@ def prune(
     with_h1 = holders_of(elements, frozenset({"h1"}), root)
     # the first good block opens the body: above it sit the rubric, the dateline, the byline
     body_start = min((order[id(b)] for b in blocks if id(b) in order), default=len(elements))
+    # a gallery or a photo story tells its story in its captions
+    keep_captions = not load_data().drop_captions or caption_chars(elements, measures) > CAPTION_STORY_SHARE * total
     for el in (el for el in elements if el.name in PRUNED):
         if id(el.parent) in skip:
             skip.add(id(el))
@@ -250,20 +312,27 @@ def prune(
         if m is None or m.chars == 0:
             continue
         why = None
+        caption = el.name == "figcaption" or is_caption(el)
+        if caption and not keep_captions and not names_funding(el.get_text(" ")):
+            out.append(("caption", el))
+            skip.add(id(el))
+            continue
+        if el.name == "figcaption":
+            continue
         if el.name == "p":
             if _is_link_para(el, m):
                 out.append(("link_para", el))
             continue
         if el.name in ("article", "li"):
-            if _is_teaser(el, m, measures, first_heading):
+            if _is_teaser(el, m, measures, first_heading, title) and not holds_the_article(el):
                 out.append(("teaser", el))
                 skip.add(id(el))
             continue
-        if _is_teaser(el, m, measures, first_heading):
+        if _is_teaser(el, m, measures, first_heading, title):
             why = "teaser"
         elif m.link_density > LINK_BOX_DENSITY and m.chars - m.link_chars < LINK_BOX_OWN_CHARS:
             why = "link_box"
-        elif m.chars <= NEGATIVE_MAX_SHARE * total and is_chrome(el):
+        elif m.chars <= NEGATIVE_MAX_SHARE * total and is_chrome(el, head_only=True):
             why = "negative_class"
         elif (
             el.name in ("div", "section")
@@ -272,7 +341,7 @@ def prune(
             and id(el) not in keeps
         ):
             why = "no_prose"
-        if why is not None and id(el) not in with_h1:
+        if why is not None and id(el) not in with_h1 and not holds_the_article(el):
             out.append((why, el))
             skip.add(id(el))
     return out
@@ -323,11 +392,13 @@ def dense_root(body: Tag, mass: dict[int, int], first_h1: dict[int, Tag] | None 
         node, total = best, n
 
 
-def semantic_root(root: Tag, mass: dict[int, int]) -> Tag:
+def semantic_root(root: Tag, mass: dict[int, int], blocks: list[Tag] | None = None) -> Tag:
     """Step 4: the marked-up article under `root` holding the most good text, when it holds
-    SEMANTIC_SHARE of it and does not leave the <h1> out; else `root`."""
+    SEMANTIC_SHARE of it and leaves neither the <h1> nor a good block above it (the lead) out;
+    else `root`."""
     total = mass.get(id(root), 0)
-    marked = [el for el in _tags_under(root) if _semantic(el)]
+    elements = _tags_under(root)
+    marked = [el for el in elements if _semantic(el)]
     if not marked or not total:
         return root
     best = max(marked, key=lambda el: mass.get(id(el), 0))
@@ -335,22 +406,37 @@ def semantic_root(root: Tag, mass: dict[int, int]) -> Tag:
         return root
     # the lead and the dateline often sit with the <h1> outside [itemprop=articleBody]
     h1 = root.find("h1")
-    return root if h1 is not None and h1 is not best and not _inside(h1, best) else best
+    if h1 is not None and h1 is not best and not _inside(h1, best):
+        return root
+    above = set()
+    for el in elements:
+        if el is best:
+            break
+        above.add(id(el))
+    return root if any(id(b) in above for b in blocks or ()) else best
 
 
 def _inside(el: Tag, box: Tag) -> bool:
     return any(p is box for p in el.parents)
 
 
-def find_content(soup: BeautifulSoup | Tag) -> tuple[Tag | None, list[tuple[str, Tag]]]:
+def find_content(soup: BeautifulSoup | Tag, title: str | None = None) -> tuple[Tag | None, list[tuple[str, Tag]]]:
     """The article's root element (None when the page has too little prose to tell) and the
-    (reason, element) to cut inside it."""
+    (reason, element) to cut inside it (`title`: the page's title, never a teaser's)."""
     body = soup.body if isinstance(soup, BeautifulSoup) and soup.body else soup
     measures = measure(body)
     mass, blocks = good_mass(body, measures)
     root = dense_root(body, mass, first_headings(_tags_under(body), body, frozenset({"h1"})))
     if root is not None:
-        root = semantic_root(root, mass)
+        root = semantic_root(root, mass, blocks)
     if root is None:
         return None, []
-    return root, prune(root, measures, mass, blocks)
+    return root, prune(root, measures, mass, blocks, line_key(title) if title else "")
+
+
+def prune_markup_root(root: Tag, title: str | None = None) -> list[tuple[str, Tag]]:
+    """Step 5 on a root chosen by markup (a page with too little prose for the finder): its
+    teasers, link boxes and chrome boxes go alike."""
+    measures = measure(root)
+    mass, blocks = good_mass(root, measures)
+    return prune(root, measures, mass, blocks, line_key(title) if title else "")

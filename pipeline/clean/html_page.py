@@ -12,9 +12,10 @@ HTML cascade (`clean_html`)
      (hidden, aria-hidden, display:none), page-level <header>/<footer> (those
      outside <article>, <main>, [itemprop=articleBody]: the article's own
      header keeps its title and date), landmark roles of page chrome. Guard:
-     a <form> (`html.guarded_tags`) or page-level <header>/<footer> holding
-     more than half of the page's text is a wrapper around the whole page
-     (ASP.NET forms, unclosed headers) and stays.
+     a <form>, <nav>, <noscript> (`html.guarded_tags`), page-level
+     <header>/<footer> or chrome landmark holding more than half of the
+     page's text is a wrapper around the whole page (ASP.NET forms, unclosed
+     headers, banners and <noscript>s) and stays.
   3. Remove elements whose class, id or aria-label words say boilerplate
      (`html.drop_tokens`: cookie, share, newsletter, comments, related,
      breadcrumb, ad...). Words, not substrings: "article-share" goes,
@@ -36,6 +37,7 @@ HTML cascade (`clean_html`)
      <article> with most text, [itemprop=articleBody], <main>, [role=main];
      else, going down from <body>, the smallest element that still holds
      three quarters of the text, without leaving the <h1> behind; else <body>.
+     The finder prunes that root alike (never a box holding half its text).
   5. Walk the root into blocks: headings, paragraphs, list items, table rows
      (layout tables, whose cells hold whole paragraphs, are walked as
      containers), blockquotes, figcaptions, and text sitting directly in
@@ -43,6 +45,9 @@ HTML cascade (`clean_html`)
      address, a list of names), which then stay separate lines.
   6. The line rules (pipeline.clean.lines), as for plain text; then a short
      heading ending the text goes (it announced what step 4 cut).
+  7. When the page's metadata gives the publication date, the short lines
+     above the body that give the date, the time or the reading time
+     (`html.head_meta`) go; without it the text's date reader needs them.
 """
 
 from __future__ import annotations
@@ -55,10 +60,12 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from pipeline.clean.content import find_content
+from pipeline.clean.content import find_content, prune_markup_root
 from pipeline.clean.hyphenation import mend_hyphens
 from pipeline.clean.markup import CONTENT_MARK, parse_page
-from pipeline.clean.lines import collapse, filter_lines, normalise, render, unwrap
+from pipeline.clean.lines import DATE_LINE_WORDS, collapse, filter_lines, is_prose, normalise, render, unwrap
+from pipeline.clean.metadata import published_from_html
+from pipeline.clean.rules import line_key, load_data
 from pipeline.model import CleanDoc, CleanLine
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -199,12 +206,13 @@ def content_root(soup: BeautifulSoup) -> Tag:
     return _text_core(body) or body
 
 
-def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]]) -> Tag:
+def choose_root(soup: BeautifulSoup, dropped: list[tuple[str, str]], title: str | None = None) -> Tag:
     """Step 4: the content finder (pipeline.clean.content) picks the root and cuts the boxes
     inside it; on a page with too little prose, the markup and text-share root above."""
-    root, cuts = find_content(soup)
+    root, cuts = find_content(soup, title)
     if root is None:
-        return content_root(soup)
+        root = content_root(soup)
+        cuts = prune_markup_root(root, title)
     for why, el in cuts:
         if not _decomposed(el):
             _remove(el, f"content:{why}", dropped)
@@ -304,6 +312,25 @@ def html_lines(el: Tag, kind: str = "para", holders: set[int] | None = None) -> 
     yield from flush()
 
 
+def drop_head_meta(lines: list[CleanLine], dropped: list[tuple[str, str]]) -> list[CleanLine]:
+    """Step 7 of the HTML cascade: above the first prose paragraph, the short paragraph lines
+    giving the date, the time or the reading time (`html.head_meta`) go."""
+    body = next((i for i, ln in enumerate(lines) if is_prose(ln.text)), len(lines))
+    patterns = load_data().head_meta
+    kept = []
+    for i, ln in enumerate(lines):
+        if (
+            i < body
+            and ln.kind == "para"
+            and len(ln.text.split()) <= DATE_LINE_WORDS
+            and any(rx.search(line_key(ln.text)) for rx in patterns)
+        ):
+            dropped.append(("head_meta", ln.text))
+        else:
+            kept.append(ln)
+    return kept
+
+
 def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     """Clean an HTML page (see the module docstring for the cascade). A soup
     built by `parse_page` is modified; any other soup is parsed again through it."""
@@ -312,11 +339,14 @@ def clean_html(html: str | BeautifulSoup) -> CleanDoc:
     soup = html
     limit_depth(soup)
     title = title_of(soup)
+    dated = published_from_html(soup) is not None  # read before the noise goes, as the run does
     dropped: list[tuple[str, str]] = list(vars(soup).get("prepass_drops", ()))
     strip_noise(soup, dropped)
-    root = choose_root(soup, dropped)
+    root = choose_root(soup, dropped, title)
     lines = [replace(ln, text=normalise(ln.text)) for ln in html_lines(root, _kind_of(root, "para"))]
     kept, line_drops = filter_lines([ln for ln in lines if ln.text])
+    if dated:
+        kept = drop_head_meta(kept, line_drops)
     # a short heading that ends the text heads nothing: what it announced (related articles,
     # comments, "follow us") was cut. A long one is text set in a heading tag.
     while len(kept) > 1 and kept[-1].kind == "heading" and len(kept[-1].text.split()) <= TRAILING_HEADING_WORDS:

@@ -124,9 +124,9 @@ def privacy_level(text: str) -> int:
     """2 for a site's privacy/consent notice, 1 for a line about personal data, 0 otherwise."""
     key = line_key(text)
     data = load_data()
-    if any(rx.search(key) for rx in data.privacy_strong):
+    if data.privacy_strong_any.search(key):
         return 2
-    return 1 if any(rx.search(key) for rx in data.privacy_weak) else 0
+    return 1 if data.privacy_weak_any.search(key) else 0
 
 
 def is_dated_headline(text: str) -> bool:

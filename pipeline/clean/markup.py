@@ -8,7 +8,8 @@ the page with lxml (in C), removes there what steps 2 and 3 of the HTML cascade
 and hands the thinned markup to BeautifulSoup, whose tree then holds only what the cleaning reads:
   - comments and processing instructions (never text);
   - step 2 (`noise`): the tags of `html.drop_tags` (`html.guarded_tags` only when they do not wrap
-    the page), hidden elements, page-level <header>/<footer>, landmark roles of page chrome;
+    the page), hidden elements, page-level <header>/<footer>, landmark roles of page chrome (not
+    when one wraps the page: an unclosed banner or <noscript> swallows what follows it);
   - step 3 (`class_noise`): boxes whose class, id or aria-label words say boilerplate;
   - elements without text that nothing reads (<img>, <link>, <source>...: TEXTLESS), and the
     attributes nothing reads (all but READ_ATTRIBUTES: class, id, itemprop, role, the date's);
@@ -198,7 +199,7 @@ def noise(root: etree._Element) -> list[tuple[str, etree._Element]]:
             cut("hidden", el)
         elif tag in data.chrome_tags and not holds_the_page(el) and not _in_content(el):
             cut(f"tag:{tag}", el)
-        elif el.get("role") and el.get("role").lower() in data.drop_roles:
+        elif el.get("role") and el.get("role").lower() in data.drop_roles and not holds_the_page(el):
             cut(f"role:{el.get('role')}", el)
     return out
 

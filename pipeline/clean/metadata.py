@@ -196,6 +196,19 @@ def published_from_html(soup: BeautifulSoup | str) -> datetime.date | None:
     docstring), else None. Accepts a parsed soup or the HTML itself."""
     if isinstance(soup, str):
         soup = parse_page(soup)
+    # the run reads the date, then the cleaner asks again (pipeline.clean.html_page): once a page
+    cached = vars(soup).get("published_from_html", _UNREAD)
+    if cached is not _UNREAD:
+        return cached
+    value = _published(soup)
+    vars(soup)["published_from_html"] = value
+    return value
+
+
+_UNREAD = object()
+
+
+def _published(soup: BeautifulSoup) -> datetime.date | None:
     rules = _rules()
     index = _index(soup)
     steps = (

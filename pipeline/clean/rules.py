@@ -46,6 +46,8 @@ class BoilerplateRules:
     headline_dates: tuple[re.Pattern[str], ...]
     privacy_strong: tuple[re.Pattern[str], ...]
     privacy_weak: tuple[re.Pattern[str], ...]
+    privacy_strong_any: re.Pattern[str]  # the patterns above as one alternation: one search a line
+    privacy_weak_any: re.Pattern[str]
     bullets: tuple[str, ...]
     drop_tags: frozenset[str]
     chrome_tags: frozenset[str]
@@ -55,6 +57,11 @@ class BoilerplateRules:
     guarded_tags: frozenset[str]
     content_positive: tuple[str, ...]
     content_negative: tuple[str, ...]
+    content_lead_words: frozenset[str]
+    head_meta: tuple[re.Pattern[str], ...]
+    drop_captions: bool
+    caption_keep: tuple[re.Pattern[str], ...]
+    caption_tokens: tuple[str, ...]
 
 
 
@@ -87,6 +94,10 @@ def _compile(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
 
 
+def _any_of(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 def _rule(raw: dict[str, Any]) -> Rule:
     return Rule(
         name=raw["name"],
@@ -109,6 +120,8 @@ def load_data() -> BoilerplateRules:
         headline_dates=_compile(raw["headline_with_date"]),
         privacy_strong=_compile(raw["privacy"]["strong"]),
         privacy_weak=_compile(raw["privacy"]["weak"]),
+        privacy_strong_any=_any_of(raw["privacy"]["strong"]),
+        privacy_weak_any=_any_of(raw["privacy"]["weak"]),
         bullets=tuple(raw["bullets"]),
         drop_tags=frozenset(html["drop_tags"]),
         chrome_tags=frozenset(html["chrome_tags"]),
@@ -118,6 +131,11 @@ def load_data() -> BoilerplateRules:
         guarded_tags=frozenset(html["guarded_tags"]),
         content_positive=tuple(raw["content"]["positive_tokens"]),
         content_negative=tuple(raw["content"]["negative_tokens"]),
+        content_lead_words=frozenset(raw["content"]["lead_tokens"]),
+        head_meta=_compile(html["head_meta"]),
+        drop_captions=bool(html["drop_captions"]),
+        caption_keep=_compile(html["caption_keep"]),
+        caption_tokens=tuple(html["caption_tokens"]),
     )
 
 
@@ -127,6 +145,18 @@ def tokens_of(value: str) -> list[str]:
     value = unicodedata.normalize("NFKD", value)
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     return [t for t in re.split(r"[^a-z0-9]+", value) if t]
+
+
+@lru_cache(maxsize=8192)
+def _head_word(value: str) -> str:
+    parts = _tokens_cached(value)
+    return parts[-1] if parts else ""
+
+
+def head_words(values: Iterable[str]) -> list[str]:
+    """The last word of each class/id value ("post-ratings" -> "ratings"): the word naming
+    what the box is, in the way class names are compounded."""
+    return [w for w in map(_head_word, values) if w]
 
 
 @lru_cache(maxsize=8192)
@@ -150,12 +180,30 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[dict[str, list[int]], tuple[tu
     return index, tuple(out)
 
 
+# One answer cache per pattern list, found by the list's identity: the lists are the rule data's
+# tuples, asked about ~100 times a page each; keying one cache by (values, patterns) hashed the
+# whole pattern tuple at every call. An entry holds its list, so that the identity stays its own.
+_HIT_CACHES: dict[int, tuple[object, tuple[str, ...], dict[tuple[str, ...], str | None]]] = {}
+_HIT_CACHE_SIZE = 1 << 14
+_MISS = object()
+
+
 def token_hit(values: Iterable[str], patterns: Iterable[str]) -> str | None:
     """The first drop token matching one of the attribute values (see html.drop_tokens)."""
     values = tuple(values)
     if not values:  # most elements: no class, id or label at all
         return None
-    return _token_hit(values, tuple(patterns))
+    entry = _HIT_CACHES.get(id(patterns))
+    if entry is None or entry[0] is not patterns:
+        entry = (patterns, tuple(patterns), {})
+        _HIT_CACHES[id(patterns)] = entry
+    cache = entry[2]
+    hit = cache.get(values, _MISS)
+    if hit is _MISS:
+        hit = _token_hit(values, entry[1])
+        if len(cache) < _HIT_CACHE_SIZE:  # class lists repeat from element to element and page to page
+            cache[values] = hit
+    return hit  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=16)
@@ -174,8 +222,6 @@ def _first_words(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, 
     return frozenset(words), tuple(prefixes)
 
 
-# class lists repeat from element to element and page to page
-@lru_cache(maxsize=1 << 14)
 def _token_hit(values: tuple[str, ...], patterns: tuple[str, ...]) -> str | None:
     parts_list = [p for p in (_tokens_cached(v) for v in values) if p]
     if not parts_list:
