@@ -463,3 +463,20 @@ def test_fronted_and_following_purposes(text, expected):
 def test_a_place_joined_by_es_stays_whole():
     got = mentions("La commune de Riom-ès-Montagnes a obtenu 300 000 € pour la rénovation de sa piscine municipale.")
     assert [m.carriers for m in got.values()] == [["Commune de Riom-ès-Montagnes"]], got
+
+
+@pytest.mark.parametrize("text, carrier", [
+    ("À titre d'illustration, la Lozère toucherait 31 000 euros afin de créer un service d'alerte des éleveurs.",
+     "Conseil départemental de la Lozère"),
+    ("Le Gers obtiendra 40 000 euros pour créer un portail des aides sociales.", "Conseil départemental du Gers"),
+])
+def test_a_departement_named_by_its_place_carries_what_it_receives(text, carrier):
+    got = mentions(text)
+    assert [m.carriers for m in got.values()] == [[carrier]], got
+
+
+def test_what_the_assembly_votes_is_carried_by_its_collectivity():
+    text = ("La commission permanente du Conseil départemental du Cantal s'est réunie lundi.\n"
+            "Enfin, les élus ont voté la réfection du pont de Vic, à hauteur de 42 000 euros.")
+    got = mentions(text)
+    assert {n: m.carriers for n, m in got.items()} == {"réfection du pont de Vic": ["Conseil départemental du Cantal"]}, got

@@ -185,11 +185,20 @@ def _purpose_of(bare: Candidate, cands: list[Candidate]) -> Candidate | None:
 PURPOSE_RULES = {"amount_purpose", "amount_for", "org_receives_for", "amount_invested_in", "amount_goes_to"}
 
 
+_ASSEMBLY_OF = ("Conseil départemental", "Conseil régional", "Conseil municipal")
+
+
 def institution_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> None:
     """A project named after a hospital or a school ("la reconstruction du CHU de X") is
-    carried by that body when no phrasing named another carrier."""
+    carried by that body when no phrasing named another carrier; one the article's assembly
+    votes ("les élus ont voté la réfection de X") by the collectivity the article reports on."""
+    assembly = next((o.name for o in ctx.orgs if o.name.startswith(_ASSEMBLY_OF)), None)
     for c in cands:
         if c.carriers:
+            continue
+        if assembly and c.sentence >= 0 and CUE.assembly_subject.match(
+                ctx.folded[ctx.sents[c.sentence].start:ctx.sents[c.sentence].end]):
+            c.carriers = [assembly]
             continue
         inside = [x.name for x in ctx.institutions if c.start <= x.start and x.end <= c.end]
         if inside:

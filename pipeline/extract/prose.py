@@ -10,7 +10,8 @@ from pipeline.extract.context import Candidate, ExtractionContext, content_words
 from pipeline.extract.membership import among_the_selected, laureate_will_build, member_of_selection
 from pipeline.extract.respectively import respectively_subjects
 from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
-from pipeline.extract.phrases import clause_start, clause_subject, head_word, is_trap, np_left, np_right
+from pipeline.extract.organizations import load_gazetteer
+from pipeline.extract.phrases import clause_start, clause_subject, head_word, is_place, is_trap, np_left, np_right
 from pipeline.extract.phrasings import acronym_definitions, appositives, carrier_before_verb, enumeration, le_projet, named_entities, projet_de, quoted_names, subject_plans
 from pipeline.text import fold
 
@@ -158,6 +159,27 @@ def _funded_object(ctx: ExtractionContext, si: int, pos: int, rule: str, am, lim
     if not sp or org_coverage(ctx, *sp) >= 0.7:
         return None
     return Candidate(*sp, rule, 0.75 if rule in ("invests_in", "finances_object") else 0.7, amount=am, carriers=carriers or [])
+
+
+_PLACE_SUBJECT = re.compile(r"\W*(?i:la |le |les |l['’])?([A-ZÀ-Ý][\w'’\-]*(?:[ \-](?:et|de|du|des|d['’])?[ \-]?[A-ZÀ-Ý][\w'’\-]*)*)")
+
+
+def place_as_collectivity(ctx: ExtractionContext, a: int, b: int) -> list[str]:
+    """'La Lozère, par exemple, toucherait 30 000 € afin de …': a département or a région named
+    by its place as the subject is that collectivity (the gazetteer's Département / Région)."""
+    # the subject opens the sentence or follows one of its incises ("À titre d'exemple, la Lozère …")
+    starts = [a] + [k + 1 for k in range(a, b) if ctx.text[k] == ","]
+    m = next((m for m in (_PLACE_SUBJECT.match(ctx.text, k, b) for k in starts) if m and is_place(m.group(1))), None)
+    if m is None:
+        return []
+    gaz = load_gazetteer()
+    place = m.group(1)
+    for form in (f"Département de {place}", f"Département de la {place}", f"Département du {place}",
+                 f"Département des {place}", f"Département de l'{place}", f"Région {place}"):
+        found = gaz.resolve(form)
+        if found:
+            return [found]
+    return []
 
 
 def purpose_of_previous_amount(ctx: ExtractionContext, si: int) -> list[Candidate]:
@@ -375,6 +397,8 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 carriers = [o.name for o in ctx.orgs_in(am.end, am.end + m.start())]
                 if not carriers:
                     carriers = [o.name for o in ctx.orgs_in(clause_start(ctx, si, am.start), am.start)]
+                if not carriers:
+                    carriers = place_as_collectivity(ctx, s.start, am.start)
                 out.append(Candidate(*sp, "amount_purpose", 0.7, amount=am, carriers=dedupe(carriers)))
                 continue
         # "X … disposera de 19,3 M€" / "X bénéficie de 5 M€": the subject of a funding verb
