@@ -15,6 +15,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from pipeline.run.timeline import mark
+
 SAMPLE_TEXT = """Communiqué – Figeac, le 14 mars 2024
 
 Le conseil départemental attribue 1,8 million d'euros au projet Verger des Coteaux, porté par la commune de Capdenac, pour planter des arbres fruitiers autour des équipe-ments sportifs.
@@ -59,3 +61,37 @@ def rehearse() -> None:
         extract_batch(articles)
     clear_memo()  # a run's memo holds the run's sentences only
     _done = True
+
+
+def prepare_flow_process(in_process: bool = False) -> None:
+    """Load now, in the flow's own process, what it would load on first use once the flow runs.
+
+    Called while the run waits anyway (for its temporary Prefect server, or for the worker
+    pool's model): Prefect's flow and task engines and FastAPI's encoder of flow parameters
+    (imported by Prefect when the flow starts), reconciliation with its lexicon, and the
+    gazetteer the store writes. in_process: the articles are extracted in this process
+    (no worker pool): the model and a rehearsal too. Like the rehearsal, it never raises:
+    whatever fails here fails again, and is reported, where the flow needs it.
+    """
+    try:
+        import fastapi.encoders  # noqa: F401
+        import prefect.flow_engine  # noqa: F401
+        import prefect.futures  # noqa: F401
+        import prefect.task_engine  # noqa: F401
+
+        from pipeline.extract import lexicon
+        from pipeline.extract.organizations import load_gazetteer
+        from pipeline.reconcile import cluster  # noqa: F401
+
+        lexicon.load()
+        load_gazetteer()
+        if in_process:
+            from pipeline.extract.nlp import get_nlp
+            from pipeline.run.regex_cache import kept
+
+            with kept():
+                get_nlp()
+            rehearse()
+    except Exception:  # noqa: BLE001 - see above
+        pass
+    mark("flow's process prepared")
