@@ -63,7 +63,7 @@ def test_the_factory_returns_prefects_app_and_the_collector_runs_again(monkeypat
 def test_preparing_the_flows_process_loads_the_model_only_without_workers(monkeypatch):
     loaded, rehearsed = [], []
     monkeypatch.setattr("pipeline.extract.nlp.get_nlp", lambda name=None: loaded.append(name))
-    monkeypatch.setattr(warmup, "rehearse", lambda: rehearsed.append(1))
+    monkeypatch.setattr(warmup, "rehearse", lambda: rehearsed.append(1) or True)
     warmup.prepare_flow_process(in_process=False)
     assert loaded == [] and rehearsed == []
     assert "prefect.flow_engine" in sys.modules and "fastapi.encoders" in sys.modules

@@ -30,9 +30,9 @@ def test_rehearsal_runs_once_and_leaves_the_memo_empty(monkeypatch):
     pytest.importorskip(nlp.model_name())
     monkeypatch.setattr(warmup, "_done", False)
     nlp.clear_memo()
-    warmup.rehearse()
+    assert warmup.rehearse() is True
     assert nlp.memo_size() == 0
     calls = []
     monkeypatch.setattr("pipeline.run.batch.clean_batch", lambda *a, **k: calls.append(a) or ([], []))
-    warmup.rehearse()  # already done in this process
+    assert warmup.rehearse() is False  # already done in this process
     assert calls == []

@@ -42,12 +42,12 @@ SAMPLE_PAGE = """<!DOCTYPE html>
 _done = False
 
 
-def rehearse() -> None:
+def rehearse() -> bool:
     """Read, clean and extract the two samples in this process, once (a worker forked from a
-    rehearsed fork server skips it); the results are dropped."""
+    rehearsed fork server skips it); the results are dropped. Whether it ran now."""
     global _done
     if _done:
-        return
+        return False
     from pipeline.extract.nlp import clear_memo
     from pipeline.run.batch import clean_batch, extract_batch
 
@@ -61,6 +61,7 @@ def rehearse() -> None:
         extract_batch(articles)
     clear_memo()  # a run's memo holds the run's sentences only
     _done = True
+    return True
 
 
 def prepare_flow_process(in_process: bool = False) -> None:

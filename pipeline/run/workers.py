@@ -115,8 +115,8 @@ def warm_up(owner: int | None = None) -> None:
         # what the first batch would load on first use: in the fork server, once for every worker
         from pipeline.run.warmup import rehearse
 
-        rehearse()
-        mark(f"articles rehearsed in process {os.getpid()}")
+        if rehearse():
+            mark(f"articles rehearsed in process {os.getpid()}")
     except Exception:  # noqa: BLE001 - see above
         pass
 
