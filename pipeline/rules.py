@@ -17,6 +17,11 @@ import yaml
 from pipeline.paths import DATA_DIR
 
 
+# libyaml's safe loader when PyYAML was built with it: the same data, parsed about eight times
+# faster (half a second of CPU for every process that loads all the files, the gazetteer first)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class RuleFileError(ValueError):
     """A rule file of pipeline/data/ is missing or not valid YAML."""
 
@@ -26,7 +31,7 @@ def _parsed(name: str) -> Any:
     path = DATA_DIR / name
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=SAFE_LOADER)
     except OSError as exc:
         raise RuleFileError(f"cannot read the rule file {path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:

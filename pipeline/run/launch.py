@@ -17,6 +17,7 @@ from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.run.flow import pipeline_flow
 from pipeline.run.server import prefect_api
 from pipeline.run.timeline import mark
+from pipeline.run.warmup import prepare_flow_process
 
 
 def task_runner(dask_address: str = "", workers: int = 0):
@@ -62,6 +63,9 @@ def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAU
                   allow_empty=allow_empty)
     if dask:
         quiet_dask_logs()
+    # while the temporary server boots (or the worker pool loads the model): what the flow's
+    # process would otherwise load once the flow has begun
+    prepare_flow_process(in_process=not dask and processes < 1)
     with prefect_api(log if dask else None, server=server):
         summary = f(**params)
         mark("flow returned")

@@ -9,9 +9,9 @@ worker: without it, each would start its own and the task runs would be scattere
 
 Why it is started without importing Prefect: the server's own start (importing Prefect's
 server, ~5 s of CPU) is the longest part of a small run. `TemporaryServer` launches
-Prefect's command itself (that of Prefect 3.8.8's `SubprocessASGIServer`), so the command
-line can start it first thing, and the run imports Prefect and loads the model meanwhile;
-the flow waits for its health check only when it is about to begin (`prefect_api`).
+Prefect's command itself (that of Prefect 3.8.8's `SubprocessASGIServer`, Prefect's app built
+by `create_app` below), so the command line can start it first thing, and the run imports
+Prefect and loads the model meanwhile; the flow waits for its health check only when it is about to begin (`prefect_api`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ from pathlib import Path
 from pipeline.run.timeline import mark
 
 PORT_TAKEN = 3  # uvicorn's exit code when the port was taken between choosing and binding it
+# Off for the temporary server only (never for a configured one), unless the user set them: the
+# registration of block types at start-up, which first imports every installed Prefect collection
+# (prefect-dask, hence Dask and NumPy, ~0.3 s of CPU) to hash its blocks. A run uses no block; a
+# server started later on the same Prefect home registers them then. Setting -> its other names.
+ONE_SHOT_SETTINGS = {
+    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": ("PREFECT_API_BLOCKS_REGISTER_ON_START",),
+    "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": ("PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION",),
+}
 
 
 class ServerUnavailable(RuntimeError):
@@ -75,6 +83,28 @@ def configured_without_prefect() -> bool:
     return isinstance(profile, dict) and bool(profile.get("PREFECT_API_URL"))
 
 
+def create_app():
+    """uvicorn's factory for the temporary server: Prefect's own app
+    (`prefect.server.api.server:create_app`), built with the cyclic garbage collector paused.
+
+    Importing Prefect's server creates some hundred thousand objects (its models, schemas
+    and routes), and the collector scanned them again and again while they were created:
+    about 15 % of the import's CPU. They live as long as the server: once built, they are
+    moved out of the collector's sight (`gc.freeze`).
+    """
+    import gc
+
+    gc.disable()
+    try:
+        from prefect.server.api.server import create_app as prefect_app
+
+        app = prefect_app()
+    finally:
+        gc.enable()
+    gc.freeze()
+    return app
+
+
 class TemporaryServer:
     """Prefect's temporary server, its uvicorn process run under `pipeline.run.tether`."""
 
@@ -90,11 +120,14 @@ class TemporaryServer:
         spec = importlib.util.find_spec("prefect")  # finds the package without importing it
         site = Path(spec.origin).parent.parent
         return [sys.executable, "-m", "pipeline.run.tether", str(os.getpid()),
-                "uvicorn", "--app-dir", str(site), "--factory", "prefect.server.api.server:create_app",
+                "uvicorn", "--app-dir", str(site), "--factory", f"{__name__}:create_app",
                 "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
 
     def _environment(self) -> dict[str, str]:
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        for name, aliases in ONE_SHOT_SETTINGS.items():
+            if not any(a in os.environ for a in (name, *aliases)):  # a choice of the user's stands
+                env[name] = "false"
         if "prefect.settings" in sys.modules:  # settings changed in this process (temporary_settings) go too
             from prefect.settings import get_current_settings
 

@@ -111,13 +111,12 @@ def warm_up(owner: int | None = None) -> None:
         with kept():  # the French tokenizer's patterns, compiled once per machine, not per load
             get_nlp()
         load_gazetteer()._ensure_matcher()
-        # what the first clean batch would import: in the fork server, once for every worker
-        import pipeline.clean.cleaner  # noqa: F401
-        import pipeline.clean.metadata  # noqa: F401
-        import pipeline.extract.article  # noqa: F401
-        import pipeline.run.batch  # noqa: F401
-
         mark(f"model loaded in process {os.getpid()}")
+        # what the first batch would load on first use: in the fork server, once for every worker
+        from pipeline.run.warmup import rehearse
+
+        if rehearse():
+            mark(f"articles rehearsed in process {os.getpid()}")
     except Exception:  # noqa: BLE001 - see above
         pass
 
