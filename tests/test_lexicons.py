@@ -280,3 +280,15 @@ def test_a_section_heading_is_no_project_name(word):
             "Atlas Pro\n\nL'outil, piloté par la DGFiP, recevra 1 M€.\n")
     got = names(text)
     assert not any(n.startswith(heading) for n in got), got
+
+
+@pytest.mark.parametrize("head", RAW["collectivity_heads"])
+def test_a_collectivity_named_by_its_kind_is_no_project(head):
+    got = names(f"Cette {head} a reçu 1,5 M€ de l'État et 500 000 € de la Région.")
+    assert not any(n.lower().startswith(head) for n in got), got
+
+
+def test_a_service_named_by_an_org_word_stays_the_funded_subject():
+    # "inspection" heads bodies too, but only collectivities are recipients by their kind alone
+    got = names("L'inspection du travail augmentée, qui doit équiper les contrôleurs, obtient plus de 4 M€.")
+    assert set(got) == {"inspection du travail augmentée"}, got

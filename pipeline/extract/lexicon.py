@@ -50,6 +50,7 @@ class Lexicon:
     total_cue: re.Pattern
     object_adverbs: frozenset
     section_words: frozenset
+    collectivity_heads: frozenset
     one_recipient_frame: re.Pattern
     count: re.Pattern
     enumeration: re.Pattern
@@ -108,6 +109,7 @@ def load() -> Lexicon:
         known_traps=frozenset(folded_words(_words(raw, "known_traps"))),
         object_adverbs=frozenset(folded_words(_words(raw, "object_adverbs"))),
         section_words=frozenset(folded_words(_words(raw, "section_words"))),
+        collectivity_heads=frozenset(folded_words(_words(raw, "collectivity_heads"))),
         discourse=re.compile(r"^\s*(?:" + w("discourse_markers") + r"\s*,?\s*)+"),
         total_cue=re.compile(r"\b" + w("total_cues") + r"\b"),
         one_recipient_frame=re.compile(w("one_recipient_frames")),

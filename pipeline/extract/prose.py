@@ -424,7 +424,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             if subj is not None:
                 sp, is_org, proper = subj
                 # "L'agglomération a reçu 1,5 M€ … pour la construction de X": a body named by its kind
-                if is_org or not proper and head_word(ctx.text[sp[0]:sp[1]]) in lex.org_heads:
+                if is_org or not proper and head_word(ctx.text[sp[0]:sp[1]]) in lex.collectivity_heads:
                     carriers = [o.name for o in ctx.orgs if o.start < sp[1] and sp[0] < o.end]
                     pm = CUE.purpose_after_org.match(after)
                     if pm:
