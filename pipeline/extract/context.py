@@ -57,6 +57,15 @@ class ExtractionContext:
     struct_lines: set[int] = field(default_factory=set)
     year: int | None = None  # publication year, to tell successive names of a ministry apart
     unlisted: set[str] = field(default_factory=set)  # carriers named by layout that the gazetteer lacks
+    _selection_at: int | None = field(default=None, repr=False)
+
+    def selection_at(self) -> int:
+        """Where the article first announces a selection ("lauréats", "retenus" …), len(text) if
+        never: searched once per article, not once per sentence."""
+        if self._selection_at is None:
+            m = self.lex.selection.search(self.folded)
+            self._selection_at = m.start() if m else len(self.folded)
+        return self._selection_at
     institutions: list = field(default_factory=list)  # institutions.Institution: hospitals, schools, … by kind and place
 
     def org_spans(self) -> list[tuple[int, int, str]]:

@@ -71,7 +71,7 @@ def laureate_will_build(ctx: ExtractionContext, si: int) -> list[Candidate]:
     'Quant à ORG, elle expérimentera X': what a named body will build is its project. Without
     the selection before it, the same sentence is news about a body, not a funded project."""
     s = ctx.sents[si]
-    if not ctx.lex.selection.search(ctx.folded, 0, s.start):
+    if ctx.selection_at() >= s.start:
         return []
     f = ctx.folded[s.start:s.end]
     d = ctx.lex.discourse.match(f)

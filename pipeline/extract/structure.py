@@ -59,6 +59,7 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
     so that an article's own headline above one paragraph is never taken for a project."""
     lines = ctx.lines
     found = []
+    not_names = _INTERTITLE_OPENERS | ctx.lex.section_words
     for i in range(len(lines) - 1):
         title, body = lines[i], lines[i + 1]
         if i in ctx.struct_lines or title.kind != "heading" or body.kind != "para" or not _is_title_line(ctx, title):
@@ -68,7 +69,7 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         if b <= a or len(ctx.text[a:b].split()) > 8 or ctx.amounts_in(a, b):
             continue
         first = re.match(r"\s*([^\W\d_]+)", title.text[numbered.end() if numbered else 0:])
-        if first and fold(first.group(1)) in _INTERTITLE_OPENERS | ctx.lex.section_words or ":" in ctx.text[a:b]:
+        if first and fold(first.group(1)) in not_names or ":" in ctx.text[a:b]:
             continue  # "Des travaux dès l'été", "3. Le plus sympathique : …", "Calendrier": an intertitle
         own = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
         cue = ctx.lex.carrier_cue.search(ctx.folded, body.start, body.end)
