@@ -34,9 +34,9 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         # "trois projets : A (1 M€), B (2 M€)": a count before a colon introduces the list, the
         # amounts after it are the items'
         near_before = near_before[max(near_before.rfind(":"), near_before.rfind(";")) + 1:]
-        found = [m.group(0) for m in lex.total_cue.finditer(before[-60:])] + [m.group(0) for m in lex.total_cue.finditer(after[:60])]
-        cue = lex.total_cue.search(before[-60:]) or lex.total_cue.search(after[:60])
-        if (found and all(lex.one_recipient_frame.fullmatch(w) for w in found)
+        found = list(lex.total_cue.finditer(before[-60:])) + list(lex.total_cue.finditer(after[:60]))
+        cue = found[0] if found else None
+        if (found and all(lex.one_recipient_frame.fullmatch(m.group(0)) for m in found)
                 and lex.funding_verb.search(near_before[-40:]) and not lex.count.search(near_before)):
             roles[i] = "project"  # "le CH de X obtient 7 M€ au titre du Ségur": the frame, not a total
         elif cue and cue.group(0) == "enveloppe" and lexicon.cues().envelope_for_one.match(folded[a.end:hi]):

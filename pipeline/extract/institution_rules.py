@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import WORD, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
-from pipeline.extract.coordination import colon_items, looks_like_name
-from pipeline.extract.phrases import clause_start, is_trap
+from pipeline.extract.context import WORD, Candidate, ExtractionContext, content_words, dedupe, strip_span
+from pipeline.extract.coordination import colon_items
+from pipeline.extract.phrases import clause_start, is_trap, item_may_name_project
 from pipeline.text import fold
 
 
@@ -119,7 +119,7 @@ def colon_enumeration(ctx: ExtractionContext, si: int) -> list[Candidate]:
     out = []
     for x, y in colon_items(doc, colon - s.start):
         a, b = strip_span(ctx.text, s.start + x, s.start + y)
-        if b <= a or "," in ctx.text[a:b] or not looks_like_name(ctx.text[a:b]) or is_trap(ctx, a, b) or org_coverage(ctx, a, b) >= 0.6:
+        if "," in ctx.text[a:b] or not item_may_name_project(ctx, a, b):
             continue
         if ctx.amounts_in(a, b) or ctx.text.count("(", a, b) != ctx.text.count(")", a, b):
             continue  # a piece of "Name (ORG, 2 M€)", which the amount phrasings read whole

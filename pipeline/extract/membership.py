@@ -11,7 +11,7 @@ from __future__ import annotations
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, org_coverage, strip_span
 from pipeline.extract.coordination import colon_items, looks_like_name, split_by_punctuation
-from pipeline.extract.phrases import clause_subject, head_word, is_trap, np_right
+from pipeline.extract.phrases import clause_subject, head_word, is_trap, item_may_name_project, np_right
 
 CUE = lexicon.cues()
 
@@ -35,7 +35,7 @@ def among_the_selected(ctx: ExtractionContext, si: int) -> list[Candidate]:
     out = []
     for a, b in spans:
         a, b = strip_span(ctx.text, a, b)
-        if b <= a or not looks_like_name(ctx.text[a:b]) or is_trap(ctx, a, b) or org_coverage(ctx, a, b) >= 0.6:
+        if not item_may_name_project(ctx, a, b):
             continue
         if ctx.amounts_in(a, b):
             continue  # "A (2 M€)": the amount phrasings read such an item whole
@@ -61,7 +61,7 @@ def member_of_selection(ctx: ExtractionContext, si: int) -> list[Candidate]:
     a, b = strip_span(ctx.text, a, b)
     if is_org or b <= a or not looks_like_name(ctx.text[a:b]) or is_trap(ctx, a, b):
         return []  # "La DGFiP figure parmi les lauréats": a body, whose project is named elsewhere
-    if ctx.lex.count.search(ctx.folded[a:b]) or head_word(ctx.text[a:b]) in ctx.lex.org_heads:
+    if ctx.lex.count.search(ctx.folded[a:b]) or head_word(ctx.text[a:b]) in ctx.lex.collectivity_heads:
         return []  # "Trois entreprises de la métropole figurent parmi les lauréats": bodies, counted
     return [Candidate(a, b, "member_of_selection", 0.6)]
 

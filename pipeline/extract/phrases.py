@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from pipeline.extract.context import ACRONYM, CLOSE_FOR, CONNECT, ExtractionContext, NP_ADP, OPEN_QUOTES, POSSESSIVE, STOP, WORD, content_words, org_coverage, strip_span
+from pipeline.extract.coordination import looks_like_name
 from pipeline.extract.segment import after_bullet
 from pipeline.text import fold
 
@@ -170,6 +171,12 @@ def head_word(name: str) -> str:
     words = [fold(w) for w in WORD.findall(name)]
     words = [w for w in words if w not in STOP]
     return words[0] if words else ""
+
+
+def item_may_name_project(ctx: ExtractionContext, a: int, b: int) -> bool:
+    """An item of an enumeration (after a colon, "parmi les lauréats figurent", before
+    "respectivement") that can name a project: name-like, no trap, not a body."""
+    return b > a and looks_like_name(ctx.text[a:b]) and not is_trap(ctx, a, b) and org_coverage(ctx, a, b) < 0.6
 
 
 def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> str | None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import POSSESSIVE, Candidate, ExtractionContext, org_coverage, strip_span
-from pipeline.extract.coordination import looks_like_name
-from pipeline.extract.phrases import is_trap, np_right, sentence_tokens
+from pipeline.extract.context import POSSESSIVE, Candidate, ExtractionContext, strip_span
+from pipeline.extract.phrases import item_may_name_project, np_right, sentence_tokens
 
 CUE = lexicon.cues()
 # between the subject and "respectivement": the verb group ("ont été dotés", "se voient attribuer")
@@ -56,7 +55,7 @@ def respectively_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
         # so, where np_right would keep only what is created)
         sp = np_right(ctx, si, a, limit=b)
         x, y = strip_span(ctx.text, inside[0][0], sp[1] if sp else b)
-        if y <= x or not looks_like_name(ctx.text[x:y]) or is_trap(ctx, x, y) or org_coverage(ctx, x, y) >= 0.6:
+        if not item_may_name_project(ctx, x, y):
             return []  # bodies receiving amounts: "l'Inria et le CNRS recevront respectivement …"
         out.append(Candidate(x, y, "respectively_subject", 0.55))
     return out
