@@ -465,3 +465,58 @@ def test_seed_publication_dates(seeds_dir: object, name: str, accepted: list[str
 def test_byline_split_by_separators(line, expected):
     got = published_from_text(f"Un titre\n{line}\nLe corps de l'article commence ici.")
     assert (got[0] if got else None) == expected
+
+
+# ------------------------------------------------- byline after the lead, crawler stamps
+
+
+@pytest.mark.parametrize(
+    ("byline", "value"),
+    [
+        ("14 octobre 2022 à 8h05 par la rédaction", D(2022, 10, 14)),
+        ("Le 2 juin 2019 à 18h30", D(2019, 6, 2)),
+        ("Par Claire Vasseur, le 9 mars 2024", D(2024, 3, 9)),
+    ],
+)
+def test_a_byline_below_the_standfirst(byline: str, value: D) -> None:
+    # Title, standfirst (a long paragraph), then the byline: a regional radio's layout.
+    found = evidence(f"Titre\n{LONG}\n{byline}\n{LONG}")
+    assert found is not None and found[0] == value and found[1] in byline
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (f"Titre\n{LONG}\nLe 28 juin 2018\nSuite", "a bare date below the standfirst may be any date of the story"),
+        (f"Titre\n{LONG}\n{LONG}\n14 octobre 2022 à 8h05 par la rédaction", "past a second long paragraph"),
+    ],
+)
+def test_no_byline_below_the_standfirst(text: str, why: str) -> None:
+    assert published_from_text(text) is None, why
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expression"),
+    [
+        ("date 2024-02-19 Le conseil a voté.", D(2024, 2, 19), "2024-02-19"),
+        (" date 2021-05 Le préfet a inauguré ce mardi 11 mai la nouvelle maison France services.",
+         D(2021, 5, 11), "ce mardi 11 mai"),
+        ("date 2019-11 La ministre a présenté ce 7 novembre 2019 les lauréats.", D(2019, 11, 7), "ce 7 novembre 2019"),
+    ],
+)
+def test_a_crawler_stamp(text: str, value: D, expression: str) -> None:
+    assert evidence(text) == (value, expression)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("date 2021-05 Le chantier a commencé.", "a month is not a day"),
+        ("date 2021-05 Le chantier lancé le 11 mars sera fini en juin.", "not said as today"),
+        ("date 2021-05 Le préfet reviendra ce jeudi 3 juin.", "a day outside the stamped month"),
+        ("date 2021-13 Un texte.", "no such month"),
+        ("Mise à jour date 2021-05-11", "a stamp opens the text or is none"),
+    ],
+)
+def test_not_a_stamped_day(text: str, why: str) -> None:
+    assert published_from_text(text) is None, why

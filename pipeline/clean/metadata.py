@@ -19,7 +19,10 @@ the first few non-empty lines, stopping at the first long paragraph, where
 the body has begun. A date line is short and holds a full date plus only
 lead words ("Publié le", "Le", "Mis en ligne le", "Par <author>,"); a date
 announced as an update ("mis à jour le") is never the publication. The first
-long paragraph may still open with a dateline ("PARIS, 12 mars 2019 (AFP) -").
+long paragraph may still open with a dateline ("PARIS, 12 mars 2019 (AFP) -"), and a
+byline may follow that paragraph (a standfirst, then "3 mars 2021 à 9h40 par la
+rédaction"). Last, a crawler's stamp opening the text ("date 2021-09"): a full one is
+the date; a month one vouches for a day the lead gives as "ce mardi 8 juin".
 Names, limits and word lists live in data/dates.yaml, section `metadata`.
 """
 
@@ -56,6 +59,10 @@ class _Rules:
     newsroom_words: frozenset[str]
     update_cue: re.Pattern[str]
     publication_cue: re.Pattern[str]
+    stamp: re.Pattern[str]
+    today_words: frozenset[str]
+    byline_after_long: int
+    clock: re.Pattern[str]
 
 
 @functools.cache
@@ -83,6 +90,10 @@ def _rules() -> _Rules:
             r"(?<!\w)(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) + r")(?!\w)",
             re.IGNORECASE,
         ),
+        stamp=re.compile(raw["stamp"]),
+        today_words=frozenset(word_key(w) for w in raw["today_words"]),
+        byline_after_long=int(raw["byline_after_long"]),
+        clock=re.compile(raw["clock"]),
     )
 
 
@@ -236,15 +247,18 @@ _DATELINE_BEFORE = re.compile(r"\s*(?:[^\W\d_][\w'’ .-]{0,40},\s*)?")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?[-–—:]")
 
 
-def _top_lines(text: str) -> Iterator[re.Match[str]]:
+def _top_lines(text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """The first non-empty lines, each with the number of long paragraphs before it."""
     rules = _rules()
-    seen = 0
+    seen = longs = 0
     for line in _LINE.finditer(text):
         if not line.group().strip():
             continue
-        yield line
+        yield line, longs
         seen += 1
-        if seen >= rules.top_lines or len(line.group().strip()) > rules.long_line:
+        if len(line.group().strip()) > rules.long_line:
+            longs += 1
+        if seen >= rules.top_lines or longs > rules.byline_after_long:
             return
 
 
@@ -291,7 +305,7 @@ def _date_of_line(line: str) -> DateMention | None:
         return _publication(line, dates)
     cued = next((d for d in dates if _rules().publication_cue.search(line, 0, d.start)), None)
     if cued is not None:
-        return cued  # "Actualité Publié le 19 juin 2018": the cue says it, whatever else the line holds
+        return cued  # "Actualité Publié le 27 mai 2020": the cue says it, whatever else the line holds
     # "Publié le 8 juin 2021 · Rubrique X · Lecture 5 min": a byline split by separators;
     # the part holding the date must be a date line on its own
     for m in _SEGMENT.finditer(line):
@@ -307,11 +321,44 @@ def _date_of_line(line: str) -> DateMention | None:
 _SEGMENT = re.compile(r"[^·|•]+")
 
 
+def _is_byline(line: str) -> bool:
+    # "11 mai 2022 à 7h52 par la rédaction": a clock time or an author, not a bare date
+    rules = _rules()
+    return bool(rules.clock.search(line)) or any(word_key(w) in rules.author_leads for w in _WORD.findall(line))
+
+
+def _stamped_day(text: str) -> tuple[datetime.date, int, int] | None:
+    """The day a crawler's stamp at the very top gives or vouches for (see data/dates.yaml)."""
+    rules = _rules()
+    stamp = rules.stamp.match(text)
+    if stamp is None:
+        return None
+    year, month = int(stamp["year"]), int(stamp["month"])
+    if stamp["day"]:
+        try:
+            return datetime.date(year, month, int(stamp["day"])), stamp.start("year"), stamp.end()
+        except ValueError:
+            return None
+    if not 1 <= month <= 12:
+        return None
+    lead = _LINE.match(text, stamp.end())
+    if lead is None:
+        return None
+    for mention in find_dates(lead.group(), datetime.date(year, month, 1)):
+        words = _WORD.findall(lead.group()[mention.start:mention.end])
+        if (mention.precision == "day" and not mention.weekday_only and words
+                and word_key(words[0]) in rules.today_words
+                and (mention.value.year, mention.value.month) == (year, month)):
+            return mention.value, lead.start() + mention.start, lead.start() + mention.end
+    return None
+
+
 def published_from_text(clean_text: str) -> tuple[datetime.date, int, int] | None:
     """(date, start, end) of the publication date stated at the top of
     `clean_text`, `clean_text[start:end]` being the date expression; else None."""
-    for line in _top_lines(clean_text or ""):
+    text = clean_text or ""
+    for line, longs_before in _top_lines(text):
         mention = _date_of_line(line.group())
-        if mention is not None:
+        if mention is not None and (not longs_before or _is_byline(line.group())):
             return mention.value, line.start() + mention.start, line.start() + mention.end
-    return None
+    return _stamped_day(text)
