@@ -30,8 +30,8 @@
    the month in "lundi un" (rejected: day and weekday disagree).
 
 Forms, by precision:
-  day    "mercredi 20 juin 2018", "1er juillet 2019 à 10h30", "20/06/2018",
-         "20.06.2018", "20-06-2018", "2018-06-20", "20/06/18";
+  day    "mercredi 14 mars 2018", "1er juillet 2019 à 10h30", "14/03/2018",
+         "14.03.2018", "14-03-2018", "2018-03-14", "14/03/18";
          without a year ("le 20 juin", "lundi 23 septembre", "le 22 mai dernier")
          only with a base date; a written weekday picks among the readings;
          a bare weekday ("a annoncé lundi", "ce mardi", "lundi prochain") only
