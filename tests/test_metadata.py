@@ -520,3 +520,28 @@ def test_a_crawler_stamp(text: str, value: D, expression: str) -> None:
 )
 def test_not_a_stamped_day(text: str, why: str) -> None:
     assert published_from_text(text) is None, why
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "expression"),
+    [
+        ("Direction de la communication – Dijon, le 5 juillet 2023", D(2023, 7, 5), "le 5 juillet 2023"),
+        ("Préfecture de la Haute-Saône – Service presse – 30 janvier 2024", D(2024, 1, 30), "30 janvier 2024"),
+        ("Entretien réalisé par Léa Morvan – 11 février 2022", D(2022, 2, 11), "11 février 2022"),
+        ("Pays de Retz - Loire-Atlantique - Mardi 6 juin 2023", D(2023, 6, 6), "Mardi 6 juin 2023"),
+        ("La lettre des maires, bulletin de l'association – 2 octobre 2021", D(2021, 10, 2), "2 octobre 2021"),
+    ],
+)
+def test_a_kicker_line_ending_with_its_date(line: str, value: D, expression: str) -> None:
+    assert evidence(f"Un titre\n{line}\n\nLe texte commence.") == (value, expression)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Travaux – la salle rouverte le 3 avril 2023",
+        "Voirie – Dijon, le chantier livré le 5 juillet 2023 au plus tard",
+    ],
+)
+def test_a_dash_part_that_says_more_than_a_date(line: str) -> None:
+    assert published_from_text(f"Un titre\n{line}\n\nLe texte commence.") is None

@@ -306,19 +306,26 @@ def _date_of_line(line: str) -> DateMention | None:
     cued = next((d for d in dates if _rules().publication_cue.search(line, 0, d.start)), None)
     if cued is not None:
         return cued  # "Actualité Publié le 27 mai 2020": the cue says it, whatever else the line holds
-    # "Publié le 8 juin 2021 · Rubrique X · Lecture 5 min": a byline split by separators;
-    # the part holding the date must be a date line on its own
-    for m in _SEGMENT.finditer(line):
-        part = [d for d in dates if m.start() <= d.start and d.end <= m.end()]
+    # "Publié le 8 juin 2021 · Rubrique X · Lecture 5 min", "Service de presse – 3 mai 2022",
+    # "Communiqué – Lyon, le 3 mai 2022": a kicker or byline split by separators; the part
+    # holding the date must be a date line on its own, or a place's dateline.
+    bounds = [0, *(i for sep in _SEPARATOR.finditer(line) for i in sep.span()), len(line)]
+    for start, end in zip(bounds[::2], bounds[1::2]):
+        part = [d for d in dates if start <= d.start and d.end <= end]
         if not part:
             continue
-        inner = "".join(line[a:b] for a, b in zip([m.start()] + [d.end for d in part], [d.start for d in part] + [m.end()]))
-        if _only_lead_words(inner):
+        inner = "".join(line[a:b] for a, b in zip([start] + [d.end for d in part], [d.start for d in part] + [end]))
+        # the place's dateline only after a separator: a whole line is judged above
+        place_dateline = (start > 0 and _DATELINE_BEFORE.fullmatch(line, start, part[0].start)
+                          and not line[part[-1].end:end].strip())
+        if _only_lead_words(inner) or place_dateline:
             return _publication(line, part)
     return None
 
 
-_SEGMENT = re.compile(r"[^·|•]+")
+# Between the parts of a kicker: a dot or bar, or a dash with a space on each side
+# (never the hyphen inside "Bourgogne-Franche-Comté").
+_SEPARATOR = re.compile(r"\s*[·|•]\s*|\s+[-–—]\s+")
 
 
 def _is_byline(line: str) -> bool:
