@@ -66,3 +66,11 @@ def test_head_with_other_words_is_not_a_carrier():
 def test_project_stops_before_a_listing_parenthesis():
     text = "repérer les dépôts sauvages (gravats, pneus, etc.) sur les photos"
     assert text[:project_end(text, 0, len(text))].strip() == "repérer les dépôts sauvages"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("la communauté de communes du Pays de l'Aulne-Maritime vote", "Communauté de communes du Pays de l'Aulne-Maritime"),
+    ("la communauté de communes du Val de la Sarthe Nord vote", "Communauté de communes du Val de la Sarthe Nord"),
+])
+def test_a_place_joined_by_de_la_or_de_l(text, name):
+    assert [x.name for x in find_institutions(text)] == [name]

@@ -480,3 +480,43 @@ def test_what_the_assembly_votes_is_carried_by_its_collectivity():
             "Enfin, les élus ont voté la réfection du pont de Vic, à hauteur de 42 000 euros.")
     got = mentions(text)
     assert {n: m.carriers for n, m in got.items()} == {"réfection du pont de Vic": ["Conseil départemental du Cantal"]}, got
+
+
+def test_numbered_laureates_whose_names_open_with_an_article():
+    # "Le Fournil …", "Une ludothèque …": news intertitles open so too, but they are not
+    # numbered entries each followed by the grant of its paragraph.
+    text = ("Appel à projets « Villages actifs » : les lauréats\n\n"
+            "1. Le Fournil de Montcabrier\n\nLa commune rouvrira la boulangerie fermée en 2019. Elle reçoit 30 000 €.\n\n"
+            "2. Une ludothèque itinérante\n\nUne camionnette aménagée passera dans douze villages. Aide : 14 500 €.\n\n"
+            "3. Les Ateliers du lin\n\nL'ancienne filature accueillera des artisans. Subvention : 41 000 euros.\n")
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items()} == {
+        "Fournil de Montcabrier": 0.03, "ludothèque itinérante": 0.0145, "Ateliers du lin": 0.041}, got
+
+
+def test_a_list_by_commune_names_the_works_and_the_commune_that_carries_them():
+    text = ("Dotation de soutien à l'investissement local : les opérations retenues\n\n"
+            "Le préfet a arrêté la liste suivante :\n"
+            "- Pont-l'Évêque-sur-Dives : réfection de la toiture de la salle des fêtes – 84 000 € ;\n"
+            "- Saint-Hilaire-du-Bois : création d'un cheminement piéton vers l'école – 126 500 € ;\n"
+            "- Communauté de communes du Pays de la Rance : extension de la crèche intercommunale – 310 000 € ;\n"
+            "- Maisons-sous-Roches : mise aux normes de la cantine – 58 000 €.\n")
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
+        "réfection de la toiture de la salle des fêtes": (0.084, ["Commune de Pont-l'Évêque-sur-Dives"]),
+        "création d'un cheminement piéton vers l'école": (0.1265, ["Commune de Saint-Hilaire-du-Bois"]),
+        "extension de la crèche intercommunale": (0.31, ["Communauté de communes du Pays de la Rance"]),
+        "mise aux normes de la cantine": (0.058, ["Commune de Maisons-sous-Roches"]),
+    }, got
+
+
+@pytest.mark.parametrize("text", [
+    # named projects described after the colon: the head is the project, not a place
+    "Les projets retenus :\n- Data-Pêche : un outil de suivi des quotas – 1,2 M€ ;\n"
+    "- Hub-Archives : une plateforme de versement – 800 000 € ;\n- Pass-Sport : un guichet unique – 600 000 €.\n",
+    # one item by commune only
+    "Les projets retenus :\n- Saint-Aubin-des-Prés : rénovation de l'école – 200 000 € ;\n"
+    "- Sirène Pro : un service de répertoire – 2 M€.\n",
+])
+def test_no_list_by_commune(text):
+    assert not any(c.startswith("Commune ") for m in mentions(text).values() for c in m.carriers)

@@ -2,6 +2,8 @@
 
 - "<Organisation>. — <Project title>" headings, a description below each;
 - list items "- <Organisation> : <what it will do>" (see org_headed.py for the split);
+- list items "- <Commune> : <works> – <amount>", a prefecture's grants by commune: the place is
+  the carrier (its commune), the works the project;
 - lists of buildings after "N M€ pour la rénovation de 30 bâtiments :", each item both the
   project's name and its carrier;
 - budget tables (appropriations by action and title), whose rows are no laureates.
@@ -16,7 +18,7 @@ from pipeline.extract.org_headed import project_end, split_head
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_trap
 from pipeline.extract.segment import Line, item_body
-from pipeline.text import fold
+from pipeline.text import STOP_WORDS, fold
 
 
 def head_of(ctx: ExtractionContext, a: int, b: int) -> tuple[list[str], int] | None:
@@ -28,6 +30,83 @@ def after_head(ctx: ExtractionContext, head: tuple[list[str], int], end: int) ->
     a = head[1]
     x, y = strip_span(ctx.text, a, project_end(ctx.text, a, end))
     return (x, y, []) if y > x and len(ctx.text[x:y].split()) <= 30 else None
+
+
+# A French commune's name as it is written: "Saint-Xxx", or capitalised words joined by hyphens
+# around a particle ("Xxx-la-Yyy", "Xxx-sur-Yyy", "Xxx-le-Vieil"), an article before it or not.
+_TOPONYM = re.compile(
+    r"(?:(?:La|Le|Les|L['’])\s?)?(?:Saint|Sainte|Saints|Saintes|[A-ZÀ-Ý][\w'’]+)"
+    r"(?:-(?:(?:la|le|les|l['’]|sur|sous|de|des|du|d['’]|en|lès|lez|et|aux|au|près)-?)?[A-ZÀ-Ý][\w'’]*)+")
+_HEAD_SEP = re.compile(r"\s+:\s+|\s+[–—]\s+")
+
+
+def place_head(ctx: ExtractionContext, item: Line) -> tuple[str, int] | None:
+    """(place, start of the works) when a list item reads "<Commune> : <works>": the head is
+    a toponym by its form ("Loiron-le-Bois", "Saint-Aubin") or a place for the model (LOC),
+    and the works open in lower case, a noun without article ("rénovation de …"), as a
+    title does: "Data-Forêts : un outil de …" names a project, not a place."""
+    a = item_body(item)
+    sep = _HEAD_SEP.search(ctx.text, a, min(item.end, a + 60))
+    if sep is None or sep.start() <= a:
+        return None
+    place = ctx.text[a:sep.start()].strip()
+    rest = ctx.text[sep.end():item.end]
+    first = re.match(r"[^\W\d_]+", rest)
+    if first is None or not first.group().islower() or fold(first.group()) in STOP_WORDS:
+        return None
+    if not (_TOPONYM.fullmatch(place) or _is_loc(ctx, a, sep.start())):
+        return None
+    return place, sep.end()
+
+
+def _is_loc(ctx: ExtractionContext, a: int, b: int) -> bool:
+    for si, doc in ctx.docs.items():
+        s = ctx.sents[si]
+        if s.start <= a and b <= s.end:
+            return any(e.label_ == "LOC" and s.start + e.start_char == a and s.start + e.end_char == b
+                       for e in doc.ents)
+    return False
+
+
+def place_headed_items(ctx: ExtractionContext, items: list[Line]) -> list[Candidate] | None:
+    """The items of a list by commune, when most items open with a place (two at least); else None."""
+    heads = [place_head(ctx, it) for it in items]
+    if sum(1 for h in heads if h) < 2:
+        return None
+    # an intercommunality among the communes: "- Communauté de communes du Val : …"
+    org_heads = [None if h else head_of(ctx, item_body(it), it.end) for it, h in zip(items, heads)]
+    if sum(1 for h in heads if h) + sum(1 for h in org_heads if h) < len(items) // 2 + 1:
+        return None
+    out = []
+    for it, head, org_head in zip(items, heads, org_heads):
+        if head is None and org_head is None:
+            continue
+        place, a = head or ("", org_head[1])
+        own = ctx.amounts_in(a, it.end)
+        b = min([it.end] + [ctx.amounts[ai].start for ai in own])
+        x, y = strip_span(ctx.text, a, project_end(ctx.text, a, b))
+        y = x + len(ctx.text[x:y].rstrip(" –—-:;,"))
+        if y <= x or len(ctx.text[x:y].split()) > 30 or is_trap(ctx, x, y):
+            continue
+        # the item's own amount, even one the sentence rules read as a total ("dans 14 communes
+        # – 1,2 M€"): one line, one grant
+        amount = next((ctx.amounts[ai] for role in ("project", "each", "total") for ai in own
+                       if ctx.roles.get(ai) == role), None)
+        if head:
+            carriers = [_commune(place)]
+            ctx.unlisted.update(carriers)
+        else:
+            carriers = carriers_of_head(ctx, org_head)
+        out.append(Candidate(x, y, "list_item", 0.85, amount=amount, carriers=carriers, scope=(it.start, it.end)))
+        ctx.suppressed.append((it.start, it.end))
+    return out
+
+
+def _commune(place: str) -> str:
+    found = load_gazetteer().resolve(place)
+    if found:
+        return found  # "Communauté de communes du Val : …" is an organisation the gazetteer knows
+    return ("Commune d'" if fold(place)[:1] in "aeiouyh" else "Commune de ") + place
 
 
 def carriers_of_head(ctx: ExtractionContext, head: tuple[list[str], int]) -> list[str]:

@@ -51,6 +51,8 @@ def quoted_names(ctx: ExtractionContext, si: int) -> list[Candidate]:
         after = ctx.folded[s.start + m.end():min(s.end, s.start + m.end() + 40)]
         if re.search(r"[»”\"]\s*,?\s*$", before):
             continue  # a quote right after another one is a gloss ("X", "auto-apprenant…")
+        if CUE.call_before_quote.search(before):
+            continue  # 'appel à projets « Villages actifs »': the call, not a laureate
         named = bool(lex.project_noun_before.search(before) or CUE.naming_verb.search(before) or CUE.programme_before_quote.search(before))
         carried = bool(CUE.carried_after_quote.match(after))
         listed = _enumerated(ctx, si, s.start + m.start())

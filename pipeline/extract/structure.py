@@ -7,7 +7,7 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, split_acronym, strip_span
-from pipeline.extract.headed_lists import after_head, budget_table_rows, carriers_of_head, head_of, is_works_intro, org_headed_lines, works_items
+from pipeline.extract.headed_lists import after_head, budget_table_rows, carriers_of_head, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_place, is_trap
 from pipeline.extract.segment import Line, item_body
@@ -68,10 +68,15 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         a, b = strip_span(ctx.text, title.start + (numbered.end() if numbered else 0), title.end)
         if b <= a or len(ctx.text[a:b].split()) > 8 or ctx.amounts_in(a, b):
             continue
-        first = re.match(r"\s*([^\W\d_]+)", title.text[numbered.end() if numbered else 0:])
-        if first and fold(first.group(1)) in not_names or ":" in ctx.text[a:b]:
-            continue  # "Des travaux dès l'été", "3. Le plus sympathique : …", "Calendrier": an intertitle
+        if ":" in ctx.text[a:b]:
+            continue  # "3. Le plus sympathique : …": an intertitle
         own = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
+        first = re.match(r"\s*([^\W\d_]+)", title.text[numbered.end() if numbered else 0:])
+        if first and fold(first.group(1)) in not_names and not (numbered and len(own) == 1):
+            # "Des travaux dès l'été", "Calendrier": an intertitle. A numbered heading whose
+            # paragraph grants one amount is a laureate however it opens ("4. Le Bistrot de X"
+            # then "La commune reçoit N"): news intertitles are not numbered entries with a grant each.
+            continue
         cue = ctx.lex.carrier_cue.search(ctx.folded, body.start, body.end)
         if len(own) > 1 or not (own or cue):
             continue
@@ -257,6 +262,12 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
             is_projects = False
         if is_works_intro(ctx, intro):
             out += works_items(ctx, items)
+            ctx.struct_lines.update(range(i, j))
+            i = j
+            continue
+        by_place = place_headed_items(ctx, items)
+        if by_place is not None:
+            out += by_place
             ctx.struct_lines.update(range(i, j))
             i = j
             continue
