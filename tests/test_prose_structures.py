@@ -520,3 +520,15 @@ def test_a_list_by_commune_names_the_works_and_the_commune_that_carries_them():
 ])
 def test_no_list_by_commune(text):
     assert not any(c.startswith("Commune ") for m in mentions(text).values() for c in m.carriers)
+
+
+def test_lone_bullets_between_paragraphs_are_headings():
+    # the cleaner writes a numbered heading "2. X" as "- X"; each alone between paragraphs
+    text = ("Appel à projets « Villages actifs » : les lauréats\n"
+            "Le jury a retenu trois dossiers.\n"
+            "- Le Fournil de Montcabrier\nLa commune rouvrira la boulangerie fermée en 2019. Elle reçoit 30 000 €.\n"
+            "- Une ludothèque itinérante\nUne camionnette aménagée passera dans douze villages. Aide : 14 500 €.\n"
+            "- Les Ateliers du lin\nL'ancienne filature accueillera des artisans. Subvention : 41 000 euros.\n")
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items()} == {
+        "Fournil de Montcabrier": 0.03, "ludothèque itinérante": 0.0145, "Ateliers du lin": 0.041}, got

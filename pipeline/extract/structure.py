@@ -62,17 +62,21 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
     not_names = _INTERTITLE_OPENERS | ctx.lex.section_words
     for i in range(len(lines) - 1):
         title, body = lines[i], lines[i + 1]
-        if i in ctx.struct_lines or title.kind != "heading" or body.kind != "para" or not _is_title_line(ctx, title):
+        # a bullet alone between paragraphs is a heading too: the cleaner writes "1. X" as "- X"
+        lone_item = title.kind == "item" and (i == 0 or lines[i - 1].kind != "item")
+        if (i in ctx.struct_lines or not (title.kind == "heading" or lone_item) or body.kind != "para"
+                or not _is_title_line(ctx, title)):
             continue
-        numbered = _NUMBERING.match(title.text)
-        a, b = strip_span(ctx.text, title.start + (numbered.end() if numbered else 0), title.end)
+        numbered = _NUMBERING.match(title.text) if title.kind == "heading" else None
+        opening = numbered.end() if numbered else (item_body(title) - title.start if lone_item else 0)
+        a, b = strip_span(ctx.text, title.start + opening, title.end)
         if b <= a or len(ctx.text[a:b].split()) > 8 or ctx.amounts_in(a, b):
             continue
         if ":" in ctx.text[a:b]:
             continue  # "3. Le plus sympathique : …": an intertitle
         own = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
-        first = re.match(r"\s*([^\W\d_]+)", title.text[numbered.end() if numbered else 0:])
-        if first and fold(first.group(1)) in not_names and not (numbered and len(own) == 1):
+        first = re.match(r"\s*([^\W\d_]+)", title.text[opening:])
+        if first and fold(first.group(1)) in not_names and not ((numbered or lone_item) and len(own) == 1):
             # "Des travaux dès l'été", "Calendrier": an intertitle. A numbered heading whose
             # paragraph grants one amount is a laureate however it opens ("4. Le Bistrot de X"
             # then "La commune reçoit N"): news intertitles are not numbered entries with a grant each.
