@@ -532,3 +532,15 @@ def test_lone_bullets_between_paragraphs_are_headings():
     got = mentions(text)
     assert {n: m.amount_m_eur for n, m in got.items()} == {
         "Fournil de Montcabrier": 0.03, "ludothèque itinérante": 0.0145, "Ateliers du lin": 0.041}, got
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("Lundi, la sous-préfecture a annoncé que le village toucherait plus de 90 000 euros de l'État pour la réfection "
+     "du lavoir.", "Lundi"),
+    ("Le montant est versé sous forme de subvention (600 000 €) et d'avance remboursable (400 000 €).",
+     "forme de subvention"),
+    ("Le programme 352 « Innovation et territoires » porte 40 M€ de crédits.", "Innovation et territoires"),
+    ("L'appel comporte un volet « Petites communes », doté de 2 M€.", "volet « Petites communes »"),
+])
+def test_words_that_are_no_project(text, not_a_name):
+    assert not_a_name not in mentions(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract.dates import find_dates
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, strip_span
 from pipeline.extract.org_headed import project_end, split_head
 from pipeline.extract.organizations import load_gazetteer
@@ -130,6 +131,8 @@ def org_headed_lines(ctx: ExtractionContext) -> list[Candidate]:
         got = after_head(ctx, head, ln.end)
         if not got or is_trap(ctx, got[0], got[1]):
             continue
+        if any(d.explicit_year for d in find_dates(ctx.text[got[0]:ln.end])):
+            continue  # "Région X – Service de presse – 12 mai 2022": a kicker, not a laureate
         out.append(Candidate(got[0], got[1], "org_headed_line", 0.85, carriers=carriers_of_head(ctx, head), scope=(ln.start, ln.end)))
         ctx.suppressed.append((ln.start, ln.end))
         ctx.struct_lines.add(k)

@@ -192,6 +192,8 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
         return "no letters"
     if len(name.split()) > 25:
         return "too long"
+    if f in _date_words():
+        return "a day or a month"  # "Mardi, la préfecture a confirmé …": the subject comes after
     if f in lex.known_traps or any((f.startswith(t + " ") and len(t) > 8) or (t.startswith(f + " ") and len(f) > 8)
                                    for t in lex.known_traps):
         return "known programme or event"
@@ -353,6 +355,16 @@ def _places() -> frozenset:
     names = {re.sub(r"\s+", " ", fold(n)).strip() for n in place_names()}
     names |= {"france", "paris", "europe", "outre mer", "metropole", "etats unis", "royaume uni", "allemagne"}
     return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _date_words() -> frozenset:
+    from pipeline.extract.dates import load_rules
+
+    rules = load_rules()
+    words = {fold(w) for w in rules["weekdays"]}
+    words |= {fold(w) for forms in rules["months"].values() for w in forms["full"]}
+    return frozenset(words)
 
 
 def is_place(name: str) -> bool:

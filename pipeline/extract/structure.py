@@ -52,6 +52,11 @@ _INTERTITLE_OPENERS = {"un", "une", "des", "le", "la", "les", "l", "du", "de", "
 _NUMBERING = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4})\s*[.)/–-]\s+")
 
 
+def _has_proper_word(name: str) -> bool:
+    # a capital past the first letter: "Le Bistrot de Montcabrier", "Roule ma Creuse", "Sirène Pro"
+    return any(w[:1].isupper() or any(c.isupper() for c in w[1:]) for w in re.findall(r"[^\W\d_][\w'’-]*", name)[1:])
+
+
 def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
     """Short headings that each open a paragraph about one funded project ("1. Sirène Pro"
     then "Porté par l'Insee, ce service … Montant accordé : 2,1 M€."): the heading is the
@@ -84,6 +89,8 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         cue = ctx.lex.carrier_cue.search(ctx.folded, body.start, body.end)
         if len(own) > 1 or not (own or cue):
             continue
+        if CUE.works_purpose.search(ctx.folded, body.start, body.end) and not _has_proper_word(ctx.text[a:b]):
+            continue  # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme
         carriers = [o.name for o in ctx.orgs_in(cue.end(), body.end)][:1] if cue else []
         if not carriers:
             subject = next((o for o in ctx.orgs if body.start <= o.start <= body.start + 4), None)
