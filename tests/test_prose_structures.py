@@ -544,3 +544,21 @@ def test_lone_bullets_between_paragraphs_are_headings():
 ])
 def test_words_that_are_no_project(text, not_a_name):
     assert not_a_name not in mentions(text)
+
+
+def test_numbered_sections_headed_by_a_body_then_its_works():
+    # a regional health agency's release: "N. <body> – <works>", then the aid under a cost
+    text = ("Investissement hospitalier : trois opérations validées\n\n"
+            "1. Centre hospitalier de Pontbriand – extension de la maternité\n\n"
+            "Le chantier ajoutera douze chambres. Coût total : 21 millions d'euros. L'agence apporte 7 millions "
+            "d'euros sur quatre ans.\n\n"
+            "2. CHU de Morlanne – rénovation des blocs opératoires\n\n"
+            "Six salles seront remises aux normes. Aide de l'agence : 3,5 millions d'euros.\n\n"
+            "3. Groupement hospitalier Vallée-Verte – plateforme de télésurveillance\n\n"
+            "Un outil commun suivra les patients chroniques à domicile. Aide de l'agence : 900 000 €.\n")
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
+        "extension de la maternité": (7.0, ["Centre hospitalier de Pontbriand"]),
+        "rénovation des blocs opératoires": (3.5, ["Centre hospitalier universitaire de Morlanne"]),
+        "plateforme de télésurveillance": (0.9, ["Groupement hospitalier Vallée-Verte"]),
+    }, got

@@ -57,6 +57,22 @@ def _has_proper_word(name: str) -> bool:
     return any(w[:1].isupper() or any(c.isupper() for c in w[1:]) for w in re.findall(r"[^\W\d_][\w'’-]*", name)[1:])
 
 
+_DASH = re.compile(r"\s[–—]\s")
+
+
+def _section_amounts(ctx: ExtractionContext, body: Line, enumerated: bool) -> list[int]:
+    """The amount a section's paragraph grants, as a one-item list (empty when none, two or more
+    when the paragraph is no single grant). An enumerated section (numbered, or a bullet between
+    paragraphs) is about one project: there a cost ("Coût total : 38 M€") gives way to the aid
+    beside it, a second grant (a co-funder's) comes after the first, and an amount the sentence
+    rules read as a total is still the section's own."""
+    if not enumerated:
+        return [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
+    aid = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) in ("project", "each", "total")
+           and not CUE.cost_before_amount.search(ctx.folded, max(body.start, ctx.amounts[ai].start - 40), ctx.amounts[ai].start)]
+    return aid[:1] if len(aid) <= 2 else aid
+
+
 def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
     """Short headings that each open a paragraph about one funded project ("1. Sirène Pro"
     then "Porté par l'Insee, ce service … Montant accordé : 2,1 M€."): the heading is the
@@ -75,13 +91,26 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         numbered = _NUMBERING.match(title.text) if title.kind == "heading" else None
         opening = numbered.end() if numbered else (item_body(title) - title.start if lone_item else 0)
         a, b = strip_span(ctx.text, title.start + opening, title.end)
-        if b <= a or len(ctx.text[a:b].split()) > 8 or ctx.amounts_in(a, b):
-            continue
-        if ":" in ctx.text[a:b]:
+        if b <= a or ctx.amounts_in(a, b) or ":" in ctx.text[a:b]:
             continue  # "3. Le plus sympathique : …": an intertitle
-        own = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
+        # "2. Centre hospitalier de X – modernisation des urgences": the body, then its works
+        dash = _DASH.search(ctx.text, a, b)
+        head = head_of(ctx, a, b) if dash else None
+        if head is None and dash and (numbered or lone_item) and ctx.text[dash.end():dash.end() + 1].islower():
+            # "3. Groupement X – plateau d'imagerie Y": a body the gazetteer lacks, then the works
+            # written as a title (lower case); the body is the carrier as the heading writes it
+            body_name = ctx.text[a:dash.start()].strip()
+            if body_name[:1].isupper() and "," not in body_name:
+                head = ([body_name], dash.end())
+                ctx.unlisted.add(body_name)
+        if head:
+            a = head[1]
+        if len(ctx.text[a:b].split()) > 8:
+            continue
+        own = _section_amounts(ctx, body, enumerated=bool(numbered or lone_item))
+        granted = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
         first = re.match(r"\s*([^\W\d_]+)", title.text[opening:])
-        if first and fold(first.group(1)) in not_names and not ((numbered or lone_item) and len(own) == 1):
+        if first and fold(first.group(1)) in not_names and not ((numbered or lone_item) and len(granted) == 1):
             # "Des travaux dès l'été", "Calendrier": an intertitle. A numbered heading whose
             # paragraph grants one amount is a laureate however it opens ("4. Le Bistrot de X"
             # then "La commune reçoit N"): news intertitles are not numbered entries with a grant each.
@@ -92,6 +121,8 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         if CUE.works_purpose.search(ctx.folded, body.start, body.end) and not _has_proper_word(ctx.text[a:b]):
             continue  # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme
         carriers = [o.name for o in ctx.orgs_in(cue.end(), body.end)][:1] if cue else []
+        if head:
+            carriers = carriers_of_head(ctx, head)
         if not carriers:
             subject = next((o for o in ctx.orgs if body.start <= o.start <= body.start + 4), None)
             carriers = [subject.name] if subject else []
