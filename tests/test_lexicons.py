@@ -149,6 +149,15 @@ def test_count_noun_makes_an_amount_a_total(noun):
     assert list(ctx.roles.values()) == ["total"]
 
 
+@pytest.mark.parametrize("amount, role", [("30 milliards d'euros", "total"), ("4,9 milliards d'euros", "project"),
+                                          ("800 millions d'euros", "project")])
+def test_programme_scale(amount, role):
+    # "le plan consacre 30 milliards à la décarbonation": a plan's budget, whatever the verb
+    assert RAW["programme_scale_m_eur"] == 5000
+    ctx = bare_ctx(f"Le plan consacre {amount} à la décarbonation de l'industrie.")
+    assert list(ctx.roles.values()) == [role]
+
+
 @pytest.mark.parametrize("word", RAW["trap_heads"])
 def test_trap_head(word):
     name = f"{word[0].upper() + word[1:]} de la modernisation des archives"

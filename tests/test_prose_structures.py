@@ -562,3 +562,9 @@ def test_numbered_sections_headed_by_a_body_then_its_works():
         "rénovation des blocs opératoires": (3.5, ["Centre hospitalier universitaire de Morlanne"]),
         "plateforme de télésurveillance": (0.9, ["Groupement hospitalier Vallée-Verte"]),
     }, got
+
+
+def test_a_fronted_participle_clause_is_not_the_subject():
+    got = mentions("Le projet Solaris couvrira de panneaux les toits du campus. "
+                   "Piloté par la direction du patrimoine, il reçoit 2,2 millions d'euros sur quatre ans.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"Solaris": 2.2}, got

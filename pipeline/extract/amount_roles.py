@@ -18,6 +18,9 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         if a.each:
             roles[i] = "each"
             continue
+        if a.value >= lex.programme_scale:
+            roles[i] = "total"
+            continue
         sent = next((s for s in sents if s.start <= a.start < s.end), None)
         lo, hi = (sent.start, sent.end) if sent else (max(0, a.start - 120), min(len(text), a.end + 120))
         # the clause: between the nearest strong separators around the amount

@@ -70,6 +70,7 @@ class Lexicon:
     purpose_verb: re.Pattern  # "refondre ", "déployer ": a purpose verb after an auxiliary ("va refondre")
     works_head: re.Pattern  # a noun phrase headed by works: "la réfection de la toiture"
     works_word: re.Pattern  # any works noun in a name ("reconstruction", "mise aux normes")
+    programme_scale: float  # M€ from which an amount is a plan's or a programme's, never one grant
 
 
 def _words(raw: dict, key: str) -> list[str]:
@@ -105,6 +106,7 @@ def load() -> Lexicon:
             r"\b(?:le|la|l'|un|une|du|au|son|sa|leur|ce|cette|notre)\s*" + w("project_nouns") + r"(?:\s+(?:baptise|baptisee|nomme|nommee|intitule|intitulee|appele|appelee|denomme|denommee))?\s*$"
         ),
         trap_heads=frozenset(folded_words(_words(raw, "trap_heads"))),
+        programme_scale=float(raw["programme_scale_m_eur"]),
         generic_heads=frozenset(folded_words(_words(raw, "generic_heads"))),
         known_traps=frozenset(folded_words(_words(raw, "known_traps"))),
         object_adverbs=frozenset(folded_words(_words(raw, "object_adverbs"))),

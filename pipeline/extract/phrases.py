@@ -308,8 +308,17 @@ def proper_name_ok(ctx: ExtractionContext, si: int, a: int, b: int, trust_ner: b
 _COMPLEMENT_BEFORE = re.compile(r"\b[a-z]{3,}\s+(?:en|de|du|des|d'|a|au|aux|pour|dans|sur)\s*$")
 
 
+# A participle clause opening the sentence, up to its comma: "Coordonné par X, …", "Installé
+# depuis 2019 dans Y, …". Only a capitalised participle counts (the sentence's first word).
+_FRONTED_PARTICIPLE = re.compile(
+    r"\W*[A-ZÀ-Ý][a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues)\s+(?:par|à|au|aux|de|du|des|sur|avec|en|dans|pour|depuis)\b[^,]*,")
+
+
 def clause_subject(ctx: ExtractionContext, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool, bool] | None:
     """The subject of a funding verb: (span, is_organisation, is_proper_name)."""
+    fronted = _FRONTED_PARTICIPLE.match(ctx.text, clause_a, verb_at)
+    if fronted:
+        clause_a = fronted.end()  # "Coordonné par le service X, il reçoit …": the subject follows
     inc = _incises(ctx.text, clause_a, verb_at)
     for a, b in capital_runs(ctx, si, clause_a, verb_at):
         if any(x <= a and b <= y for x, y in inc):
