@@ -566,5 +566,5 @@ def test_numbered_sections_headed_by_a_body_then_its_works():
 
 def test_a_fronted_participle_clause_is_not_the_subject():
     got = mentions("Le projet Solaris couvrira de panneaux les toits du campus. "
-                   "Piloté par la direction du patrimoine, il reçoit 2,2 millions d'euros sur quatre ans.")
-    assert {n: m.amount_m_eur for n, m in got.items()} == {"Solaris": 2.2}, got
+                   "Coordonné par le pôle immobilier, il reçoit 1,8 million d'euros sur trois ans.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"Solaris": 1.8}, got
