@@ -568,3 +568,15 @@ def test_a_fronted_participle_clause_is_not_the_subject():
     got = mentions("Le projet Solaris couvrira de panneaux les toits du campus. "
                    "Coordonné par le pôle immobilier, il reçoit 1,8 million d'euros sur trois ans.")
     assert {n: m.amount_m_eur for n, m in got.items()} == {"Solaris": 1.8}, got
+
+
+def test_a_hospital_funded_for_its_own_works_names_the_project():
+    got = mentions("Dans la vallée, l'hôpital de proximité de Roquelaure-sur-Gers obtient environ 9 millions "
+                   "d'euros pour sa reconstruction sur une parcelle cédée par la commune.")
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
+        "hôpital de proximité de Roquelaure-sur-Gers": (9.0, ["Centre hospitalier de Roquelaure-sur-Gers"])}, got
+
+
+def test_an_infinitive_alone_is_no_name():
+    got = mentions("Le gymnase ne répond plus aux normes. La Région a voté une aide de 2 M€ pour le rénover.")
+    assert "rénover" not in got, got

@@ -163,13 +163,20 @@ def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list
                 host.carriers = host.carriers or c.carriers
                 if host.amount is None and not host.takes_no_amount:
                     host.amount = c.amount
-                if len(content_words(ctx.text[host.start:host.end])) < 2:
-                    # "… reçoit 12 M€ pour moderniser ses urgences": the body names it better
+                # its own works, not a part of it: "sa reconstruction", not "son service de X"
+                possessed = (_POSSESSIVE_BEFORE.search(ctx.folded, max(0, host.start - 8), host.start)
+                             and ctx.lex.works_word.match(ctx.folded, host.start))
+                if possessed or len(content_words(ctx.text[host.start:host.end])) < 2:
+                    # "… reçoit 12 M€ pour moderniser ses urgences", "… obtient 6 M€ pour sa
+                    # reconstruction sur un terrain voisin": the body names it better
                     host.aliases[-1] = ctx.text[host.start:host.end]
                     host.start, host.end = c.start, c.end
                 continue
         keep.append(c)
     return keep
+
+
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:sa|son|ses|leur|leurs)\s+$")
 
 
 def _purpose_of(bare: Candidate, cands: list[Candidate]) -> Candidate | None:

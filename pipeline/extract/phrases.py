@@ -192,6 +192,8 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
         return "no letters"
     if len(name.split()) > 25:
         return "too long"
+    if re.fullmatch(r"[a-zà-ÿ]+(?:er|ir|re|oir)", name):
+        return "a verb alone"  # "une aide de 15 M€ pour le reconstruire": the object is a pronoun
     if f in _date_words():
         return "a day or a month"  # "Mardi, la préfecture a confirmé …": the subject comes after
     if f in lex.known_traps or any((f.startswith(t + " ") and len(t) > 8) or (t.startswith(f + " ") and len(f) > 8)
