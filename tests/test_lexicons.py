@@ -301,3 +301,16 @@ def test_a_service_named_by_an_org_word_stays_the_funded_subject():
     # "inspection" heads bodies too, but only collectivities are recipients by their kind alone
     got = names("L'inspection du travail augmentée, qui doit équiper les contrôleurs, obtient plus de 4 M€.")
     assert set(got) == {"inspection du travail augmentée"}, got
+
+
+@pytest.mark.parametrize("unit", RAW["measure_units"])
+def test_measure_unit_keeps_the_measured_object_in_the_name(unit):
+    text = f"La commune reçoit 80 000 euros pour l'aménagement de 12 {unit} de jardins partagés."
+    names = [m.name for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2021-05-04")).mentions]
+    assert names == [f"aménagement de 12 {unit} de jardins partagés"], names
+
+
+def test_a_count_of_buildings_ends_the_name():
+    text = "L'État consacre 80 M€ à la rénovation de 40 bâtiments publics de la région."
+    names = [m.name for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2021-05-04")).mentions]
+    assert not any("40 bâtiments" in n for n in names), names

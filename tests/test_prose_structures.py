@@ -581,3 +581,9 @@ def test_an_infinitive_alone_is_no_name():
     got = mentions("Le gymnase de Vauclair ne répond plus aux normes. La Région a annoncé mardi une aide de 2 M€ "
                    "pour le rénover, sur un chantier chiffré à 5 M€.")
     assert "rénover" not in got, got
+
+
+def test_a_measured_object_stays_in_the_name():
+    got = mentions("Le syndicat des rivières reçoit une aide de 90 000 euros pour la plantation de 8 kilomètres "
+                   "de ripisylve le long du ruisseau.")
+    assert list(got) == ["plantation de 8 kilomètres de ripisylve"], got

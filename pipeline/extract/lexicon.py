@@ -71,6 +71,7 @@ class Lexicon:
     works_head: re.Pattern  # a noun phrase headed by works: "la réfection de la toiture"
     works_word: re.Pattern  # any works noun in a name ("reconstruction", "mise aux normes")
     programme_scale: float  # M€ from which an amount is a plan's or a programme's, never one grant
+    measure_units: frozenset  # "12 kilomètres de haies": a measured object, not a count of projects
 
 
 def _words(raw: dict, key: str) -> list[str]:
@@ -107,6 +108,7 @@ def load() -> Lexicon:
         ),
         trap_heads=frozenset(folded_words(_words(raw, "trap_heads"))),
         programme_scale=float(raw["programme_scale_m_eur"]),
+        measure_units=frozenset(folded_words(_words(raw, "measure_units"))),
         generic_heads=frozenset(folded_words(_words(raw, "generic_heads"))),
         known_traps=frozenset(folded_words(_words(raw, "known_traps"))),
         object_adverbs=frozenset(folded_words(_words(raw, "object_adverbs"))),

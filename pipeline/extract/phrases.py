@@ -29,6 +29,9 @@ def _in_np(t, prev) -> bool:
     return bool(t.text[:1].isupper() and t.is_alpha and t.pos_ not in ("ADV", "VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ"))
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def np_right(ctx: ExtractionContext, si: int, pos: int, limit: int | None = None) -> tuple[int, int] | None:
     toks = [x for x in sentence_tokens(ctx, si) if x[0] >= pos]
     limit = ctx.sents[si].end if limit is None else limit
@@ -86,6 +89,9 @@ def np_right(ctx: ExtractionContext, si: int, pos: int, limit: int | None = None
         elif t.pos_ == "ADP" and t.lower_ in NP_ADP and nxt is not None and nxt.pos_ not in ("VERB", "AUX", "PRON", "NUM"):
             if t.lower_ == "en" and nxt.like_num:
                 break
+        elif (t.lower_ == "de" and nxt is not None and nxt.like_num and not _YEAR.fullmatch(nxt.text)
+              and after_next is not None and fold(after_next.text) in ctx.lex.measure_units):
+            pass  # a measured object: "la plantation de 12 kilomètres de haies", "… de 14 places"
         elif t.pos_ == "DET" and prev is not None and (prev.pos_ in ("ADP", "CCONJ") or prev.lower_ in NP_ADP):
             pass
         elif t.pos_ == "CCONJ" and t.lower_ == "et" and nxt is not None and nxt.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and (
