@@ -587,3 +587,9 @@ def test_a_measured_object_stays_in_the_name():
     got = mentions("Le syndicat des rivières reçoit une aide de 90 000 euros pour la plantation de 8 kilomètres "
                    "de ripisylve le long du ruisseau.")
     assert list(got) == ["plantation de 8 kilomètres de ripisylve"], got
+
+
+def test_a_name_in_apposition_right_before_the_verb_is_the_subject():
+    got = mentions("Plus modeste, l'outil de suivi des contrôles sanitaires de la préfecture de région, "
+                   "Sentinelle-Abattoirs, obtient un peu plus de 2 millions d'euros.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"Sentinelle-Abattoirs": 2.0}, got

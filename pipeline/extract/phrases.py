@@ -322,11 +322,21 @@ _FRONTED_PARTICIPLE = re.compile(
     r"\W*[A-ZÀ-Ý][a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues)\s+(?:par|à|au|aux|de|du|des|sur|avec|en|dans|pour|depuis)\b[^,]*,")
 
 
+_NAME_BEFORE_VERB = re.compile(r",\s*((?:[A-ZÀ-Ý][\w'’\-.]*|\d+)(?:\s+(?:[A-ZÀ-Ý][\w'’\-.]*|\d+|de|du|des|d['’]))*)\s*,\s*$")
+
+
 def clause_subject(ctx: ExtractionContext, si: int, clause_a: int, verb_at: int) -> tuple[tuple[int, int], bool, bool] | None:
     """The subject of a funding verb: (span, is_organisation, is_proper_name)."""
     fronted = _FRONTED_PARTICIPLE.match(ctx.text, clause_a, verb_at)
     if fronted:
         clause_a = fronted.end()  # "Coordonné par le service X, il reçoit …": the subject follows
+    # "l'outil de détection des fraudes de la Cnaf, Vigie-Prestations, obtient …": the name set
+    # off by commas right before the verb is the subject the description announced
+    appos = _NAME_BEFORE_VERB.search(ctx.text, clause_a, verb_at)
+    if appos and appos.start() > clause_a:
+        a, b = appos.span(1)
+        if org_coverage(ctx, a, b) < 0.7 and not is_trap(ctx, a, b) and proper_name_ok(ctx, si, a, b, trust_ner=False):
+            return (a, b), False, True
     inc = _incises(ctx.text, clause_a, verb_at)
     for a, b in capital_runs(ctx, si, clause_a, verb_at):
         if any(x <= a and b <= y for x, y in inc):
