@@ -114,7 +114,7 @@ def test_a_run_starts_the_server_first_and_a_pool_sized_to_its_files(early, tmp_
 
 
 @pytest.mark.parametrize("files, configured, stages", [
-    (1, False, ("extract",)),           # one batch, cleaned by the flow; a temporary server to wait for
+    (1, False, ("clean", "extract")),   # one batch; a temporary server to wait for: the worker cleans too, warm
     (1, True, ()),                      # one batch against a running server: nothing to wait for
     (25, True, ()),
     (60, False, ("clean", "extract")),  # several batches share the rehearsal
@@ -132,22 +132,28 @@ def test_the_fork_server_rehearses_what_its_workers_will_run_when_it_pays(early,
 
 
 @pytest.mark.parametrize("one_batch, server_to_wait_for, stages", [
-    (True, False, ()), (True, True, ("extract",)), (False, False, warmup.STAGES), (False, True, warmup.STAGES)])
+    (True, False, ()), (True, True, warmup.STAGES), (False, False, warmup.STAGES), (False, True, warmup.STAGES)])
 def test_rehearsal_stages(one_batch, server_to_wait_for, stages):
     assert warmup.rehearsal_stages(one_batch, server_to_wait_for) == stages
 
 
-@pytest.mark.parametrize("processes, files, batch_size, expected", [
-    (1, 1, 25, 0),    # one batch: cleaned in the flow's process while the worker loads the model
-    (1, 25, 25, 0),
-    (2, 26, 25, 2),   # two batches: cleaned by the workers, in parallel
-    (1, 300, 25, 1),  # one CPU, many batches: still the worker
-    (0, 1, 25, 0),    # no pool at all
+@pytest.mark.parametrize("processes, files, batch_size, worker_ready, expected", [
+    (1, 1, 25, False, 0),    # one batch: cleaned in the flow's process while the worker loads the model
+    (1, 25, 25, False, 0),
+    (1, 1, 25, True, 1),     # the worker is up (a temporary server took longer): it cleans, warm
+    (2, 26, 25, False, 2),   # two batches: cleaned by the workers, in parallel
+    (1, 300, 25, False, 1),  # one CPU, many batches: still the worker
+    (0, 1, 25, True, 0),     # no pool at all
 ])
-def test_one_batch_is_cleaned_in_the_flows_process(processes, files, batch_size, expected):
+def test_one_batch_is_cleaned_in_the_flows_process_while_its_worker_loads(processes, files, batch_size, worker_ready,
+                                                                         expected):
     from pipeline.run.flow import clean_where
 
-    assert clean_where(processes, files, batch_size) == expected
+    assert clean_where(processes, files, batch_size, worker_ready) == expected
+
+
+def test_no_pool_is_never_ready():
+    assert workers.ready() is False
 
 
 def test_processes_zero_starts_no_pool(early, tmp_path):

@@ -66,9 +66,10 @@ def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAU
         quiet_dask_logs()
     # while the temporary server boots (or the worker pool loads the model): what the flow's
     # process would otherwise load once the flow has begun
-    # one worker: the run is one batch (pipeline/run/workers.py, pool_size), cleaned here (flow.clean_where)
-    prepare_flow_process(in_process=not dask and processes < 1, cleans_here=not dask and processes == 1,
-                         time_to_spare=dask or not configured_api())
+    # one worker: the run is one batch (workers.pool_size); against a running server, the flow
+    # cleans it while the worker loads the model (flow.clean_where)
+    prepare_flow_process(in_process=not dask and processes < 1,
+                         cleans_here=not dask and processes == 1 and configured_api() is not None)
     collector.resume()  # paused by the command line while Prefect and the flow were imported
     heartbeat.not_joined()
     with prefect_api(log if dask else None, server=server):

@@ -106,18 +106,16 @@ def rehearsal_stages(one_batch: bool, server_to_wait_for: bool) -> tuple[str, ..
     CPU, a little more than that batch would spend on it, since it reads two samples). It
     pays when it is shared (several batches, hence often several workers forked from the
     same fork server) or when the workers would wait anyway (for a temporary Prefect server,
-    which answers ~2-3 s after the model is loaded). A run of one batch cleans in the flow's
-    process (`pipeline/run/flow.py`, clean_where): its worker only extracts, and only
-    extraction is rehearsed, when there is a server to wait for; against a running server,
-    nothing: the flow asks for the worker about when its model is loaded, and a rehearsal
-    then only held up the one batch (~1 s of a 5 s run), which warms what it uses itself.
+    which answers ~2-3 s after the model is loaded): then both stages, and the worker cleans
+    and extracts warm. A run of one batch against a running server rehearses nothing: the
+    flow asks for the worker about when its model is loaded, and a rehearsal then only held
+    up the one batch (~1 s of a 5 s run); the flow cleans that batch itself meanwhile
+    (`pipeline/run/flow.py`, clean_where), and the worker's extraction warms what it uses.
     """
-    if not one_batch:
-        return STAGES
-    return ("extract",) if server_to_wait_for else ()
+    return STAGES if not one_batch or server_to_wait_for else ()
 
 
-def prepare_flow_process(in_process: bool = False, cleans_here: bool = False, time_to_spare: bool = False) -> None:
+def prepare_flow_process(in_process: bool = False, cleans_here: bool = False) -> None:
     """Load now, in the flow's own process, what it would load on first use once the flow runs.
 
     Called while the run waits anyway (for its temporary Prefect server, or for the worker
@@ -125,9 +123,9 @@ def prepare_flow_process(in_process: bool = False, cleans_here: bool = False, ti
     Prefect's flow and task engines and FastAPI's encoder of flow parameters (imported by
     Prefect when the flow starts), reconciliation with its lexicon, and the gazetteer the
     store writes. in_process: the articles are extracted in this process (no worker pool):
-    the model and a rehearsal too. cleans_here: one worker, so a run of one batch, which the
-    flow cleans in this process: the clean stage's modules, and its rehearsal when there is
-    time to spare (a temporary server to wait for). Like the rehearsal, it never raises:
+    the model and a rehearsal too. cleans_here: a run of one batch against a running server,
+    which the flow cleans in this process while its worker loads the model: the clean stage's
+    modules (imported here with the collector paused). Like the rehearsal, it never raises:
     whatever fails here fails again, and is reported, where the flow needs it.
     """
     try:
@@ -151,11 +149,8 @@ def prepare_flow_process(in_process: bool = False, cleans_here: bool = False, ti
             rehearse()
         elif cleans_here:
             from pipeline.clean import cleaner  # noqa: F401
-            from pipeline.clean import metadata  # noqa: F401
             from pipeline.clean import markup  # noqa: F401
-
-            if time_to_spare:
-                rehearse(("clean",))
+            from pipeline.clean import metadata  # noqa: F401
     except Exception:  # noqa: BLE001 - see above
         pass
     mark("flow's process prepared")
