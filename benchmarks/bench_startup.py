@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Start-up benchmark: what a small run costs, whole process, and 300 seed-like articles against the naive baseline.
 
-    .venv/bin/python benchmarks/bench_startup.py [--repeat 5] [--repeat-large 3] [--tree PATH] [--workdir DIR]
+    .venv/bin/python benchmarks/bench_startup.py [--repeat 5] [--repeat-large 3] [--tree PATH] [--against PATH]
+                                                 [--workdir DIR]
 
 Cases, each a child process timed from its start to its exit (median of the repeats):
   (1) `python -m pipeline run ONE --db DB --full` over one seed article, no PREFECT_API_URL:
@@ -23,7 +24,9 @@ every run and shown beside every figure: the machine may be shared, and figures 
 slower, not comparable across sessions.
 
 --tree runs another checkout's pipeline (e.g. main, for a before/after on the same machine,
-same moment): its `pipeline` package goes first on PYTHONPATH. The markdown table goes to
+same moment): its `pipeline` package goes first on PYTHONPATH. --against PATH adds a second
+checkout run in turns with the first, run by run (the same Prefect home and server): on a
+shared machine whose load moves by the minute, the only comparison that holds. The markdown table goes to
 stdout and to benchmarks/results/<date>-startup-<HHMM>.md.
 """
 
@@ -208,6 +211,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="runs of each one-article case (default 5)")
     ap.add_argument("--repeat-large", type=int, default=3, help="runs of each side of the 300-article case (default 3)")
     ap.add_argument("--tree", default=str(ROOT), help="checkout whose pipeline runs (default: this one)")
+    ap.add_argument("--against", default=None, metavar="PATH",
+                    help="another checkout (e.g. main) run in turns with --tree, run by run, same server, same moment")
     ap.add_argument("--seeds", default=str(ROOT.parent / "shared" / "seeds"), help="seed articles (default ../shared/seeds)")
     ap.add_argument("--workdir", default=None, help="corpora, databases, Prefect home (default: a temp dir, removed)")
     ap.add_argument("--skip-large", action="store_true", help="only the one-article cases")
@@ -217,6 +222,7 @@ def main(argv=None) -> int:
     ap.add_argument("--results", default=str(HERE / "results"))
     args = ap.parse_args(argv)
     seeds, tree = Path(args.seeds), Path(args.tree).resolve()
+    trees = [tree] + ([Path(args.against).resolve()] if args.against else [])
     if not seeds.is_dir():
         raise SystemExit(f"no seed articles at {seeds} (--seeds)")
     work = Path(args.workdir or tempfile.mkdtemp(prefix="bench-startup-"))
@@ -228,17 +234,22 @@ def main(argv=None) -> int:
     shutil.copy(first, one / first.name)
     home = work / "prefect-home"
     shutil.rmtree(home, ignore_errors=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PIPELINE_TIMELINE", "PIPELINE_NLP_MEMO")}
-    env.update({"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-                "PYTHONPATH": os.pathsep.join([str(tree), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-                "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"})
+    base_env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PIPELINE_TIMELINE", "PIPELINE_NLP_MEMO")}
+    base_env.update({"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+                     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"})
+
+    def env_of(t: Path) -> dict:
+        return {**base_env, "PYTHONPATH": os.pathsep.join([str(t), base_env.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+
+    env = env_of(tree)
     counter = iter(range(10 ** 6))
 
-    def pipeline(raw: Path, extra: dict | None = None) -> dict:
+    def pipeline(raw: Path, extra: dict | None = None, which: Path = tree) -> dict:
         db = work / f"run-{next(counter)}.db"
-        got = run_timed([PY, "-m", "pipeline", "run", str(raw), "--db", str(db), "--full"], {**env, **(extra or {})},
-                        tree, args.timeout)
-        print(f"  {raw.name}: {got['wall']:.2f} s, {got['cpu']:.1f} s CPU, rc={got['rc']} (load {got['load']:.1f})",
+        got = run_timed([PY, "-m", "pipeline", "run", str(raw), "--db", str(db), "--full"], {**env_of(which), **(extra or {})},
+                        which, args.timeout)
+        side = f" [{which.name}]" if len(trees) > 1 else ""
+        print(f"  {raw.name}{side}: {got['wall']:.2f} s, {got['cpu']:.1f} s CPU, rc={got['rc']} (load {got['load']:.1f})",
               file=sys.stderr, flush=True)
         if got["rc"] != 0:
             print(got["tail"], file=sys.stderr)
@@ -249,62 +260,83 @@ def main(argv=None) -> int:
     t_start, load_start = time.perf_counter(), load()
     print("Prefect's home, first run (creates its database):", file=sys.stderr)
     warm = pipeline(one)
+    # with --against, each repeat runs every tree once, one after the other: the load weighs on each alike
+    temp: dict[Path, list[dict]] = {t: [] for t in trees}
+    configured: dict[Path, list[dict]] = {t: [] for t in trees}
     print("(1) one article, temporary server:", file=sys.stderr)
-    temp = [pipeline(one) for _ in range(args.repeat)]
+    for _ in range(args.repeat):
+        for t in trees:
+            temp[t].append(pipeline(one, which=t))
     print("(2) one article, PREFECT_API_URL to a running server:", file=sys.stderr)
     server, url = start_prefect_server(env, tree)
     try:
-        configured = [pipeline(one, {"PREFECT_API_URL": url}) for _ in range(args.repeat)]
+        for _ in range(args.repeat):
+            for t in trees:
+                configured[t].append(pipeline(one, {"PREFECT_API_URL": url}, which=t))
     finally:
         stop_group(server)
-    large = {"pipeline": [], "no_memo": [], "baseline": []}
+    large = {t: {"pipeline": [], "no_memo": []} for t in trees}
+    baseline: list[dict] = []
     if not args.skip_large:
         corpus = seed_like(seeds, work / "seed-like-300")
         print(f"(3) {len(list(corpus.iterdir()))} seed-like articles, pipeline and baseline in turns:", file=sys.stderr)
         for _ in range(args.repeat_large):
-            large["pipeline"].append(pipeline(corpus))
-            if not args.skip_no_memo:
-                large["no_memo"].append(pipeline(corpus, {"PIPELINE_NLP_MEMO": "0"}))
+            for t in trees:
+                large[t]["pipeline"].append(pipeline(corpus, which=t))
+                if not args.skip_no_memo:
+                    large[t]["no_memo"].append(pipeline(corpus, {"PIPELINE_NLP_MEMO": "0"}, which=t))
             got = run_timed([PY, str(HERE / "bench.py"), "_baseline", str(corpus)], env, tree, args.timeout)
             print(f"  baseline: {got['wall']:.2f} s, {got['cpu']:.1f} s CPU, rc={got['rc']} (load {got['load']:.1f})",
                   file=sys.stderr, flush=True)
-            large["baseline"].append(got)
+            baseline.append(got)
 
     def row(case: str, runs: list[dict], target: str) -> str:
         s = summary(runs)
         return (f"| {case} | {s['ok']}/{s['n']} | {fmt(s['median'], 2)} | {fmt(s['min'], 2)}–{fmt(s['max'], 2)} | "
                 f"{fmt(s['cpu'])} | {fmt(s['load_min'])}–{fmt(s['load_max'])} | {target} |")
 
+    def named(case: str, t: Path) -> str:
+        return f"{case}, {t.name} ({code_version(t)})" if len(trees) > 1 else case
+
     today = dt.date.today().isoformat()
+    versions = ", ".join(f"{t} ({code_version(t)})" for t in trees)
     md = [f"# Start-up benchmark {today}\n",
           f"Command: `python benchmarks/bench_startup.py {' '.join(argv if argv is not None else sys.argv[1:])}`; "
-          f"pipeline of {tree} ({code_version(tree)}); {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+          f"pipeline of {versions}{' (in turns, run by run)' if len(trees) > 1 else ''}; "
+          f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; "
           f"load average (1 min) {load_start:.1f} at start, {load():.1f} at end; total {time.perf_counter() - t_start:.0f} s.\n",
           "Wall time of the whole process, start to exit; CPU: user + system seconds of the process and every "
           "process it started (Prefect's server, the worker pool), sampled from /proc. Load: the 1-minute load "
           "average before each run (lowest–highest); above the number of cores, other processes took part of "
           "the machine and the wall times grow with it.\n",
           "| case | runs ok | median s | min–max s | CPU s (median) | load | target |", "|---|---|---|---|---|---|---|",
-          row("first run on a new Prefect home (its database created), temporary server", [warm], "(once per machine)"),
-          row("one article, temporary Prefect server", temp, "≤ 8 s"),
-          row("one article, PREFECT_API_URL to a running `prefect server start`", configured, "≤ 4 s")]
-    if large["pipeline"]:
-        p, b = summary(large["pipeline"]), summary(large["baseline"])
-        ratio = b["median"] / p["median"] if p["median"] and b["median"] else None
-        md += [row(f"{COPIES * 5} seed-like articles, pipeline (temporary server)", large["pipeline"], f"≥ 4× faster: {fmt(ratio)}×")]
-        if large["no_memo"]:
-            n = summary(large["no_memo"])
-            ratio_n = b["median"] / n["median"] if n["median"] and b["median"] else None
-            md += [row(f"{COPIES * 5} seed-like articles, pipeline, PIPELINE_NLP_MEMO=0 (every sentence through the model)",
-                       large["no_memo"], f"{fmt(ratio_n)}× faster")]
-        md += [row(f"{COPIES * 5} seed-like articles, naive spaCy baseline", large["baseline"], "")]
-    for title, runs in (("one article, temporary server", temp), ("one article, configured server", configured),
-                        (f"{COPIES * 5} seed-like articles", large["pipeline"]),
-                        (f"{COPIES * 5} seed-like articles, PIPELINE_NLP_MEMO=0", large["no_memo"])):
-        rows = breakdown(runs)
-        if len(rows) > 1:
-            md += [f"\n## Where the seconds go: {title} (median of each milestone, seconds since the process started)\n",
-                   "| milestone | s |", "|---|---|"] + [f"| {label} | {t:.2f} |" for label, t in rows]
+          row(named("first run on a new Prefect home (its database created), temporary server", tree), [warm],
+              "(once per machine)")]
+    md += [row(named("one article, temporary Prefect server", t), temp[t], "≤ 8 s") for t in trees]
+    md += [row(named("one article, PREFECT_API_URL to a running `prefect server start`", t), configured[t], "≤ 4 s")
+           for t in trees]
+    b = summary(baseline) if baseline else None
+    for t in trees:
+        if large[t]["pipeline"]:
+            p = summary(large[t]["pipeline"])
+            ratio = b["median"] / p["median"] if p["median"] and b["median"] else None
+            md += [row(named(f"{COPIES * 5} seed-like articles, pipeline (temporary server)", t), large[t]["pipeline"],
+                       f"≥ 4× faster: {fmt(ratio)}×")]
+            if large[t]["no_memo"]:
+                n = summary(large[t]["no_memo"])
+                ratio_n = b["median"] / n["median"] if n["median"] and b["median"] else None
+                md += [row(named(f"{COPIES * 5} seed-like articles, pipeline, PIPELINE_NLP_MEMO=0 (every sentence "
+                                 "through the model)", t), large[t]["no_memo"], f"{fmt(ratio_n)}× faster")]
+    if baseline:
+        md += [row(f"{COPIES * 5} seed-like articles, naive spaCy baseline", baseline, "")]
+    for t in trees:
+        for title, runs in (("one article, temporary server", temp[t]), ("one article, configured server", configured[t]),
+                            (f"{COPIES * 5} seed-like articles", large[t]["pipeline"]),
+                            (f"{COPIES * 5} seed-like articles, PIPELINE_NLP_MEMO=0", large[t]["no_memo"])):
+            rows = breakdown(runs)
+            if len(rows) > 1:
+                md += [f"\n## Where the seconds go: {named(title, t)} (median of each milestone, seconds since the "
+                       "process started)\n", "| milestone | s |", "|---|---|"] + [f"| {label} | {v:.2f} |" for label, v in rows]
     text = "\n".join(md) + "\n"
     print(text)
     Path(args.results).mkdir(parents=True, exist_ok=True)

@@ -162,6 +162,16 @@ def prefect_env_defaults() -> None:
 
 
 def cmd_run(args) -> int:
+    from pipeline.run import collector
+
+    collector.pause()  # until the flow's modules are loaded (launch.run): see pipeline/run/collector.py
+    try:
+        return _run_command(args)
+    finally:
+        collector.resume()  # a run that stopped before the flow
+
+
+def _run_command(args) -> int:
     settings = _settings(args)
     raw = Path(args.raw_dir)
     _check_raw(raw)
@@ -247,7 +257,10 @@ def _start_early(settings, files: int):
     dask = bool(settings.dask_address or settings.workers)
     processes = 0 if dask else workers.pool_size(settings.worker_processes, files, settings.batch_size)
     if processes:
-        workers.start_in_background(processes)  # the model loads while Prefect starts its server
+        from pipeline.run.warmup import rehearsal_stages
+
+        # the model loads while Prefect starts its server
+        workers.start_in_background(processes, rehearse=rehearsal_stages(files <= settings.batch_size, server is not None))
     return server, processes
 
 

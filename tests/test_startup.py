@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import regex_cache, server, workers
+from pipeline.run import regex_cache, server, warmup, workers
 
 ROOT = Path(__file__).resolve().parents[1]
+REHEARSED: list[tuple[str, ...]] = []  # the stages each started pool's fork server was asked to rehearse
 
 
 # --- the worker pool: no more workers than batches ------------------------------------------
@@ -64,8 +65,14 @@ def early(monkeypatch, tmp_path):
     FakeServer.made = []
     started: list[int] = []
     ran: list[dict] = []
+    REHEARSED.clear()
+
+    def start_in_background(n, rehearse=warmup.STAGES):
+        started.append(n)
+        REHEARSED.append(rehearse)
+
     monkeypatch.setattr(server, "TemporaryServer", FakeServer)
-    monkeypatch.setattr(workers, "start_in_background", started.append)
+    monkeypatch.setattr(workers, "start_in_background", start_in_background)
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))  # no profile naming a server
 
@@ -104,6 +111,49 @@ def test_a_run_starts_the_server_first_and_a_pool_sized_to_its_files(early, tmp_
     [made] = FakeServer.made
     assert ran[0]["server"] is made  # the flow waits for the server started before Prefect was imported
     assert made.calls[0] == "start" and made.calls[-1] == "join"  # and the run waits for it to stop
+
+
+@pytest.mark.parametrize("files, configured, stages", [
+    (1, False, ("clean", "extract")),   # one batch; a temporary server to wait for: the worker cleans too, warm
+    (1, True, ()),                      # one batch against a running server: nothing to wait for
+    (25, True, ()),
+    (60, False, ("clean", "extract")),  # several batches share the rehearsal
+    (60, True, ("clean", "extract")),
+])
+def test_the_fork_server_rehearses_what_its_workers_will_run_when_it_pays(early, tmp_path, monkeypatch, files,
+                                                                         configured, stages):
+    monkeypatch.setattr(workers, "available_cpus", lambda: 2)
+    if configured:
+        monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+        monkeypatch.setattr("pipeline.cli._check_services", lambda settings: None)  # nothing answers at :9
+    raw = corpus(tmp_path / "raw", files)
+    assert run_cli(str(raw), "--db", str(tmp_path / "p.db"), "--full") == 0
+    assert REHEARSED == [stages]
+
+
+@pytest.mark.parametrize("one_batch, server_to_wait_for, stages", [
+    (True, False, ()), (True, True, warmup.STAGES), (False, False, warmup.STAGES), (False, True, warmup.STAGES)])
+def test_rehearsal_stages(one_batch, server_to_wait_for, stages):
+    assert warmup.rehearsal_stages(one_batch, server_to_wait_for) == stages
+
+
+@pytest.mark.parametrize("processes, files, batch_size, worker_ready, expected", [
+    (1, 1, 25, False, 0),    # one batch: cleaned in the flow's process while the worker loads the model
+    (1, 25, 25, False, 0),
+    (1, 1, 25, True, 1),     # the worker is up (a temporary server took longer): it cleans, warm
+    (2, 26, 25, False, 2),   # two batches: cleaned by the workers, in parallel
+    (1, 300, 25, False, 1),  # one CPU, many batches: still the worker
+    (0, 1, 25, True, 0),     # no pool at all
+])
+def test_one_batch_is_cleaned_in_the_flows_process_while_its_worker_loads(processes, files, batch_size, worker_ready,
+                                                                         expected):
+    from pipeline.run.flow import clean_where
+
+    assert clean_where(processes, files, batch_size, worker_ready) == expected
+
+
+def test_no_pool_is_never_ready():
+    assert workers.ready() is False
 
 
 def test_processes_zero_starts_no_pool(early, tmp_path):

@@ -63,12 +63,21 @@ def test_the_factory_returns_prefects_app_and_the_collector_runs_again(monkeypat
 def test_preparing_the_flows_process_loads_the_model_only_without_workers(monkeypatch):
     loaded, rehearsed = [], []
     monkeypatch.setattr("pipeline.extract.nlp.get_nlp", lambda name=None: loaded.append(name))
-    monkeypatch.setattr(warmup, "rehearse", lambda: rehearsed.append(1) or True)
+    monkeypatch.setattr(warmup, "rehearse", lambda stages=warmup.STAGES: rehearsed.append(stages) or True)
     warmup.prepare_flow_process(in_process=False)
     assert loaded == [] and rehearsed == []
     assert "prefect.flow_engine" in sys.modules and "fastapi.encoders" in sys.modules
     warmup.prepare_flow_process(in_process=True)
-    assert loaded == [None] and rehearsed == [1]
+    assert loaded == [None] and rehearsed == [warmup.STAGES]
+
+
+def test_a_flow_that_cleans_its_one_batch_loads_the_clean_stage(monkeypatch):
+    rehearsed = []
+    monkeypatch.setattr("pipeline.extract.nlp.get_nlp", lambda name=None: pytest.fail("no model in the flow's process"))
+    monkeypatch.setattr(warmup, "rehearse", lambda stages=warmup.STAGES: rehearsed.append(stages) or True)
+    warmup.prepare_flow_process(cleans_here=True)
+    assert "pipeline.clean.cleaner" in sys.modules and "pipeline.clean.metadata" in sys.modules
+    assert rehearsed == []  # its first article warms what it uses: nothing to wait for meanwhile
 
 
 def test_preparing_the_flows_process_never_raises(monkeypatch):
@@ -77,3 +86,39 @@ def test_preparing_the_flows_process_never_raises(monkeypatch):
 
     monkeypatch.setattr("pipeline.extract.lexicon.load", broken)
     warmup.prepare_flow_process(in_process=False)  # the flow reports it where it needs the lexicon
+
+
+# --- Prefect's flow engine: the heartbeat thread is not waited for at the flow's end -------------
+
+def test_prefects_engine_still_has_the_heartbeat_context_we_adjust():
+    import inspect
+
+    from prefect import flow_engine
+
+    # if this fails after a Prefect upgrade, pipeline/run/heartbeat.py changes nothing (runs wait ~0.5 s more)
+    assert "join_on_exit" in inspect.signature(flow_engine._send_heartbeats).parameters
+
+
+def test_heartbeats_are_left_to_end_by_themselves(monkeypatch):
+    from prefect import flow_engine
+
+    from pipeline.run import heartbeat
+
+    monkeypatch.setattr(flow_engine, "_send_heartbeats", flow_engine._send_heartbeats)  # restored after the test
+    original = flow_engine._send_heartbeats
+    assert heartbeat.not_joined() is True
+    assert flow_engine._send_heartbeats.func is original
+    assert flow_engine._send_heartbeats.keywords == {"join_on_exit": False}
+    assert heartbeat.not_joined() is True and flow_engine._send_heartbeats.func is original  # once
+
+
+def test_an_engine_without_the_heartbeat_context_is_left_alone(monkeypatch):
+    from prefect import flow_engine
+
+    from pipeline.run import heartbeat
+
+    def other(engine):
+        return engine
+
+    monkeypatch.setattr(flow_engine, "_send_heartbeats", other)
+    assert heartbeat.not_joined() is False and flow_engine._send_heartbeats is other

@@ -28,7 +28,7 @@ def test_samples_go_through_every_stage(tmp_path):
 
 def test_rehearsal_runs_once_and_leaves_the_memo_empty(monkeypatch):
     pytest.importorskip(nlp.model_name())
-    monkeypatch.setattr(warmup, "_done", False)
+    monkeypatch.setattr(warmup, "_done", set())
     nlp.clear_memo()
     assert warmup.rehearse() is True
     assert nlp.memo_size() == 0
@@ -36,3 +36,30 @@ def test_rehearsal_runs_once_and_leaves_the_memo_empty(monkeypatch):
     monkeypatch.setattr("pipeline.run.batch.clean_batch", lambda *a, **k: calls.append(a) or ([], []))
     assert warmup.rehearse() is False  # already done in this process
     assert calls == []
+
+
+def test_a_process_that_only_extracts_rehearses_without_the_clean_stage(monkeypatch):
+    pytest.importorskip(nlp.model_name())
+    monkeypatch.setattr(warmup, "_done", set())
+    cleaned = []
+    monkeypatch.setattr("pipeline.run.batch.clean_batch", lambda *a, **k: cleaned.append(a) or ([], []))
+    assert warmup.rehearse(("extract",)) is True
+    assert cleaned == [] and warmup._done == {"extract"}
+    assert nlp.memo_size() == 0
+    assert warmup.rehearse(("clean", "extract")) is True  # the clean stage, not rehearsed yet
+    assert len(cleaned) == 1 and warmup._done == {"clean", "extract"}
+    assert warmup.rehearse(()) is False
+
+
+def test_the_cleaned_samples_are_what_the_clean_stage_makes_of_the_samples(tmp_path):
+    from pipeline.run.batch import clean_batch
+
+    paths = []
+    for name, content in (("sample.txt", warmup.SAMPLE_TEXT), ("sample.html", warmup.SAMPLE_PAGE)):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    articles, errors = clean_batch(paths)
+    assert errors == []
+    for got, stand_in in zip(articles, warmup.cleaned_samples()):
+        assert got.text == stand_in.text
+        assert (got.title, got.published_on) == (stand_in.title, stand_in.published_on)

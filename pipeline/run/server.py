@@ -185,6 +185,13 @@ class TemporaryServer:
         mark("temporary Prefect server stopped")
 
 
+def configured_api() -> str | None:
+    """The Prefect server's URL configured in Prefect's settings (environment, profile, prefect.toml), or None."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value() or None
+
+
 @contextlib.contextmanager
 def prefect_api(log=None, server: TemporaryServer | None = None):
     """Make sure a real Prefect server is configured; start one on loopback if not.

@@ -39,39 +39,93 @@ SAMPLE_PAGE = """<!DOCTYPE html>
 """
 
 
-_done = False
+STAGES = ("clean", "extract")
+# The page sample as the clean stage leaves it (its visible lines), for a process that rehearses
+# extraction alone (its run cleans elsewhere); tests/test_warmup.py checks that it still is.
+CLEANED_PAGE = """Deux projets soutenus dans la vallée
+La préfecture du Lot annonce 2,5 M€ pour la passerelle du Moulin, portée par la communauté de communes du Grand Figeac.
+- Atelier partagé : 120 000 €
+- Réseau de chaleur : 0,9 M€
+Projet | Montant
+Halle gourmande | 300 000 €"""
+
+_done: set[str] = set()
 
 
-def rehearse() -> bool:
-    """Read, clean and extract the two samples in this process, once (a worker forked from a
-    rehearsed fork server skips it); the results are dropped. Whether it ran now."""
-    global _done
-    if _done:
+def rehearse(stages: tuple[str, ...] = STAGES) -> bool:
+    """Run the two samples through the given stages in this process, each stage once (a worker
+    forked from a rehearsed fork server skips it); the results are dropped. Whether any ran now.
+
+    A process that only extracts (its run cleans in the flow's process) is given the samples
+    already cleaned, so that it does not load the clean stage for nothing.
+    """
+    todo = [stage for stage in STAGES if stage in stages and stage not in _done]
+    if not todo:
         return False
-    from pipeline.extract.nlp import clear_memo
     from pipeline.run.batch import clean_batch, extract_batch
 
     with tempfile.TemporaryDirectory(prefix="pipeline-warmup-") as tmp:
-        paths = []
-        for name, content in (("sample.txt", SAMPLE_TEXT), ("sample.html", SAMPLE_PAGE)):
-            path = Path(tmp) / name
-            path.write_text(content, encoding="utf-8")
-            paths.append(str(path))
-        articles, _ = clean_batch(paths)
-        extract_batch(articles)
-    clear_memo()  # a run's memo holds the run's sentences only
-    _done = True
+        if "clean" in todo:
+            paths = []
+            for name, content in (("sample.txt", SAMPLE_TEXT), ("sample.html", SAMPLE_PAGE)):
+                path = Path(tmp) / name
+                path.write_text(content, encoding="utf-8")
+                paths.append(str(path))
+            articles, _ = clean_batch(paths)
+        else:
+            articles = cleaned_samples()
+        if "extract" in todo:
+            from pipeline.extract.dates import find_dates
+            from pipeline.extract.nlp import clear_memo
+
+            extract_batch(articles)
+            # dateparser builds its time-zone patterns on its first reading (~0.3 s of CPU), which the
+            # samples' extraction does not ask for (their dates are read by the rules alone); the clean
+            # stage asks for it on the text's date line, and so does extraction on most real articles
+            find_dates(SAMPLE_TEXT.splitlines()[0])
+            clear_memo()  # a run's memo holds the run's sentences only
+    _done.update(todo)
     return True
 
 
-def prepare_flow_process(in_process: bool = False) -> None:
+def cleaned_samples() -> list:
+    """The two samples as articles, as the clean stage would give them (without loading it)."""
+    from pipeline.model import Article
+
+    # the text as the clean stage leaves it: the hyphen mended, the blank lines gone
+    text = "\n".join(line for line in SAMPLE_TEXT.replace("équipe-ments", "équipements").splitlines() if line.strip())
+    return [Article(id="rehearsal-text", path="sample.txt", text=text, kind="text"),
+            Article(id="rehearsal-page", path="sample.html", text=CLEANED_PAGE, title="Deux projets soutenus dans la vallée",
+                    published_on="2024-03-15", kind="html")]
+
+
+def rehearsal_stages(one_batch: bool, server_to_wait_for: bool) -> tuple[str, ...]:
+    """The stages the worker pool's fork server rehearses, before its first worker is forked.
+
+    A rehearsal builds what a first batch would build on first use (about half a second of
+    CPU, a little more than that batch would spend on it, since it reads two samples). It
+    pays when it is shared (several batches, hence often several workers forked from the
+    same fork server) or when the workers would wait anyway (for a temporary Prefect server,
+    which answers ~2-3 s after the model is loaded): then both stages, and the worker cleans
+    and extracts warm. A run of one batch against a running server rehearses nothing: the
+    flow asks for the worker about when its model is loaded, and a rehearsal then only held
+    up the one batch (~1 s of a 5 s run); the flow cleans that batch itself meanwhile
+    (`pipeline/run/flow.py`, clean_where), and the worker's extraction warms what it uses.
+    """
+    return STAGES if not one_batch or server_to_wait_for else ()
+
+
+def prepare_flow_process(in_process: bool = False, cleans_here: bool = False) -> None:
     """Load now, in the flow's own process, what it would load on first use once the flow runs.
 
     Called while the run waits anyway (for its temporary Prefect server, or for the worker
-    pool's model): Prefect's flow and task engines and FastAPI's encoder of flow parameters
-    (imported by Prefect when the flow starts), reconciliation with its lexicon, and the
-    gazetteer the store writes. in_process: the articles are extracted in this process
-    (no worker pool): the model and a rehearsal too. Like the rehearsal, it never raises:
+    pool's model), with the garbage collector still paused (`pipeline/run/collector.py`):
+    Prefect's flow and task engines and FastAPI's encoder of flow parameters (imported by
+    Prefect when the flow starts), reconciliation with its lexicon, and the gazetteer the
+    store writes. in_process: the articles are extracted in this process (no worker pool):
+    the model and a rehearsal too. cleans_here: a run of one batch against a running server,
+    which the flow cleans in this process while its worker loads the model: the clean stage's
+    modules (imported here with the collector paused). Like the rehearsal, it never raises:
     whatever fails here fails again, and is reported, where the flow needs it.
     """
     try:
@@ -93,6 +147,10 @@ def prepare_flow_process(in_process: bool = False) -> None:
             with kept():
                 get_nlp()
             rehearse()
+        elif cleans_here:
+            from pipeline.clean import cleaner  # noqa: F401
+            from pipeline.clean import markup  # noqa: F401
+            from pipeline.clean import metadata  # noqa: F401
     except Exception:  # noqa: BLE001 - see above
         pass
     mark("flow's process prepared")

@@ -38,9 +38,13 @@ from pipeline.run.timeline import mark
 T = TypeVar("T")
 R = TypeVar("R")
 
+# In the fork server's environment: the stages it rehearses, comma-separated (see `start`)
+REHEARSAL = "PIPELINE_WORKER_REHEARSAL"
+
 _lock = threading.Lock()
 _pool: cf.ProcessPoolExecutor | None = None
 _size = 0
+_started: list[cf.Future] = []  # one per worker, done once that worker has started
 
 
 def available_cpus() -> int:
@@ -103,6 +107,9 @@ def warm_up(owner: int | None = None) -> None:
     """
     if owner is not None:
         threading.Thread(target=_watch, args=(owner,), name="owner-watch", daemon=True).start()
+    from pipeline.run import collector
+
+    collector.pause()  # resumed, the loaded objects frozen, before any worker is forked
     try:
         from pipeline.extract.nlp import get_nlp
         from pipeline.extract.organizations import load_gazetteer
@@ -113,12 +120,17 @@ def warm_up(owner: int | None = None) -> None:
         load_gazetteer()._ensure_matcher()
         mark(f"model loaded in process {os.getpid()}")
         # what the first batch would load on first use: in the fork server, once for every worker
-        from pipeline.run.warmup import rehearse
+        # every worker extracts: the stage's modules now, with the collector paused, even unrehearsed
+        from pipeline.extract import article  # noqa: F401
+        from pipeline.run.warmup import STAGES, rehearse
 
-        if rehearse():
+        stages = os.environ.get(REHEARSAL)
+        if rehearse(STAGES if stages is None else tuple(s for s in stages.split(",") if s)):
             mark(f"articles rehearsed in process {os.getpid()}")
     except Exception:  # noqa: BLE001 - see above
         pass
+    finally:
+        collector.resume()
 
 
 def _context():
@@ -133,9 +145,13 @@ def _ready() -> int:
     return os.getpid()
 
 
-def start(n: int) -> cf.ProcessPoolExecutor:
-    """The pool of `n` workers, started (and warming up) now if it is not already."""
-    global _pool, _size
+def start(n: int, rehearse: tuple[str, ...] = ("clean", "extract")) -> cf.ProcessPoolExecutor:
+    """The pool of `n` workers, started (and warming up) now if it is not already.
+
+    rehearse: the stages the fork server, if this starts it, rehearses once the model is
+    loaded (`pipeline/run/warmup.py`, rehearsal_stages); its workers inherit the result.
+    """
+    global _pool, _size, _started
     with _lock:
         if _pool is not None and _size == n:
             return _pool
@@ -144,26 +160,42 @@ def start(n: int) -> cf.ProcessPoolExecutor:
         _pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=warm_up,
                                        initargs=(os.getpid(),))
         _size = n
-        # the executor spawns a worker per submitted call: n calls start all n now
-        for _ in range(n):
-            _pool.submit(_ready)
+        # the executor spawns a worker per submitted call: n calls start all n now (and the
+        # fork server, on the first call, with this process's environment as it is then)
+        before = os.environ.get(REHEARSAL)
+        os.environ[REHEARSAL] = ",".join(rehearse)
+        try:
+            started = [_pool.submit(_ready) for _ in range(n)]
+        finally:
+            if before is None:
+                os.environ.pop(REHEARSAL, None)
+            else:
+                os.environ[REHEARSAL] = before
+        _started = started
         mark(f"worker pool of {n} starting")
         return _pool
 
 
-def start_in_background(n: int) -> None:
+def ready() -> bool:
+    """Whether a pool was started and every one of its workers is up (model loaded, rehearsal
+    done). Never waits: `start` holds the lock until the fork server has loaded the model."""
+    started = _started
+    return bool(started) and all(f.done() for f in started)
+
+
+def start_in_background(n: int, rehearse: tuple[str, ...] = ("clean", "extract")) -> None:
     """start(n) without waiting: the fork server loads the model while the caller goes on
     (the CLI starts Prefect meanwhile); the first batch waits for it through the lock."""
-    threading.Thread(target=start, args=(n,), name="worker-pool-start", daemon=True).start()
+    threading.Thread(target=start, args=(n, rehearse), name="worker-pool-start", daemon=True).start()
 
 
 def stop() -> None:
-    global _pool, _size
+    global _pool, _size, _started
     with _lock:
         if _pool is not None:
             _pool.shutdown(wait=True, cancel_futures=True)
             mark("worker pool stopped")
-        _pool, _size = None, 0
+        _pool, _size, _started = None, 0, []
 
 
 def _restart(broken: cf.ProcessPoolExecutor, n: int) -> cf.ProcessPoolExecutor:
