@@ -137,25 +137,6 @@ def test_rehearsal_stages(one_batch, server_to_wait_for, stages):
     assert warmup.rehearsal_stages(one_batch, server_to_wait_for) == stages
 
 
-@pytest.mark.parametrize("processes, files, batch_size, worker_ready, expected", [
-    (1, 1, 25, False, 0),    # one batch: cleaned in the flow's process while the worker loads the model
-    (1, 25, 25, False, 0),
-    (1, 1, 25, True, 1),     # the worker is up (a temporary server took longer): it cleans, warm
-    (2, 26, 25, False, 2),   # two batches: cleaned by the workers, in parallel
-    (1, 300, 25, False, 1),  # one CPU, many batches: still the worker
-    (0, 1, 25, True, 0),     # no pool at all
-])
-def test_one_batch_is_cleaned_in_the_flows_process_while_its_worker_loads(processes, files, batch_size, worker_ready,
-                                                                         expected):
-    from pipeline.run.flow import clean_where
-
-    assert clean_where(processes, files, batch_size, worker_ready) == expected
-
-
-def test_no_pool_is_never_ready():
-    assert workers.ready() is False
-
-
 def test_processes_zero_starts_no_pool(early, tmp_path):
     started, ran = early
     raw = corpus(tmp_path / "raw", 3)

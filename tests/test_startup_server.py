@@ -71,15 +71,6 @@ def test_preparing_the_flows_process_loads_the_model_only_without_workers(monkey
     assert loaded == [None] and rehearsed == [warmup.STAGES]
 
 
-def test_a_flow_that_cleans_its_one_batch_loads_the_clean_stage(monkeypatch):
-    rehearsed = []
-    monkeypatch.setattr("pipeline.extract.nlp.get_nlp", lambda name=None: pytest.fail("no model in the flow's process"))
-    monkeypatch.setattr(warmup, "rehearse", lambda stages=warmup.STAGES: rehearsed.append(stages) or True)
-    warmup.prepare_flow_process(cleans_here=True)
-    assert "pipeline.clean.cleaner" in sys.modules and "pipeline.clean.metadata" in sys.modules
-    assert rehearsed == []  # its first article warms what it uses: nothing to wait for meanwhile
-
-
 def test_preparing_the_flows_process_never_raises(monkeypatch):
     def broken():
         raise OSError("lexicon unreadable")

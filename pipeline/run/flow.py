@@ -253,9 +253,9 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
     errors: list[SourceFile] = list(dupes)
     cleaning = _Progress(log, "clean", len(new_paths))
     full_new = [os.path.join(raw_dir, p) for p in new_paths]
-    # One batch while the worker still loads the model: cleaned here meanwhile (see clean_where)
-    cleaners = clean_where(processes, len(full_new), batch_size, worker_ready=processes < 1 or _pool_ready())
-    for fut in as_completed([clean_task.submit(b, max_bytes, cleaners) for b in chunks(full_new, batch_size)]):
+    # Untrusted pages are parsed in the workers even for one batch, never here: a parser that
+    # crashes the interpreter (lxml is C) costs a worker that batch, here it would end the run.
+    for fut in as_completed([clean_task.submit(b, max_bytes, processes) for b in chunks(full_new, batch_size)]):
         arts, errs = fut.result()
         for item in arts + errs:
             item.path = rel(item.path)
@@ -329,26 +329,6 @@ def _run(raw_dir, db_path, batch_size, max_bytes, full, decisions_path, processe
     log.info("store: %s written (%.1f s)", db_path, time.perf_counter() - t4)
     log.info("done: %s", format_summary(summary, db_path))
     return summary
-
-
-def clean_where(processes: int, files: int, batch_size: int, worker_ready: bool = False) -> int:
-    """Worker processes for the clean stage: those of the run, or 0 (the flow's own process).
-
-    A run of one batch (a day's few press releases) has one worker, whose fork server loads
-    the model while this process imports Prefect. Against a running Prefect server the flow
-    begins before the model is loaded: cleaning the batch here (a few milliseconds an article,
-    about half a second of first use in a new process) overlaps that load instead of following
-    it in the worker, which then only extracts. When the worker is ready (a temporary server
-    took longer to start than the model to load, and the worker has rehearsed both stages),
-    it cleans, warm. Two batches or more keep both stages in the workers, in parallel.
-    """
-    return 0 if processes >= 1 and files <= batch_size and not worker_ready else processes
-
-
-def _pool_ready() -> bool:
-    from pipeline.run import workers
-
-    return workers.ready()
 
 
 def format_summary(s: dict, db_path: str) -> str:

@@ -16,7 +16,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipeline.ingest import DEFAULT_MAX_BYTES
 from pipeline.run import collector, heartbeat
 from pipeline.run.flow import pipeline_flow
-from pipeline.run.server import configured_api, prefect_api
+from pipeline.run.server import prefect_api
 from pipeline.run.timeline import mark
 from pipeline.run.warmup import prepare_flow_process
 
@@ -66,10 +66,7 @@ def run(raw_dir: str, db_path: str, batch_size: int = 25, max_bytes: int = DEFAU
         quiet_dask_logs()
     # while the temporary server boots (or the worker pool loads the model): what the flow's
     # process would otherwise load once the flow has begun
-    # one worker: the run is one batch (workers.pool_size); against a running server, the flow
-    # cleans it while the worker loads the model (flow.clean_where)
-    prepare_flow_process(in_process=not dask and processes < 1,
-                         cleans_here=not dask and processes == 1 and configured_api() is not None)
+    prepare_flow_process(in_process=not dask and processes < 1)
     collector.resume()  # paused by the command line while Prefect and the flow were imported
     heartbeat.not_joined()
     with prefect_api(log if dask else None, server=server):

@@ -94,7 +94,7 @@ def cleaned_samples() -> list:
 
     # the text as the clean stage leaves it: the hyphen mended, the blank lines gone
     text = "\n".join(line for line in SAMPLE_TEXT.replace("équipe-ments", "équipements").splitlines() if line.strip())
-    return [Article(id="rehearsal-text", path="sample.txt", text=text, kind="text"),
+    return [Article(id="rehearsal-text", path="sample.txt", text=text, published_on="2024-03-14", kind="text"),
             Article(id="rehearsal-page", path="sample.html", text=CLEANED_PAGE, title="Deux projets soutenus dans la vallée",
                     published_on="2024-03-15", kind="html")]
 
@@ -109,13 +109,13 @@ def rehearsal_stages(one_batch: bool, server_to_wait_for: bool) -> tuple[str, ..
     which answers ~2-3 s after the model is loaded): then both stages, and the worker cleans
     and extracts warm. A run of one batch against a running server rehearses nothing: the
     flow asks for the worker about when its model is loaded, and a rehearsal then only held
-    up the one batch (~1 s of a 5 s run); the flow cleans that batch itself meanwhile
-    (`pipeline/run/flow.py`, clean_where), and the worker's extraction warms what it uses.
+    up the one batch (~1 s of a 5 s run): the worker's own cleaning and extraction warm what
+    they use, once, as the rehearsal would have.
     """
     return STAGES if not one_batch or server_to_wait_for else ()
 
 
-def prepare_flow_process(in_process: bool = False, cleans_here: bool = False) -> None:
+def prepare_flow_process(in_process: bool = False) -> None:
     """Load now, in the flow's own process, what it would load on first use once the flow runs.
 
     Called while the run waits anyway (for its temporary Prefect server, or for the worker
@@ -123,9 +123,7 @@ def prepare_flow_process(in_process: bool = False, cleans_here: bool = False) ->
     Prefect's flow and task engines and FastAPI's encoder of flow parameters (imported by
     Prefect when the flow starts), reconciliation with its lexicon, and the gazetteer the
     store writes. in_process: the articles are extracted in this process (no worker pool):
-    the model and a rehearsal too. cleans_here: a run of one batch against a running server,
-    which the flow cleans in this process while its worker loads the model: the clean stage's
-    modules (imported here with the collector paused). Like the rehearsal, it never raises:
+    the model and a rehearsal too. Like the rehearsal, it never raises:
     whatever fails here fails again, and is reported, where the flow needs it.
     """
     try:
@@ -147,10 +145,6 @@ def prepare_flow_process(in_process: bool = False, cleans_here: bool = False) ->
             with kept():
                 get_nlp()
             rehearse()
-        elif cleans_here:
-            from pipeline.clean import cleaner  # noqa: F401
-            from pipeline.clean import markup  # noqa: F401
-            from pipeline.clean import metadata  # noqa: F401
     except Exception:  # noqa: BLE001 - see above
         pass
     mark("flow's process prepared")

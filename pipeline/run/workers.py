@@ -44,7 +44,6 @@ REHEARSAL = "PIPELINE_WORKER_REHEARSAL"
 _lock = threading.Lock()
 _pool: cf.ProcessPoolExecutor | None = None
 _size = 0
-_started: list[cf.Future] = []  # one per worker, done once that worker has started
 
 
 def available_cpus() -> int:
@@ -151,7 +150,7 @@ def start(n: int, rehearse: tuple[str, ...] = ("clean", "extract")) -> cf.Proces
     rehearse: the stages the fork server, if this starts it, rehearses once the model is
     loaded (`pipeline/run/warmup.py`, rehearsal_stages); its workers inherit the result.
     """
-    global _pool, _size, _started
+    global _pool, _size
     with _lock:
         if _pool is not None and _size == n:
             return _pool
@@ -165,22 +164,15 @@ def start(n: int, rehearse: tuple[str, ...] = ("clean", "extract")) -> cf.Proces
         before = os.environ.get(REHEARSAL)
         os.environ[REHEARSAL] = ",".join(rehearse)
         try:
-            started = [_pool.submit(_ready) for _ in range(n)]
+            for _ in range(n):
+                _pool.submit(_ready)
         finally:
             if before is None:
                 os.environ.pop(REHEARSAL, None)
             else:
                 os.environ[REHEARSAL] = before
-        _started = started
         mark(f"worker pool of {n} starting")
         return _pool
-
-
-def ready() -> bool:
-    """Whether a pool was started and every one of its workers is up (model loaded, rehearsal
-    done). Never waits: `start` holds the lock until the fork server has loaded the model."""
-    started = _started
-    return bool(started) and all(f.done() for f in started)
 
 
 def start_in_background(n: int, rehearse: tuple[str, ...] = ("clean", "extract")) -> None:
@@ -190,12 +182,12 @@ def start_in_background(n: int, rehearse: tuple[str, ...] = ("clean", "extract")
 
 
 def stop() -> None:
-    global _pool, _size, _started
+    global _pool, _size
     with _lock:
         if _pool is not None:
             _pool.shutdown(wait=True, cancel_futures=True)
             mark("worker pool stopped")
-        _pool, _size, _started = None, 0, []
+        _pool, _size = None, 0
 
 
 def _restart(broken: cf.ProcessPoolExecutor, n: int) -> cf.ProcessPoolExecutor:
