@@ -42,6 +42,14 @@ HELDOUT_GATES = {
     "projects_f1": 0.85, "mentions_f1": 0.8, "amount_acc": 0.9, "carriers_f1": 0.85, "bcubed_f1": 0.97,
     "grounded": 1.0, "published_acc": 1.0, "content_kept": 1.0,
 }
+# The blind set (tests/data/blind): 18 articles a teammate wrote from the genre alone, without
+# seeing the rules or the shared pages. Scored once before any rule was written from it
+# (projects_f1 0.52, mentions_f1 0.50: the latest honest estimate for unseen text), then read
+# and worked on; held here at what the rules reach now (0.85 / 0.81), to catch regressions.
+BLIND_GATES = {
+    "projects_f1": 0.82, "mentions_f1": 0.78, "amount_acc": 0.95, "mention_amount_acc": 0.95, "carriers_f1": 0.55,
+    "bcubed_f1": 0.97, "grounded": 1.0, "published_acc": 0.9, "content_kept": 1.0,
+}
 
 
 def run_cli(raw_dir, db, tmp_path) -> subprocess.CompletedProcess:
@@ -118,8 +126,9 @@ def _build_in_process(raw, db) -> None:
         (ROOT / "tests" / "data" / "dev", ROOT / "tests" / "data" / "dev_gold.json", DEV_GATES, DEV_CEILINGS),
         (ROOT / "raw", ROOT / "tests" / "data" / "raw_gold.json", RAW_GATES, {"trap_rows": 0}),
         (ROOT / "tests" / "data" / "heldout", ROOT / "tests" / "data" / "heldout_gold.json", HELDOUT_GATES, {"trap_rows": 1}),
+        (ROOT / "tests" / "data" / "blind", ROOT / "tests" / "data" / "blind_gold.json", BLIND_GATES, {"trap_rows": 3}),
     ],
-    ids=["dev", "raw", "heldout"],
+    ids=["dev", "raw", "heldout", "blind"],
 )
 def test_generalisation_sets(raw, gold, gates, ceilings, tmp_path):
     """In-process: the same stages the flow runs, on articles the rules were not written from."""
