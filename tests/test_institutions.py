@@ -21,6 +21,8 @@ CASES = {
     "metropolis": ("La métropole de Lyon finance un réseau.", "Métropole de Lyon"),
     "metropolis named first": ("Le projet porté par Brest Métropole avance.", "Brest Métropole"),
     "commune": ("La ville de Saint-Flour rénove son école.", "Ville de Saint-Flour"),
+    "association": ("Porté par l'association Les Jardins du Causse, le verger ouvrira.", "Association Les Jardins du Causse"),
+    "company": ("La SAS Biogaz de la Vère construira l'unité.", "Biogaz de la Vère"),
 }
 
 

@@ -593,3 +593,17 @@ def test_a_name_in_apposition_right_before_the_verb_is_the_subject():
     got = mentions("Plus modeste, l'outil de suivi des contrôles sanitaires de la préfecture de région, "
                    "Sentinelle-Abattoirs, obtient un peu plus de 2 millions d'euros.")
     assert {n: m.amount_m_eur for n, m in got.items()} == {"Sentinelle-Abattoirs": 2.0}, got
+
+
+def test_the_subject_of_a_laureates_paragraph_carries_it():
+    text = ("Les lauréats du budget participatif\n"
+            "- La Ressourcerie du Val\nÀ Sainte-Colombe, l'association Les Trois Tiroirs ouvrira une boutique de réemploi. "
+            "Aide : 18 000 €.\n"
+            "- Le four à pain communal\nLa commune de Montferrand-le-Bas rallumera le four de la place. Elle reçoit 9 000 €.\n"
+            "- Le verger conservatoire\nPorté par la SARL Pommes d'Antan, le verger comptera 200 arbres. Subvention : 12 000 €.\n")
+    got = mentions(text)
+    assert {n: m.carriers for n, m in got.items()} == {
+        "Ressourcerie du Val": ["Association Les Trois Tiroirs"],
+        "four à pain communal": ["Commune de Montferrand-le-Bas"],
+        "verger conservatoire": ["Pommes d'Antan"],
+    }, got

@@ -29,6 +29,7 @@ _PLACE = re.compile(rf"{_CAP}(?:{_JOIN}{_CAP}){{0,4}}")
 _DE = re.compile(r"(?:de la |de l['’]|de |du |des |d['’])")
 # between the kind and "de": "(CHU)", "– centre hospitalier régional universitaire –"
 _INSERT = re.compile(r"\s*(?:\([^()]{1,60}\)|[–—][^–—\n]{1,80}[–—])?\s*")
+_ARTICLES = {"La", "Le", "Les", "L"}
 _NOT_PLACE = {"La", "Le", "Les", "L", "Un", "Une", "Ce", "Cette", "Ces", "Son", "Sa", "Ses", "Leur", "Notre", "Chaque",
               "Etat", "État", "France"}
 
@@ -49,6 +50,7 @@ class _Kind:
     link: str
     canonical: str
     authority: bool
+    article_in_name: bool = False  # "l'association La Musette": the article belongs to the name
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +70,8 @@ def kinds() -> tuple[_Kind, ...]:
             # an acronym counts only as written, so "ch" inside a sentence is not a hospital
             alt = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))
             pats.append((re.compile(r"(?<![\w'])(?:" + alt + r")(?![\w.])"), False))
-        out.append(_Kind(entry["kind"], tuple(pats), entry["link"], entry["canonical"], not entry.get("object", False)))
+        out.append(_Kind(entry["kind"], tuple(pats), entry["link"], entry["canonical"], not entry.get("object", False),
+                         bool(entry.get("article_in_name", False))))
     return tuple(out)
 
 
@@ -76,8 +79,10 @@ def _cap_first(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def _place_at(text: str, i: int) -> re.Match | None:
+def _place_at(text: str, i: int, article_in_name: bool = False) -> re.Match | None:
     m = _PLACE.match(text, i)
+    if m and article_in_name and m.group(0).split()[0].strip("'’") in _ARTICLES and " " in m.group(0):
+        return m
     if not m or m.group(0).split()[0].strip("'’") in _NOT_PLACE:
         return None
     # a place does not end on a joining word: "Angers et" is "Angers"
@@ -116,7 +121,7 @@ def find_institutions(text: str, folded: str | None = None) -> list[Institution]
                         de, pos = text[dm.start():dm.end()].lower().replace("’", "'"), dm.end()
                     elif k.link == "de":
                         break
-                pm = _place_at(text, pos)
+                pm = _place_at(text, pos, k.article_in_name)
                 if not pm:
                     break
                 place = re.sub(r"[ \-‑](?:et|de|du|des|la|le|les|sur|sous|en|aux|au)$", "", pm.group(0))

@@ -58,6 +58,7 @@ def _has_proper_word(name: str) -> bool:
 
 
 _DASH = re.compile(r"\s[–—]\s")
+_SUBJECT_REACH = 40  # characters: a place or a short incise may come before the subject
 
 
 def _section_amounts(ctx: ExtractionContext, body: Line, enumerated: bool) -> list[int]:
@@ -120,12 +121,16 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
             continue
         if CUE.works_purpose.search(ctx.folded, body.start, body.end) and not _has_proper_word(ctx.text[a:b]):
             continue  # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme
-        carriers = [o.name for o in ctx.orgs_in(cue.end(), body.end)][:1] if cue else []
+        # organisations and bodies named by their kind ("l'association X", "la commune de Y")
+        bodies = sorted(ctx.org_spans())
+        carriers = [n for x, y, n in bodies if cue.end() <= x and y <= body.end][:1] if cue else []
         if head:
             carriers = carriers_of_head(ctx, head)
         if not carriers:
-            subject = next((o for o in ctx.orgs if body.start <= o.start <= body.start + 4), None)
-            carriers = [subject.name] if subject else []
+            # the paragraph's subject: "La commune de X reçoit …", "À Y, l'association Z ouvre …"
+            subject = next((n for x, y, n in bodies if body.start <= x <= body.start + _SUBJECT_REACH), None)
+            carriers = [subject] if subject else []
+        ctx.unlisted.update(c for c in carriers if c in {i.name for i in ctx.institutions})
         found.append((i, a, b, ctx.amounts[own[0]] if own else None, carriers))
     if len(found) < 2:
         return []
