@@ -494,20 +494,36 @@ def test_numbered_laureates_whose_names_open_with_an_article():
         "Fournil de Montcabrier": 0.03, "ludothèque itinérante": 0.0145, "Ateliers du lin": 0.041}, got
 
 
-def test_a_list_by_commune_names_the_works_and_the_commune_that_carries_them():
-    text = ("Dotation de soutien à l'investissement local : les opérations retenues\n\n"
+@pytest.mark.parametrize("text, expected", [
+    # a prefecture's grants by commune: "- <Commune> : <works> – <amount>"
+    (("Dotation de soutien à l'investissement local : les opérations retenues\n\n"
             "Le préfet a arrêté la liste suivante :\n"
             "- Pont-l'Évêque-sur-Dives : réfection de la toiture de la salle des fêtes – 84 000 € ;\n"
             "- Saint-Hilaire-du-Bois : création d'un cheminement piéton vers l'école – 126 500 € ;\n"
             "- Communauté de communes du Pays de la Rance : extension de la crèche intercommunale – 310 000 € ;\n"
-            "- Maisons-sous-Roches : mise aux normes de la cantine – 58 000 €.\n")
-    got = mentions(text)
-    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
+            "- Maisons-sous-Roches : mise aux normes de la cantine – 58 000 €.\n"), {
         "réfection de la toiture de la salle des fêtes": (0.084, ["Commune de Pont-l'Évêque-sur-Dives"]),
         "création d'un cheminement piéton vers l'école": (0.1265, ["Commune de Saint-Hilaire-du-Bois"]),
         "extension de la crèche intercommunale": (0.31, ["Communauté de communes du Pays de la Rance"]),
         "mise aux normes de la cantine": (0.058, ["Commune de Maisons-sous-Roches"]),
-    }, got
+    }),
+    # a regional health agency's release: "N. <body> – <works>", then the aid under a cost
+    (("Investissement hospitalier : trois opérations validées\n\n"
+            "1. Centre hospitalier de Pontbriand – extension de la maternité\n\n"
+            "Le chantier ajoutera douze chambres. Coût total : 21 millions d'euros. L'agence apporte 7 millions "
+            "d'euros sur quatre ans.\n\n"
+            "2. CHU de Morlanne – rénovation des blocs opératoires\n\n"
+            "Six salles seront remises aux normes. Aide de l'agence : 3,5 millions d'euros.\n\n"
+            "3. Groupement hospitalier Vallée-Verte – plateforme de télésurveillance\n\n"
+            "Un outil commun suivra les patients chroniques à domicile. Aide de l'agence : 900 000 €.\n"), {
+        "extension de la maternité": (7.0, ["Centre hospitalier de Pontbriand"]),
+        "rénovation des blocs opératoires": (3.5, ["Centre hospitalier universitaire de Morlanne"]),
+        "plateforme de télésurveillance": (0.9, ["Groupement hospitalier Vallée-Verte"]),
+    }),
+], ids=["list-by-commune", "sections-headed-by-a-body"])
+def test_layouts_that_name_the_carrier_before_the_works(text, expected):
+    got = mentions(text)
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == expected, got
 
 
 @pytest.mark.parametrize("text", [
@@ -544,24 +560,6 @@ def test_lone_bullets_between_paragraphs_are_headings():
 ])
 def test_words_that_are_no_project(text, not_a_name):
     assert not_a_name not in mentions(text)
-
-
-def test_numbered_sections_headed_by_a_body_then_its_works():
-    # a regional health agency's release: "N. <body> – <works>", then the aid under a cost
-    text = ("Investissement hospitalier : trois opérations validées\n\n"
-            "1. Centre hospitalier de Pontbriand – extension de la maternité\n\n"
-            "Le chantier ajoutera douze chambres. Coût total : 21 millions d'euros. L'agence apporte 7 millions "
-            "d'euros sur quatre ans.\n\n"
-            "2. CHU de Morlanne – rénovation des blocs opératoires\n\n"
-            "Six salles seront remises aux normes. Aide de l'agence : 3,5 millions d'euros.\n\n"
-            "3. Groupement hospitalier Vallée-Verte – plateforme de télésurveillance\n\n"
-            "Un outil commun suivra les patients chroniques à domicile. Aide de l'agence : 900 000 €.\n")
-    got = mentions(text)
-    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
-        "extension de la maternité": (7.0, ["Centre hospitalier de Pontbriand"]),
-        "rénovation des blocs opératoires": (3.5, ["Centre hospitalier universitaire de Morlanne"]),
-        "plateforme de télésurveillance": (0.9, ["Groupement hospitalier Vallée-Verte"]),
-    }, got
 
 
 def test_a_fronted_participle_clause_is_not_the_subject():
