@@ -605,3 +605,15 @@ def test_the_subject_of_a_laureates_paragraph_carries_it():
         "four à pain communal": ["Commune de Montferrand-le-Bas"],
         "verger conservatoire": ["Pommes d'Antan"],
     }, got
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("Deux projets ANR complètent la liste, avec 600 000 euros chacun.", "Deux projets ANR"),
+    ("Le plan de financement prévoit 1,1 million d'euros de la dotation de soutien à l'investissement local.",
+     "de la dotation de soutien à l'investissement local"),
+    ("Plan de financement :\n- Coût total de l'opération : 2 400 000 €\n- Autofinancement et emprunt : 900 000 €\n"
+     "- Certificats d'économies d'énergie : 100 000 €\n", "Autofinancement et emprunt"),
+])
+def test_counts_frames_and_financing_lines_are_no_project(text, not_a_name):
+    got = mentions(text)
+    assert not_a_name not in got and not any(n.lower().startswith(("coût", "certificats")) for n in got), got

@@ -210,11 +210,11 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
         return "known programme or event, quoted"  # 'programme « Petites villes de demain »'
     if re.match(r"(?:m|k|md|mds|mrd)?\s?(?:eur|euros|€)\b", f):
         return "an amount's unit"
-    if re.match(r"\d[\d\s.\u202f\u00a0]*\s+[^\W\d_]+[sx]\b", name):
+    if re.match(r"\d[\d\s.\u202f\u00a0]*\s+[^\W\d_]+[sx]\b", name) or _COUNT_WORDS.match(f):
         return "a count of beneficiaries"
     if re.match(r"programmes?\s+(?:n°\s*)?\d+\b", f):
         return "a numbered budget programme"
-    if re.match(r"(?:a|au|aux|chez|pour|par|dans|selon|depuis|avec|apres|avant|suite)\s", f):
+    if re.match(r"(?:(?:a|au|aux|chez|pour|par|dans|selon|depuis|avec|apres|avant|suite|de la)\s|de l')", f):
         return "starts with a preposition"
     if lex.frame_before.search(ctx.folded[max(0, a - 30):a]):
         return "the frame of the funding"
@@ -382,6 +382,10 @@ def _places() -> frozenset:
     names = {re.sub(r"\s+", " ", fold(n)).strip() for n in place_names()}
     names |= {"france", "paris", "europe", "outre mer", "metropole", "etats unis", "royaume uni", "allemagne"}
     return frozenset(names)
+
+
+# "Deux projets ANR", "trois lauréats": a count written in words, like "12 projets"
+_COUNT_WORDS = re.compile(r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt)\s+[^\W\d_]+[sx]\b")
 
 
 @lru_cache(maxsize=1)
