@@ -617,3 +617,19 @@ def test_the_subject_of_a_laureates_paragraph_carries_it():
 def test_counts_frames_and_financing_lines_are_no_project(text, not_a_name):
     got = mentions(text)
     assert not_a_name not in got and not any(n.lower().startswith(("coût", "certificats")) for n in got), got
+
+
+def test_a_fiche_reads_its_amount_after_other_fields():
+    text = ("Les dossiers soutenus\n"
+            "Création d'une noue paysagère rue des Prés\n"
+            "Porteur : commune de Vellexon-sur-Saône\n"
+            "Axe : gestion des eaux pluviales\n"
+            "Montant de la subvention : 74 000 €\n"
+            "Extension du réseau de chaleur du quartier des Forges\n"
+            "Porteur : commune de Grandvelle-la-Forge\n"
+            "Axe : chaleur renouvelable\n"
+            "Montant de la subvention : 410 000 €\n")
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items()} == {
+        "Création d'une noue paysagère rue des Prés": 0.074,
+        "Extension du réseau de chaleur du quartier des Forges": 0.41}, got

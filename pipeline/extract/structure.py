@@ -58,6 +58,7 @@ def _has_proper_word(name: str) -> bool:
 
 
 _DASH = re.compile(r"\s[–—]\s")
+_FIELD = re.compile(r"(?:- )?[^\W\d_][^:.\n]{0,40}?\s?:\s+\S")  # "Mesure : rénovation des …"
 _SUBJECT_REACH = 40  # characters: a place or a short incise may come before the subject
 
 
@@ -173,9 +174,12 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
                 if ctx.roles.get(ai) in ("project", "each") and amount is None:
                     amount = ctx.amounts[ai]
             j += 1
-        # the description runs until a heading that does not end with ":" (or the next block)
+        # the description runs until a heading that does not end with ":" (or the next block);
+        # a fiche's field ("Mesure : …", "Gain attendu : 52 %") is no heading, so "Montant : N"
+        # after it is still read
         last = j - 1
-        while j < stop and not (lines[j].kind == "heading" and not lines[j].text.rstrip().endswith(":")):
+        while j < stop and not (lines[j].kind == "heading" and not lines[j].text.rstrip().endswith(":")
+                                and not _FIELD.match(lines[j].text)):
             last = j
             ln = lines[j]
             if amount is None and CUE.amount_label.match(ln.text):
