@@ -314,3 +314,11 @@ def test_a_count_of_buildings_ends_the_name():
     text = "L'État consacre 80 M€ à la rénovation de 40 bâtiments publics de la région."
     names = [m.name for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2021-05-04")).mentions]
     assert not any("40 bâtiments" in n for n in names), names
+
+
+@pytest.mark.parametrize("name", ["Deux projets ANR", "trois lauréats", "Douze communes"])
+def test_a_count_in_words_is_no_name(name):
+    # "Deux projets ANR complètent la liste": a count, like "12 projets"
+    ctx = bare_ctx(f"{name} complètent la liste.")
+    assert is_trap(ctx, 0, len(name)) == "a count of beneficiaries"
+

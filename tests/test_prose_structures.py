@@ -608,9 +608,8 @@ def test_the_subject_of_a_laureates_paragraph_carries_it():
 
 
 @pytest.mark.parametrize("text, not_a_name", [
-    ("Deux projets ANR complètent la liste, avec 600 000 euros chacun.", "Deux projets ANR"),
-    ("Le plan de financement prévoit 1,1 million d'euros de la dotation de soutien à l'investissement local.",
-     "de la dotation de soutien à l'investissement local"),
+    ("La ville de Lunel a reçu 300 000 € de la dotation d'équipement des territoires ruraux (DETR).",
+     "de la dotation d'équipement des territoires ruraux"),
     ("Plan de financement :\n- Coût total de l'opération : 2 400 000 €\n- Autofinancement et emprunt : 900 000 €\n"
      "- Certificats d'économies d'énergie : 100 000 €\n", "Autofinancement et emprunt"),
 ])
