@@ -46,6 +46,13 @@ HELDOUT_GATES = {
 # seeing the rules or the shared pages. Scored once before any rule was written from it
 # (projects_f1 0.52, mentions_f1 0.50: the latest honest estimate for unseen text), then read
 # and worked on; held here at what the rules reach now (0.85 / 0.81), to catch regressions.
+# The second blind set (tests/data/blind2): 16 articles by another teammate, same method. Scored
+# first with this round's code: 0.56 / 0.52 (the code before the round: 0.52 / 0.48); then two
+# generic fixes from its extras and misses (0.63 / 0.58). Held at that, for regressions.
+BLIND2_GATES = {
+    "projects_f1": 0.60, "mentions_f1": 0.55, "amount_acc": 0.9, "carriers_f1": 0.65,
+    "bcubed_f1": 0.97, "grounded": 1.0, "published_acc": 0.6, "content_kept": 1.0,
+}
 BLIND_GATES = {
     "projects_f1": 0.82, "mentions_f1": 0.78, "amount_acc": 0.95, "mention_amount_acc": 0.95, "carriers_f1": 0.55,
     "bcubed_f1": 0.97, "grounded": 1.0, "published_acc": 0.9, "content_kept": 1.0,
@@ -127,8 +134,9 @@ def _build_in_process(raw, db) -> None:
         (ROOT / "raw", ROOT / "tests" / "data" / "raw_gold.json", RAW_GATES, {"trap_rows": 0}),
         (ROOT / "tests" / "data" / "heldout", ROOT / "tests" / "data" / "heldout_gold.json", HELDOUT_GATES, {"trap_rows": 1}),
         (ROOT / "tests" / "data" / "blind", ROOT / "tests" / "data" / "blind_gold.json", BLIND_GATES, {"trap_rows": 3}),
+        (ROOT / "tests" / "data" / "blind2", ROOT / "tests" / "data" / "blind2_gold.json", BLIND2_GATES, {"trap_rows": 2}),
     ],
-    ids=["dev", "raw", "heldout", "blind"],
+    ids=["dev", "raw", "heldout", "blind", "blind2"],
 )
 def test_generalisation_sets(raw, gold, gates, ceilings, tmp_path):
     """In-process: the same stages the flow runs, on articles the rules were not written from."""
