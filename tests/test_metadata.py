@@ -502,6 +502,8 @@ def test_no_byline_below_the_standfirst(text: str, why: str) -> None:
         (" date 2021-05 Le préfet a inauguré ce mardi 11 mai la nouvelle maison France services.",
          D(2021, 5, 11), "ce mardi 11 mai"),
         ("date 2019-11 La ministre a présenté ce 7 novembre 2019 les lauréats.", D(2019, 11, 7), "ce 7 novembre 2019"),
+        ("date 2022-06 Le plan avance.\nSelon le bilan présenté ce jeudi 9 juin, 40 projets sont engagés.",
+         D(2022, 6, 9), "ce jeudi 9 juin"),
     ],
 )
 def test_a_crawler_stamp(text: str, value: D, expression: str) -> None:
@@ -515,6 +517,7 @@ def test_a_crawler_stamp(text: str, value: D, expression: str) -> None:
         ("date 2021-05 Le chantier lancé le 11 mars sera fini en juin.", "not said as today"),
         ("date 2021-05 Le préfet reviendra ce jeudi 3 juin.", "a day outside the stamped month"),
         ("date 2021-13 Un texte.", "no such month"),
+        ("date 2022-06 Le plan avance.\nUn bilan suivra.\nIl a été présenté ce jeudi 9 juin.", "past the second paragraph"),
         ("Mise à jour date 2021-05-11", "a stamp opens the text or is none"),
     ],
 )

@@ -62,6 +62,7 @@ class _Rules:
     stamp: re.Pattern[str]
     today_words: frozenset[str]
     byline_after_long: int
+    stamp_paragraphs: int
     clock: re.Pattern[str]
 
 
@@ -93,6 +94,7 @@ def _rules() -> _Rules:
         stamp=re.compile(raw["stamp"]),
         today_words=frozenset(word_key(w) for w in raw["today_words"]),
         byline_after_long=int(raw["byline_after_long"]),
+        stamp_paragraphs=int(raw["stamp_paragraphs"]),
         clock=re.compile(raw["clock"]),
     )
 
@@ -348,15 +350,14 @@ def _stamped_day(text: str) -> tuple[datetime.date, int, int] | None:
             return None
     if not 1 <= month <= 12:
         return None
-    lead = _LINE.match(text, stamp.end())
-    if lead is None:
-        return None
-    for mention in find_dates(lead.group(), datetime.date(year, month, 1)):
-        words = _WORD.findall(lead.group()[mention.start:mention.end])
-        if (mention.precision == "day" and not mention.weekday_only and words
-                and word_key(words[0]) in rules.today_words
-                and (mention.value.year, mention.value.month) == (year, month)):
-            return mention.value, lead.start() + mention.start, lead.start() + mention.end
+    lines = [m for m in _LINE.finditer(text, stamp.end()) if m.group().strip()][:rules.stamp_paragraphs]
+    for lead in lines:
+        for mention in find_dates(lead.group(), datetime.date(year, month, 1)):
+            words = _WORD.findall(lead.group()[mention.start:mention.end])
+            if (mention.precision == "day" and not mention.weekday_only and words
+                    and word_key(words[0]) in rules.today_words
+                    and (mention.value.year, mention.value.month) == (year, month)):
+                return mention.value, lead.start() + mention.start, lead.start() + mention.end
     return None
 
 
