@@ -83,6 +83,9 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
     lines = ctx.lines
     found = []
     not_names = _INTERTITLE_OPENERS | ctx.lex.section_words
+    # organisations and bodies named by their kind ("l'association X", "la commune de Y")
+    bodies = sorted(ctx.org_spans())
+    by_kind = {x.name for x in ctx.institutions}
     for i in range(len(lines) - 1):
         title, body = lines[i], lines[i + 1]
         # a bullet alone between paragraphs is a heading too: the cleaner writes "1. X" as "- X"
@@ -104,7 +107,7 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
             body_name = ctx.text[a:dash.start()].strip()
             if body_name[:1].isupper() and "," not in body_name:
                 head = ([body_name], dash.end())
-                ctx.unlisted.add(body_name)
+                by_kind.add(body_name)  # kept as written: listed with the carriers if the section is
         if head:
             a = head[1]
         if len(ctx.text[a:b].split()) > 8:
@@ -122,16 +125,13 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
             continue
         if CUE.works_purpose.search(ctx.folded, body.start, body.end) and not _has_proper_word(ctx.text[a:b]):
             continue  # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme
-        # organisations and bodies named by their kind ("l'association X", "la commune de Y")
-        bodies = sorted(ctx.org_spans())
         carriers = [n for x, y, n in bodies if cue.end() <= x and y <= body.end][:1] if cue else []
         if head:
-            carriers = carriers_of_head(ctx, head)
+            carriers = dedupe(head[0])
         if not carriers:
             # the paragraph's subject: "La commune de X reçoit …", "À Y, l'association Z ouvre …"
             subject = next((n for x, y, n in bodies if body.start <= x <= body.start + _SUBJECT_REACH), None)
             carriers = [subject] if subject else []
-        ctx.unlisted.update(c for c in carriers if c in {i.name for i in ctx.institutions})
         found.append((i, a, b, ctx.amounts[own[0]] if own else None, carriers))
     if len(found) < 2:
         return []
@@ -140,6 +140,8 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         b2, acr = split_acronym(ctx.text, a, b)
         if is_trap(ctx, a, b2 if acr else b):
             continue
+        # carriers the gazetteer lacks are listed only once a section is kept
+        ctx.unlisted.update(c for c in carriers if c in by_kind)
         body = lines[i + 1]
         out.append(Candidate(a, b2 if acr else b, "headed_section", 0.85, acronym=acr, amount=amount,
                              carriers=carriers, scope=(lines[i].start, body.end)))
