@@ -322,3 +322,23 @@ def test_a_count_in_words_is_no_name(name):
     ctx = bare_ctx(f"{name} complètent la liste.")
     assert is_trap(ctx, 0, len(name)) == "a count of beneficiaries"
 
+
+
+@pytest.mark.parametrize("two", RAW["trap_head_exceptions"])
+def test_trap_head_exception_names_works(two):
+    # "réseau" heads networks of bodies, but "le réseau de chaleur de X" is what a grant builds
+    head, rest = two.split(" ", 1)
+    name = f"{head} {'' if rest.startswith(('d' + chr(39), 'de ')) else 'de '}{rest} de Montferrand-le-Bas"
+    ctx = bare_ctx(f"Le {name} est lancé.")
+    a = ctx.text.index(name)
+    assert is_trap(ctx, a, a + len(name)) is None, name
+    other = f"{head} des communes rurales"
+    assert is_trap(bare_ctx(f"Le {other} est lancé."), 3, 3 + len(other)) is not None
+
+
+@pytest.mark.parametrize("word", RAW["adjectival_participles"])
+def test_adjectival_participle_stays_in_the_name(word):
+    # "étend le réseau existant de la ZAC": the participle qualifies, the name goes on after it
+    text = f"Le syndicat étend le bâtiment {word} de la ZAC du Moulin. Il bénéficiera de 700 000 €."
+    names = [m.name for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2021-05-04")).mentions]
+    assert names == [f"bâtiment {word} de la ZAC du Moulin"], names

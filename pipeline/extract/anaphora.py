@@ -18,7 +18,7 @@ def bind_anaphoric_amounts(ctx: ExtractionContext, by_sent: dict[int, list[Candi
         if by_sent.get(si):  # a sentence that names its own project links its amount itself
             continue
         f = ctx.folded[s.start:s.end]
-        subject = CUE.anaphoric_subject.search(f)
+        subject = CUE.anaphoric_subject.search(f) or CUE.amount_points_back.search(f)
         if not subject and not CUE.anaphoric_reference.search(f):
             continue
         free = [ai for ai in ctx.amounts_in(s.start, s.end) if id(ctx.amounts[ai]) not in bound and _is_own_amount(ctx, ai, f)]

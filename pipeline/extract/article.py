@@ -23,6 +23,7 @@ from pipeline.extract.mentions import finish_mentions
 from pipeline.extract.structure import structured
 from pipeline.extract.segment import sentences, split_lines
 from pipeline.extract.institutions import find_institutions
+from pipeline.extract.works_objects import sentences_to_read
 
 ACRONYM_DEFINED = lexicon.cues().acronym_defined
 WORTH_PARSING = lexicon.cues().worth_parsing
@@ -74,6 +75,7 @@ def prepare(article: Article) -> Prepared:
             if not ctx.is_suppressed(s.start, s.end) and (WORTH_PARSING.search(folded[s.start:s.end]) or ACRONYM_DEFINED.search(s.text)
                                                            or (":" in s.text and lex.selection.search(folded[s.start:s.end]))
                                                            or any(a.start >= s.start and a.end <= s.end for a in amounts))]
+    need = sorted(set(need) | {i for i in sentences_to_read(ctx) if not ctx.is_suppressed(sents[i].start, sents[i].end)})
     return Prepared(article=article, ctx=ctx, structured=found, traps=traps, published=published, need=need)
 
 

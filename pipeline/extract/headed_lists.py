@@ -17,7 +17,7 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, strip_span
 from pipeline.extract.org_headed import project_end, split_head
 from pipeline.extract.organizations import load_gazetteer
-from pipeline.extract.phrases import is_trap
+from pipeline.extract.phrases import is_trap, zipf
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import STOP_WORDS, fold
 
@@ -178,3 +178,30 @@ def budget_table_rows(ctx: ExtractionContext) -> set[int]:
             out.update(block)
         block = []
     return out
+
+
+# a paragraph opened by a place and a full stop, as regional dailies list a canton's grants
+# ("Bourg-le-Haut. La réfection du lavoir …"): a toponym, or one capitalised word that is no common word
+_PLACE_LEAD = re.compile(r"((?:(?:La|Le|Les|L['’])\s?)?[A-ZÀ-Ý][\w'’]+(?:-[\w'’]+)*)\.\s+(?=[A-ZÀ-Ý«])")
+
+
+def place_paragraph_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> None:
+    """Projects without a carrier in paragraphs that each open with a commune's name are that
+    commune's. Only when two paragraphs at least open that way: one "Calendrier." is a heading."""
+    leads = {}
+    for ln in ctx.lines:
+        m = _PLACE_LEAD.match(ctx.text, ln.start, ln.end)
+        if not m:
+            continue
+        place = m.group(1)
+        if _TOPONYM.fullmatch(place) or (" " not in place and "-" not in place and zipf(place) < 2.5
+                                         and load_gazetteer().resolve(place) is None):
+            leads[ln.start] = (ln, place)
+    if len(leads) < 2:
+        return
+    for ln, place in leads.values():
+        for c in cands:
+            if c.carriers or not (ln.start <= c.start < ln.end):
+                continue
+            c.carriers = [_commune(place)]
+            ctx.unlisted.update(c.carriers)

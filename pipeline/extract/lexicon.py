@@ -72,6 +72,8 @@ class Lexicon:
     works_word: re.Pattern  # any works noun in a name ("reconstruction", "mise aux normes")
     programme_scale: float  # M€ from which an amount is a plan's or a programme's, never one grant
     measure_units: frozenset  # "12 kilomètres de haies": a measured object, not a count of projects
+    trap_head_exceptions: frozenset  # "réseau chaleur": works, though "réseau" heads traps
+    adjectival_participles: frozenset  # "le réseau existant de X": a participle in -ant that qualifies, inside a name
 
 
 def _words(raw: dict, key: str) -> list[str]:
@@ -109,6 +111,8 @@ def load() -> Lexicon:
         trap_heads=frozenset(folded_words(_words(raw, "trap_heads"))),
         programme_scale=float(raw["programme_scale_m_eur"]),
         measure_units=frozenset(folded_words(_words(raw, "measure_units"))),
+        trap_head_exceptions=frozenset(folded_words(_words(raw, "trap_head_exceptions"))),
+        adjectival_participles=frozenset(folded_words(_words(raw, "adjectival_participles"))),
         generic_heads=frozenset(folded_words(_words(raw, "generic_heads"))),
         known_traps=frozenset(folded_words(_words(raw, "known_traps"))),
         object_adverbs=frozenset(folded_words(_words(raw, "object_adverbs"))),

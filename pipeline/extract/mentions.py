@@ -36,11 +36,13 @@ Cascade, for one article (clean text, organisations, amounts already found):
 from __future__ import annotations
 
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe
+from pipeline.extract.headed_lists import place_paragraph_carriers
 from pipeline.extract.institution_rules import fold_bare_references, institution_carriers
 from pipeline.extract.linking import link, resolve_overlaps, to_mentions
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.prose import prose
 from pipeline.extract.structure import structured
+from pipeline.extract.works_objects import works_before_amount
 from pipeline.model import Mention
 
 
@@ -58,10 +60,12 @@ def finish_mentions(ctx: ExtractionContext, cands: list[Candidate]) -> list[Ment
     prose rules, overlaps, links. Split so that a batch of articles can send all its
     sentences through the model in one `nlp.pipe` call (extract.extract_batch)."""
     cands = list(cands) + prose(ctx)
+    cands += works_before_amount(ctx, cands)
     cands = resolve_overlaps(ctx, cands)
     cands = fold_bare_references(ctx, cands)
     link(ctx, cands)
     institution_carriers(ctx, cands)
+    place_paragraph_carriers(ctx, cands)
     gaz = load_gazetteer()
     for c in cands:
         c.carriers = [x for x in dedupe(c.carriers) if gaz.get(x) is not None or x in ctx.unlisted]

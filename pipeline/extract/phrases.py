@@ -84,7 +84,7 @@ def np_right(ctx: ExtractionContext, si: int, pos: int, limit: int | None = None
         if t.pos_ == "VERB" and nxt is not None and (nxt.lower_ == "par" or (
                 nxt.lower_ in ("à", "a", "de", "d'", "d’", "pour") and after_next is not None and after_next.pos_ == "VERB")):
             break  # "destiné à repérer …", "piloté par …": the participle starts a clause
-        if _in_np(t, prev):
+        if _in_np(t, prev) or (prev is not None and prev.pos_ in ("NOUN", "ADJ") and fold(t.lower_) in ctx.lex.adjectival_participles):
             end = e
         elif t.pos_ == "ADP" and t.lower_ in NP_ADP and nxt is not None and nxt.pos_ not in ("VERB", "AUX", "PRON", "NUM"):
             if t.lower_ == "en" and nxt.like_num:
@@ -220,7 +220,7 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
         return "the frame of the funding"
     head = head_word(name)
     two = " ".join(content_words(name)[:2])
-    if head in lex.trap_heads or two in lex.trap_heads:
+    if (head in lex.trap_heads or two in lex.trap_heads) and two not in lex.trap_head_exceptions:
         return f"trap head '{head}'"
     rest = name
     for o in ctx.orgs_in(a, b):
@@ -232,6 +232,9 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
         return "generic words only"
     if name[:1].islower() and head in ("projet", "projets", "dossier", "laureat", "chantier") and not re.search(r"[A-Z0-9«\"]", name[1:]):
         return "a description of a project, not its name"
+    if re.search(r"\b(?:principaux|principales|nombreux|plusieurs|autres|differents|divers|quelques|premiers|derniers)\s+"
+                 r"(?:projets|dossiers|laureats|initiatives|realisations)\b", f) and not re.search(r"[A-Z0-9«\"]", name[1:]):
+        return "speaks of several projects"  # "Tour d'horizon des principaux projets du secteur"
     if re.search(r"https?://|www\.|\.(?:fr|com|org|gouv)\b", f):
         return "a web address"
     return None
@@ -312,8 +315,8 @@ def proper_name_ok(ctx: ExtractionContext, si: int, a: int, b: int, trust_ner: b
     return is_trap(ctx, a, b) is None
 
 
-# a common noun and a preposition just before a capitalised run: the run completes that noun
-_COMPLEMENT_BEFORE = re.compile(r"\b[a-z]{3,}\s+(?:en|de|du|des|d'|a|au|aux|pour|dans|sur)\s*$")
+# a common noun and a preposition just before a capitalised run ("le pont de la Grave"): the run completes that noun
+_COMPLEMENT_BEFORE = re.compile(r"\b[a-z]{3,}\s+(?:en|de|du|des|d'|a|au|aux|pour|dans|sur)(?:\s+la|\s+les|\s+le|\s+l')?\s*$")
 
 
 # A participle clause opening the sentence, up to its comma: "Coordonné par X, …", "Installé

@@ -208,6 +208,9 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         am = ctx.amounts[ai]
         after = ctx.folded[am.end:s.end]
         before = ctx.folded[s.start:am.start]
+        rate = CUE.rate_then_amount.search(before)
+        if rate:
+            before = before[:rate.start()]  # "à hauteur de 40 %, soit N": read as "à hauteur de N"
         # "12,5 M€ revient au X", "plus de 5 M€ chacun, vont à X et à Y"
         m = CUE.amount_goes_to.match(after)
         if m and role in ("project", "each"):

@@ -1,0 +1,95 @@
+"""Works named in one sentence, funded in the next by an amount that points back (works_objects.py),
+and the small readings that came with it: a rate before "soit N", paragraphs opened by a commune's
+name, sentences that speak of several projects. Every phrasing is our own wording."""
+
+import pytest
+
+from pipeline.extract.article import extract_article
+from pipeline.model import Article
+
+
+def mentions(text: str) -> dict:
+    return {m.name: m for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2022-03-04")).mentions}
+
+
+@pytest.mark.parametrize("text, name, amount, carriers", [
+    # the subject builds, a pronoun receives
+    ("Le Syndicat intercommunal des eaux du Causse (SIEC) construit une station de pompage à Valbrune. "
+     "Il bénéficiera de 640 000 euros.",
+     "station de pompage à Valbrune", 0.64, ["Syndicat intercommunal des eaux du Causse"]),
+    # a demonstrative subject, a hospital as the builder
+    ("Le centre hospitalier de Montauriol installera une centrale photovoltaïque sur ses parkings. "
+     "Cette centrale est financée à hauteur de 1,1 M€.",
+     "centrale photovoltaïque sur ses parkings", 1.1, ["Centre hospitalier de Montauriol"]),
+    # "lui accorde", the object after a frame of emphasis
+    ("La communauté de communes engagera pour sa part la renaturation des berges de la Sorgue. "
+     "La Région lui accorde 300 000 €.",
+     "renaturation des berges de la Sorgue", 0.3, []),
+    # "y sont consacrés"; "remplace … par" names the new equipment, its measure left out
+    ("La laiterie Bodin, à Cressac, remplace sa vieille chaudière au gaz par une pompe à chaleur industrielle de 800 kW. "
+     "450 000 € y sont consacrés.",
+     "pompe à chaleur industrielle", 0.45, []),
+    # the object's own quoted name after it
+    ("L'association Terres d'Oc déploiera un réseau de stations météo dans les vergers, « Ciel ouvert ». "
+     "Ce réseau est soutenu à hauteur de 90 000 euros.",
+     "Ciel ouvert", 0.09, ["Association Terres d'Oc"]),
+    # "le réseau existant": an adjectival participle inside the name
+    ("Le syndicat d'énergie du Val étend le réseau de chaleur existant du quartier des Tilleuls. "
+     "L'aide de l'agence s'élève à 700 000 €.",
+     "réseau de chaleur existant du quartier des Tilleuls", 0.7, ["Syndicat d'énergie du Val"]),
+])
+def test_works_then_an_amount_that_points_back(text, name, amount, carriers):
+    got = mentions(text)
+    assert name in got, got
+    assert got[name].amount_m_eur == amount
+    assert got[name].carriers == carriers
+
+
+def test_as_many_works_as_amounts_in_order():
+    got = mentions("L'agglomération crée une voie verte entre Arles-sur-Tech et Céret, et aménage la gare routière "
+                   "de Prades. Ces deux opérations reçoivent respectivement 1,4 et 0,6 M€.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {
+        "voie verte entre Arles-sur-Tech et Céret": 1.4, "gare routière de Prades": 0.6}, got
+
+
+@pytest.mark.parametrize("text", [
+    # an adjunct stands where the object should: the object is further and not read
+    "La cave coopérative expérimentera avec l'appui d'une jeune entreprise l'irrigation goutte-à-goutte. "
+    "Elle touchera 120 000 €.",
+    # two works, one amount: which one gets it is not said
+    "La commune rénove la halle aux grains et construit un préau à l'école. Elle bénéficiera de 200 000 €.",
+    # the amount's sentence names its own project: the works before are context
+    "La commune rénove la halle aux grains. Le projet Halle Vivante, lui, reçoit 200 000 €.",
+    # nothing points back: the amount is the fund's
+    "La commune rénove la halle aux grains. Le fonds régional dispose de 20 millions d'euros.",
+])
+def test_no_works_project_without_a_certain_link(text):
+    got = mentions(text)
+    assert not any(m.rule == "works_before_amount" for m in got.values()), got
+
+
+def test_a_rate_then_soit_reads_the_amount_as_the_grant():
+    got = mentions("La restauration du lavoir de Saint-Clar, estimée à 90 000 € HT, sera subventionnée à hauteur "
+                   "de 40 %, soit 36 000 €.")
+    assert "restauration du lavoir de Saint-Clar" in got, got
+    assert got["restauration du lavoir de Saint-Clar"].amount_m_eur == 0.036
+
+
+def test_paragraphs_opened_by_a_commune_give_it_the_projects():
+    text = ("Les subventions du canton\n\n"
+            "Montcabrier. La réfection du pont de la Grave bénéficie de 48 000 €.\n\n"
+            "Lavercantière. La rénovation de la salle polyvalente reçoit 75 000 euros.\n\n"
+            "Calendrier. Les travaux commenceront en mai.\n")
+    got = mentions(text)
+    assert got["réfection du pont de la Grave"].carriers == ["Commune de Montcabrier"], got
+    assert got["rénovation de la salle polyvalente"].carriers == ["Commune de Lavercantière"], got
+
+
+def test_one_place_lead_is_not_a_layout():
+    got = mentions("Montcabrier. La réfection du pont de la Grave bénéficie de 48 000 €.")
+    assert got["réfection du pont de la Grave"].carriers == [], got
+
+
+def test_a_sentence_about_several_projects_names_none():
+    got = mentions("Dotation 2021 : 1,2 million d'euros pour le canton. Tour d'horizon des principaux projets du secteur.")
+    assert not any("projets" in n for n in got), got
