@@ -312,6 +312,8 @@ DATE_LINE_CASES = [
     ("Par le service presse avec AFP, 12 mars 2019", D(2019, 3, 12), "12 mars 2019"),
     ("Communiqué Publié le 19 mai 2022", D(2022, 5, 19), "le 19 mai 2022"),
     ("Santé et social · Publiée 2 juin 2022 · Lecture 3 min", D(2022, 6, 2), "2 juin 2022"),
+    ("Question publiée au JO le 16/05/2022", D(2022, 5, 16), "le 16/05/2022"),
+    ("Séance du 25 septembre 2019", D(2019, 9, 25), "25 septembre 2019"),
 ]
 
 
@@ -460,6 +462,15 @@ def test_seed_publication_dates(seeds_dir: object, name: str, accepted: list[str
         ("Publié le 8 juin 2021 · Rubrique Start-up d'État · Lecture 5 min", datetime.date(2021, 6, 8)),
         ("Le 8 juin 2021 | 3 min de lecture", datetime.date(2021, 6, 8)),
         ("Rubrique · Lecture 5 min", None),
+        # kickers too long to be a date line, read by their parts
+        ("Dossier de presse — Ministère de l'Agriculture et de la Souveraineté alimentaire — Paris, le 2 mai 2022",
+         datetime.date(2022, 5, 2)),
+        ("Communiqué de presse – Agence régionale de santé Occitanie – Délégation du Lot – Cahors, le 9 mai 2022",
+         datetime.date(2022, 5, 9)),
+        ("Question écrite n° 1203 — 16e législature — Question publiée au JO le 16/05/2022 — Réponse publiée au JO le 01/09/2022",
+         datetime.date(2022, 5, 16)),
+        ("Le conseil a voté une aide – la commune de Lyon, le 4 mai 2022, a signé la convention avec l'État pour trois ans",
+         None),
     ],
 )
 def test_byline_split_by_separators(line, expected):

@@ -301,20 +301,27 @@ def _date_of_line(line: str) -> DateMention | None:
     if not dates:
         return None
     if len(line.strip()) > _rules().date_line_max:
-        return dates[0] if _is_dateline(line, dates[0]) else None
+        # a long kicker ("Dossier de presse — <ministry> — Paris, le <date>") is read by its parts
+        return dates[0] if _is_dateline(line, dates[0]) else _kicker_date(line, dates, after_separator=True)
     residue = "".join(line[a:b] for a, b in zip([0] + [m.end for m in dates], [m.start for m in dates] + [len(line)]))
     if _only_lead_words(residue) or _is_dateline(line, dates[0]):
         return _publication(line, dates)
     cued = next((d for d in dates if _rules().publication_cue.search(line, 0, d.start)), None)
     if cued is not None:
         return cued  # "Actualité Publié le 27 mai 2020": the cue says it, whatever else the line holds
-    # "Publié le 8 juin 2021 · Rubrique X · Lecture 5 min", "Service de presse – 3 mai 2022",
-    # "Communiqué – Lyon, le 3 mai 2022": a kicker or byline split by separators; the part
-    # holding the date must be a date line on its own, or a place's dateline.
+    return _kicker_date(line, dates)
+
+
+def _kicker_date(line: str, dates: list[DateMention], after_separator: bool = False) -> DateMention | None:
+    """"Publié le 8 juin 2021 · Rubrique X · Lecture 5 min", "Service de presse – 3 mai 2022",
+    "Communiqué – Lyon, le 3 mai 2022": a kicker or byline split by separators; the part holding
+    the date must be a date line on its own, a place's dateline, or say it is a publication
+    ("Question publiée au JO le <date>"). `after_separator`: a line too long to be a date line
+    is read only by its later parts, never from its start ("Par <a long name>, le <date>")."""
     bounds = [0, *(i for sep in _SEPARATOR.finditer(line) for i in sep.span()), len(line)]
     for start, end in zip(bounds[::2], bounds[1::2]):
         part = [d for d in dates if start <= d.start and d.end <= end]
-        if not part:
+        if not part or (after_separator and start == 0):
             continue
         inner = "".join(line[a:b] for a, b in zip([start] + [d.end for d in part], [d.start for d in part] + [end]))
         # the place's dateline only after a separator: a whole line is judged above
@@ -322,6 +329,8 @@ def _date_of_line(line: str) -> DateMention | None:
                           and not line[part[-1].end:end].strip())
         if _only_lead_words(inner) or place_dateline:
             return _publication(line, part)
+        if start > 0 and _rules().publication_cue.search(line, start, part[0].start):
+            return part[0]
     return None
 
 
