@@ -93,3 +93,35 @@ def test_one_place_lead_is_not_a_layout():
 def test_a_sentence_about_several_projects_names_none():
     got = mentions("Dotation 2021 : 1,2 million d'euros pour le canton. Tour d'horizon des principaux projets du secteur.")
     assert not any("projets" in n for n in got), got
+
+
+DASH_TABLE = ("Dotation 2022 : les opérations retenues\n"
+              "Sous-préfecture de Figeac – Publié le 2 mai 2022\n\n"
+              "Les opérations ci-dessous sont subventionnées par l'État.\n\n"
+              "{header}"
+              "Cajarc-le-Bas — Rénovation du lavoir — 22 000 €\n"
+              "Communauté de communes du Ségala Ouest — Extension de la crèche de Latronquière — 180 000 €\n"
+              "Saint-Cirq-Madelon — Création d'une aire de jeux — 15 500 €\n")
+
+
+@pytest.mark.parametrize("header", ["Bénéficiaire — Opération — Subvention\n", ""])
+def test_a_table_written_with_dashes(header):
+    got = mentions(DASH_TABLE.format(header=header))
+    assert {n: (m.amount_m_eur, m.carriers) for n, m in got.items()} == {
+        "Rénovation du lavoir": (0.022, ["Commune de Cajarc-le-Bas"]),
+        "Extension de la crèche de Latronquière": (0.18, ["Communauté de communes du Ségala Ouest"]),
+        "Création d'une aire de jeux": (0.0155, ["Commune de Saint-Cirq-Madelon"]),
+    }, got
+
+
+def test_a_header_puts_the_name_first():
+    got = mentions("Projet — Porteur — Aide\n"
+                   "Tiers-lieu de la gare — Commune de Lunan-le-Haut — 90 000 €\n"
+                   "Jardin partagé des Aubépines — Association Les Aubépines — 12 000 €\n")
+    assert set(got) == {"Tiers-lieu de la gare", "Jardin partagé des Aubépines"}, got
+    assert got["Jardin partagé des Aubépines"].carriers == ["Association Les Aubépines"], got
+
+
+def test_one_dash_line_is_no_table():
+    got = mentions("Cajarc-le-Bas — Rénovation du lavoir — 22 000 €\n\nLe reste de l'article parle d'autre chose.")
+    assert not any(m.rule == "table_row" for m in got.values()), got

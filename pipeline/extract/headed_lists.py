@@ -6,20 +6,24 @@
   the carrier (its commune), the works the project;
 - lists of buildings after "N M€ pour la rénovation de 30 bâtiments :", each item both the
   project's name and its carrier;
-- budget tables (appropriations by action and title), whose rows are no laureates.
+- budget tables (appropriations by action and title), whose rows are no laureates;
+- tables written as text, cells split by dashes ("<Commune> — <works> — <amount>").
 """
 
 from __future__ import annotations
 
 import re
 
+from pipeline.extract import lexicon
 from pipeline.extract.dates import find_dates
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, strip_span
 from pipeline.extract.org_headed import project_end, split_head
 from pipeline.extract.organizations import load_gazetteer
-from pipeline.extract.phrases import is_trap, zipf
+from pipeline.extract.phrases import head_word, is_trap, zipf
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import STOP_WORDS, fold
+
+CUE = lexicon.cues()
 
 
 def head_of(ctx: ExtractionContext, a: int, b: int) -> tuple[list[str], int] | None:
@@ -205,3 +209,89 @@ def place_paragraph_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> 
                 continue
             c.carriers = [_commune(place)]
             ctx.unlisted.update(c.carriers)
+
+
+_DASH_CELL = re.compile(r"\s+[–—]\s+")
+
+
+def dash_table_rows(ctx: ExtractionContext) -> list[Candidate]:
+    """Tables written as text, their cells split by dashes, a prefecture's list of grants:
+    "Bénéficiaire — Opération — Subvention" then "<Commune> — <works> — <amount>" lines.
+
+    A run of two lines at least, each of three cells or more, the last of them a single amount.
+    The header, when there is one, says which cell is the name and which the carrier; without
+    one, a first cell that is a commune's name or an organisation carries the second."""
+    out: list[Candidate] = []
+    rows = [(k, ln) for k, ln in enumerate(ctx.lines) if k not in ctx.struct_lines and _dash_row(ctx, ln)]
+    runs: list[list[tuple[int, Line]]] = []
+    for k, ln in rows:
+        if runs and runs[-1][-1][0] == k - 1:
+            runs[-1].append((k, ln))
+        else:
+            runs.append([(k, ln)])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        header = ctx.lines[run[0][0] - 1] if run[0][0] > 0 else None
+        cols = _dash_header(header) if header is not None else None
+        for k, ln in run:
+            cells = _dash_cells(ctx, ln)
+            name_k, carrier_k = cols if cols else (1, 0)
+            if max(name_k, carrier_k) >= len(cells) - 1:
+                continue
+            x, y = strip_span(ctx.text, *cells[name_k])
+            if y <= x or is_trap(ctx, x, y):
+                continue
+            ca, cb = strip_span(ctx.text, *cells[carrier_k])
+            carrier = ctx.text[ca:cb]
+            orgs = [o.name for o in ctx.orgs_in(ca, cb)]
+            if orgs:
+                carriers = orgs
+            elif _TOPONYM.fullmatch(carrier) or _is_loc(ctx, ca, cb) or (cols and re.fullmatch(r"[A-ZÀ-Ý][\w'’-]+", carrier)):
+                carriers = [_commune(carrier)]
+                ctx.unlisted.update(carriers)
+            elif head_word(carrier) in ctx.lex.org_heads and re.search(r"\s[A-ZÀ-Ý]", carrier):
+                carriers = [carrier[:1].upper() + carrier[1:]]  # "Communauté de communes X", unlisted
+                ctx.unlisted.update(carriers)
+            elif cols:
+                carriers = []
+            else:
+                continue  # no header and a first cell that names no one: not this layout
+            amount = ctx.amounts[ctx.amounts_in(ln.start, ln.end)[-1]]
+            out.append(Candidate(x, y, "table_row", 0.85, amount=amount, carriers=carriers, scope=(ln.start, ln.end)))
+            ctx.suppressed.append((ln.start, ln.end))
+            ctx.struct_lines.add(k)
+        if cols and header is not None:
+            ctx.suppressed.append((header.start, header.end))
+    return out
+
+
+def _dash_cells(ctx: ExtractionContext, ln: Line) -> list[tuple[int, int]]:
+    cells, pos = [], ln.start
+    for m in _DASH_CELL.finditer(ctx.text, ln.start, ln.end):
+        cells.append((pos, m.start()))
+        pos = m.end()
+    cells.append((pos, ln.end))
+    return cells
+
+
+def _dash_row(ctx: ExtractionContext, ln: Line) -> bool:
+    if ln.kind not in ("heading", "para", "item") or len(ln.text) > 240:
+        return False
+    cells = _dash_cells(ctx, ln)
+    if len(cells) < 3:
+        return False
+    last = ctx.amounts_in(*cells[-1])
+    return len(last) == 1 and not ctx.text[ctx.amounts[last[0]].end:cells[-1][1]].strip(" .;€HThtTTC")
+
+
+def _dash_header(header: Line) -> tuple[int, int] | None:
+    """(name cell, carrier cell) of a header line "Bénéficiaire — Opération — Subvention"."""
+    cells = [fold(c) for c in _DASH_CELL.split(header.text)]
+    if len(cells) < 3:
+        return None
+    name = next((k for k, c in enumerate(cells) if CUE.header_name.search(c)), None)
+    carrier = next((k for k, c in enumerate(cells) if k != name and CUE.header_carrier.search(c)), None)
+    if name is None or carrier is None:
+        return None
+    return name, carrier

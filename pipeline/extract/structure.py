@@ -7,7 +7,8 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, split_acronym, strip_span
-from pipeline.extract.headed_lists import after_head, budget_table_rows, carriers_of_head, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
+from pipeline.extract.dates import find_dates
+from pipeline.extract.headed_lists import after_head, budget_table_rows, carriers_of_head, dash_table_rows, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_place, is_trap
 from pipeline.extract.segment import Line, item_body
@@ -32,6 +33,8 @@ def _is_carrier_line(ctx: ExtractionContext, ln: Line) -> bool:
     it, it would lend that item its neighbour's carriers and take the neighbour out."""
     if not _is_org_line(ctx, ln):
         return False
+    if any(d.explicit_year and d.precision == "day" for d in find_dates(ln.text)):
+        return False  # "Préfecture de X – Publié le <date>": a kicker under the title, not its carriers
     first = min(o.start for o in ctx.orgs_in(ln.start, ln.end))
     return CUE.line_lead.fullmatch(ctx.text[ln.start:first]) is not None
 
@@ -205,6 +208,7 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
         ctx.suppressed.append((title.start, lines[last].end))
         ctx.struct_lines.update(range(i, last + 1))
     cands += _headed_sections(ctx)
+    cands += dash_table_rows(ctx)
     cands += org_headed_lines(ctx)
     cands += _lists(ctx)
     cands += _rows(ctx)
