@@ -125,3 +125,40 @@ def test_a_header_puts_the_name_first():
 def test_one_dash_line_is_no_table():
     got = mentions("Cajarc-le-Bas — Rénovation du lavoir — 22 000 €\n\nLe reste de l'article parle d'autre chose.")
     assert not any(m.rule == "table_row" for m in got.values()), got
+
+
+@pytest.mark.parametrize("text, name, amount", [
+    # passive works, what the building becomes; a sentence without an amount in between
+    ("À Montfaucon-le-Haut, l'ancienne poste sera transformée en maison de santé. La commune y accueillera trois "
+     "médecins. Le département lui attribue 150 000 €.", "maison de santé", 0.15),
+    # passive works, the subject is the project
+    ("Enfin, la halle aux grains de Lectoure-sur-Gers sera entièrement rénovée. Elle bénéficiera de 210 000 €.",
+     "halle aux grains de Lectoure-sur-Gers", 0.21),
+    # "rouvrira", and a capitalised article opening the proper name
+    ("L'association Les Écrans du Causse rouvrira le cinéma Le Vox, fermé depuis dix ans. Ce projet, qui prévoit "
+     "deux salles, est soutenu à hauteur de 260 000 €.", "cinéma Le Vox", 0.26),
+])
+def test_works_told_otherwise(text, name, amount):
+    got = mentions(text)
+    assert name in got, got
+    assert got[name].amount_m_eur == amount
+
+
+def test_a_scheme_introduced_by_name_is_no_project():
+    got = mentions("Villages d'avenir : trois nouveaux projets soutenus dans le Gers\n\n"
+                   "Le programme Villages d'avenir, piloté par l'Agence nationale de la cohésion des territoires, "
+                   "accompagne les communes rurales. À Lectoure-sur-Gers, la halle aux grains sera rénovée. "
+                   "Le programme lui attribue 210 000 €.")
+    assert not any("avenir" in n.lower() for n in got), got
+    assert "halle aux grains" in got, got
+
+
+def test_a_funded_programme_stays_a_project():
+    got = mentions("La Région portera le programme Écoles Sobres : la récupération des eaux de pluie dans douze "
+                   "lycées. 2 M€ y sont consacrés.")
+    assert any("Écoles Sobres" in n for n in got), got
+
+
+def test_a_loan_to_the_commune_names_no_project():
+    got = mentions("La Banque des Territoires y ajoutera un prêt de 400 000 € à la commune.")
+    assert "commune" not in got, got

@@ -24,6 +24,7 @@ from pipeline.extract.structure import structured
 from pipeline.extract.segment import sentences, split_lines
 from pipeline.extract.institutions import find_institutions
 from pipeline.extract.works_objects import sentences_to_read
+from pipeline.extract.schemes import scheme_spans
 
 ACRONYM_DEFINED = lexicon.cues().acronym_defined
 WORTH_PARSING = lexicon.cues().worth_parsing
@@ -44,7 +45,8 @@ class Prepared:
     article: Article
     ctx: ExtractionContext
     structured: list
-    traps: list
+    traps: list  # the funds of funds.yaml the text names (their spans; the call's fund is the first)
+    schemes: list  # the schemes the article introduces by name (schemes.py)
     published: dt.date | None
     need: list[int]  # indices of the sentences the model must read
 
@@ -59,6 +61,7 @@ def prepare(article: Article) -> Prepared:
     published = dt.date.fromisoformat(article.published_on) if article.published_on else None
     orgs = gaz.find(text, year=published.year if published else None, folded=folded)
     traps = fund_spans(text, folded)
+    schemes = scheme_spans(text, folded)
     amounts = find_amounts(text)
     roles = amount_roles(text, folded, sents, amounts, lex)
     institutions = find_institutions(text, folded)
@@ -76,7 +79,7 @@ def prepare(article: Article) -> Prepared:
                                                            or (":" in s.text and lex.selection.search(folded[s.start:s.end]))
                                                            or any(a.start >= s.start and a.end <= s.end for a in amounts))]
     need = sorted(set(need) | {i for i in sentences_to_read(ctx) if not ctx.is_suppressed(sents[i].start, sents[i].end)})
-    return Prepared(article=article, ctx=ctx, structured=found, traps=traps, published=published, need=need)
+    return Prepared(article=article, ctx=ctx, structured=found, traps=traps, schemes=schemes, published=published, need=need)
 
 
 def texts_to_parse(p: Prepared) -> list[str]:
@@ -87,7 +90,7 @@ def finish(p: Prepared, docs: list) -> ArticleResult:
     ctx, text = p.ctx, p.ctx.text
     ctx.docs = dict(zip(p.need, docs))
     mentions = finish_mentions(ctx, p.structured)
-    mentions = [m for m in mentions if not any(a < m.end and m.start < b for a, b, _ in p.traps)]
+    mentions = [m for m in mentions if not any(a < m.end and m.start < b for a, b, _ in p.traps + p.schemes)]
     call = read_call(text, ctx.sents, p.published, fund_hits=p.traps, folded=ctx.folded)
     return ArticleResult(
         article=p.article,

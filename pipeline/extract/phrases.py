@@ -94,6 +94,9 @@ def np_right(ctx: ExtractionContext, si: int, pos: int, limit: int | None = None
             pass  # a measured object: "la plantation de 12 kilomètres de haies", "… de 14 places"
         elif t.pos_ == "DET" and prev is not None and (prev.pos_ in ("ADP", "CCONJ") or prev.lower_ in NP_ADP):
             pass
+        elif (t.pos_ == "DET" and t.text[:1].isupper() and prev is not None and prev.pos_ in ("NOUN", "PROPN")
+              and nxt is not None and nxt.text[:1].isupper()):
+            pass  # "le cinéma Le Rex", "l'Ehpad Les Tilleuls": a capitalised article opens the proper name
         elif t.pos_ == "CCONJ" and t.lower_ == "et" and nxt is not None and nxt.pos_ in ("DET", "NOUN", "ADJ", "PROPN") and (
             j + 2 >= len(toks) or toks[j + 2][2].pos_ not in ("VERB",)
         ):

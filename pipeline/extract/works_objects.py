@@ -38,16 +38,34 @@ def points_back(ctx: ExtractionContext, si: int) -> bool:
     return bool(CUE.amount_points_back.search(f) or CUE.anaphoric_subject.search(f))
 
 
+def _works_sentence(ctx: ExtractionContext, si: int) -> int | None:
+    """The sentence that tells the works an amount sentence `si` points back to: the one before,
+    or the one before that when the sentence between holds no amount ("À X, la gare sera
+    transformée en Y. La commune y regroupera … Le programme lui attribue N"); same paragraph."""
+    s = ctx.sents[si]
+    for k in (si - 1, si - 2):
+        if k < 0 or ctx.sents[k].line != s.line:
+            return None
+        prev = ctx.sents[k]
+        f = ctx.folded[prev.start:prev.end]
+        if CUE.works_verb.search(f) or CUE.works_passive.search(f):
+            return k
+        if ctx.amounts_in(prev.start, prev.end):
+            return None
+    return None
+
+
 def sentences_to_read(ctx: ExtractionContext) -> list[int]:
     """The sentences before an amount that points back, in the same paragraph: the model must tag
     them for `works_before_amount` to bound their objects."""
     out = []
     for si in range(1, len(ctx.sents)):
-        s, prev = ctx.sents[si], ctx.sents[si - 1]
-        if prev.line != s.line or not ctx.amounts_in(s.start, s.end):
+        s = ctx.sents[si]
+        if not ctx.amounts_in(s.start, s.end) or not points_back(ctx, si):
             continue
-        if points_back(ctx, si) and CUE.works_verb.search(ctx.folded[prev.start:prev.end]):
-            out.append(si - 1)
+        k = _works_sentence(ctx, si)
+        if k is not None:
+            out.append(k)
     return out
 
 
@@ -58,14 +76,15 @@ def works_before_amount(ctx: ExtractionContext, cands: list[Candidate]) -> list[
     bound = {id(c.amount) for c in cands if c.amount is not None}
     out: list[Candidate] = []
     for si in range(1, len(ctx.sents)):
-        s, prev = ctx.sents[si], ctx.sents[si - 1]
-        if prev.line != s.line or si in named or si - 1 in named or (si - 1) not in ctx.docs:
+        s = ctx.sents[si]
+        k = _works_sentence(ctx, si) if si not in named else None
+        if k is None or any(j in named for j in range(k, si)) or k not in ctx.docs:
             continue
         amounts = [ctx.amounts[ai] for ai in ctx.amounts_in(s.start, s.end)
                    if ctx.roles.get(ai) == "project" and id(ctx.amounts[ai]) not in bound]
         if not amounts or not points_back(ctx, si):
             continue
-        objects = works_objects(ctx, si - 1)
+        objects = works_objects(ctx, k)
         if len(objects) != len(amounts):
             continue
         for c, am in zip(objects, amounts):
@@ -86,6 +105,10 @@ def works_objects(ctx: ExtractionContext, si: int) -> list[Candidate]:
     verbs = {a for k, (a, _, t) in enumerate(toks)
              if t.pos_ in ("VERB", "AUX") or k > 0 and toks[k - 1][2].pos_ not in ("DET", "ADP", "ADJ", "NUM")}
     out: list[Candidate] = []
+    passive = CUE.works_passive.search(f)
+    if passive and not CUE.works_verb.search(f):
+        got = _passive_object(ctx, si, passive)
+        return [got] if got is not None else []
     for m in CUE.works_verb.finditer(f):
         verb_at = s.start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         first_word = next((a for a in verbs if verb_at <= a < s.start + m.end()), None)
@@ -112,6 +135,27 @@ def works_objects(ctx: ExtractionContext, si: int) -> list[Candidate]:
         out.append(Candidate(a, b, "works_before_amount", 0.65, carriers=_subject_carriers(ctx, s.start, verb_at),
                              sentence=si, scope=(s.start, s.end)))
     return out
+
+
+def _passive_object(ctx: ExtractionContext, si: int, m: re.Match) -> Candidate | None:
+    """"L'ancienne gendarmerie sera transformée en maison de services": what it becomes; "La halle
+    aux grains sera rénovée": the subject, after a fronted place ("À X, …")."""
+    s = ctx.sents[si]
+    if m.group("into"):
+        sp = np_right(ctx, si, s.start + m.end())
+    else:
+        lead = _FRONTED_PLACE.match(ctx.folded, s.start, s.start + m.start())
+        sp = np_right(ctx, si, lead.end() if lead else s.start, limit=s.start + m.start())
+    if sp is None:
+        return None
+    a, b = sp
+    if is_trap(ctx, a, b) or _is_organisation(ctx, a, b):
+        return None
+    return Candidate(a, b, "works_before_amount", 0.65, sentence=si, scope=(s.start, s.end))
+
+
+# "À Lauzerte, …", "Enfin, …", "Dans le bourg, …": what comes before the subject
+_FRONTED_PLACE = re.compile(r"\W*(?:(?:a|au|aux|dans|sur|en|enfin|ensuite|par ailleurs|de son cote)\b[^,]{0,50},\s*)?")
 
 
 def _is_organisation(ctx: ExtractionContext, a: int, b: int) -> bool:
