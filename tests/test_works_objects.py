@@ -162,3 +162,32 @@ def test_a_funded_programme_stays_a_project():
 def test_a_loan_to_the_commune_names_no_project():
     got = mentions("La Banque des Territoires y ajoutera un prêt de 400 000 € à la commune.")
     assert "commune" not in got, got
+
+
+def test_laureate_of_a_named_call():
+    # "X est lauréat de l'appel Y : N pour …": X is the project, Y the call, the purpose describes X
+    got = mentions("Enfin, le laboratoire commun FORGEBAT, créé avec l'entreprise Pierres du Jura, est lauréat "
+                   "de l'appel LabInnov : 310 000 € pour développer des mortiers recyclés.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"FORGEBAT": 0.31}, got
+
+
+def test_a_pronoun_funded_after_a_defined_acronym():
+    got = mentions("Le Campus des métiers de la forêt (CMF) réunit l'université et trois lycées. Il sera doté de "
+                   "8 M€ sur six ans pour créer des formations en alternance.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"Campus des métiers de la forêt": 8.0}, got
+
+
+def test_a_laboratory_defined_by_its_acronym_is_a_body():
+    got = mentions("Une chercheuse du Laboratoire des sols et des forêts (LSF) obtient 250 000 € pour SYLVA, "
+                   "qui étudiera les sols forestiers.")
+    assert "Laboratoire des sols et des forêts" not in got, got
+
+
+def test_a_heading_names_the_project_before_its_frame():
+    text = ("Deux succès pour nos laboratoires\n\n"
+            "ORCHIS, dans le programme prioritaire Forêts\n\n"
+            "Le projet ORCHIS, coordonné par l'université, reçoit 2,1 M€ pour étudier les orchidées.\n\n"
+            "BRYON, lauréat de l'appel Jeunes chercheurs\n\n"
+            "Le projet BRYON, porté par une doctorante de l'université, reçoit 300 000 €.\n")
+    got = mentions(text)
+    assert {n: m.amount_m_eur for n, m in got.items() if m.amount_m_eur} == {"ORCHIS": 2.1, "BRYON": 0.3}, got

@@ -80,3 +80,31 @@ def _is_own_amount(ctx: ExtractionContext, ai: int, folded_sentence: str) -> boo
         return False
     a = ctx.amounts[ai]
     return bool(CUE.works_overall_cost.search(ctx.folded[max(0, a.start - 60):a.start]))
+
+
+_DESCRIPTIVE = ("amount_purpose", "amount_for", "org_receives_for", "subject_phrase")
+
+
+def pronoun_funded(ctx: ExtractionContext, cands: list[Candidate]) -> list[Candidate]:
+    """"Le Campus X (CX) associe … Il sera doté de 12 M€ pour créer des formations": the pronoun
+    stands for the one project the sentence before names, which gets the amount; what the amount
+    is "pour" only describes it. `cands` without the descriptions so replaced."""
+    by_sent: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.sentence >= 0:
+            by_sent.setdefault(c.sentence, []).append(c)
+    dropped: set[int] = set()
+    for si, own in by_sent.items():
+        s = ctx.sents[si]
+        if si == 0 or ctx.sents[si - 1].line != s.line or not CUE.pronoun_subject_funded.match(ctx.folded, s.start, s.end):
+            continue
+        before = by_sent.get(si - 1, [])
+        if len({fold(ctx.text[c.start:c.end]) for c in before}) != 1 or any(c.amount is not None for c in before):
+            continue
+        if not own or any(c.rule not in _DESCRIPTIVE or c.amount is None for c in own) or len({id(c.amount) for c in own}) != 1:
+            continue
+        for c in before:
+            c.amount = own[0].amount
+            c.carriers = c.carriers or own[0].carriers
+        dropped.update(id(c) for c in own)
+    return [c for c in cands if id(c) not in dropped]

@@ -72,7 +72,7 @@ def prepare(article: Article) -> Prepared:
         orgs = sorted(orgs + [OrgMention(x.start, x.end, x.name, text[x.start:x.end]) for x in authorities], key=lambda o: o.start)
     ctx = ExtractionContext(article_id=article.id, text=text, folded=folded, lines=lines, sents=sents, orgs=orgs,
               amounts=amounts, roles=roles, docs={}, lex=lex, year=published.year if published else None,
-              institutions=institutions, unlisted={x.name for x in authorities})
+              institutions=institutions, unlisted={x.name for x in authorities}, schemes=schemes)
     found = structured(ctx)  # before choosing sentences: what the layout gave is suppressed
     need = [i for i, s in enumerate(sents)
             if not ctx.is_suppressed(s.start, s.end) and (WORTH_PARSING.search(folded[s.start:s.end]) or ACRONYM_DEFINED.search(s.text)

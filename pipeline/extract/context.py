@@ -67,6 +67,7 @@ class ExtractionContext:
             self._selection_at = m.start() if m else len(self.folded)
         return self._selection_at
     institutions: list = field(default_factory=list)  # institutions.Institution: hospitals, schools, … by kind and place
+    schemes: list = field(default_factory=list)  # (start, end, name) of the schemes the article introduces (schemes.py)
 
     def org_spans(self) -> list[tuple[int, int, str]]:
         """Gazetteer organisations and institutions, as (start, end, canonical name)."""

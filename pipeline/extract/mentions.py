@@ -35,6 +35,7 @@ Cascade, for one article (clean text, organisations, amounts already found):
 
 from __future__ import annotations
 
+from pipeline.extract.anaphora import pronoun_funded
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe
 from pipeline.extract.headed_lists import place_paragraph_carriers
 from pipeline.extract.institution_rules import fold_bare_references, institution_carriers
@@ -61,6 +62,7 @@ def finish_mentions(ctx: ExtractionContext, cands: list[Candidate]) -> list[Ment
     sentences through the model in one `nlp.pipe` call (extract.extract_batch)."""
     cands = list(cands) + prose(ctx)
     cands += works_before_amount(ctx, cands)
+    cands = pronoun_funded(ctx, cands)
     cands = resolve_overlaps(ctx, cands)
     cands = fold_bare_references(ctx, cands)
     link(ctx, cands)

@@ -195,6 +195,8 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
         return "a parenthesis"
     if re.search(r"\bfonds\b", fold(name)):
         return "names the fund"
+    if any(x < b and a < y for x, y, _ in ctx.schemes):
+        return "names a scheme the article introduces"
     f = re.sub(r"\s+", " ", fold(name)).strip(" «»\"“”")
     lex = ctx.lex
     if len(f) < 2 or not re.search(r"[^\W\d_]", name):

@@ -257,11 +257,22 @@ def subject_plans(ctx: ExtractionContext, si: int) -> list[Candidate]:
     return [Candidate(*sp, "org_plans", 0.55, carriers=[subj[0].name])]
 
 
+def funded_by_pronoun_next(ctx: ExtractionContext, si: int) -> bool:
+    """The next sentence of the paragraph opens on a pronoun and gives a project's amount: "X (ACR)
+    associe … Il sera doté de N": what this sentence names is what is funded."""
+    if si + 1 >= len(ctx.sents) or ctx.sents[si + 1].line != ctx.sents[si].line:
+        return False
+    nxt = ctx.sents[si + 1]
+    return bool(CUE.pronoun_subject_funded.match(ctx.folded, nxt.start, nxt.end)) and any(
+        ctx.roles.get(ai) == "project" for ai in ctx.amounts_in(nxt.start, nxt.end))
+
+
 def acronym_definitions(ctx: ExtractionContext, si: int) -> list[Candidate]:
     """'Plateforme d'échange des greffes (PEG)' in a sentence about projects."""
     s = ctx.sents[si]
     f = ctx.folded[s.start:s.end]
-    if not (ctx.lex.list_intro.search(f) or ctx.amounts_in(s.start, s.end) or ctx.lex.carrier_cue.search(f)):
+    if not (ctx.lex.list_intro.search(f) or ctx.amounts_in(s.start, s.end) or ctx.lex.carrier_cue.search(f)
+            or funded_by_pronoun_next(ctx, si)):
         return []
     out = []
     for m in re.finditer(r"\(([A-Z][A-Za-z0-9&]{1,9})\)", ctx.text[s.start:s.end]):
@@ -283,7 +294,9 @@ def acronym_definitions(ctx: ExtractionContext, si: int) -> list[Candidate]:
         else:
             continue
         head = head_word(ctx.text[a:b])
-        if is_trap(ctx, a, b) or re.sub(r"(?<=.{3})[sx]$", "", head) in ("direction", "agence", "office", "institut", "caisse", "centre", "service", "etablissement", "etablissements", "conseil", "commission", "mission", "delegation", "secretariat", "inspection", "autorite", "observatoire", "universite", "ecole"):
+        # a body defines its acronym too ("le Syndicat des eaux du Causse (SIEC) construit …")
+        if head in ctx.lex.org_heads or is_trap(ctx, a, b) or re.sub(r"(?<=.{3})[sx]$", "", head) in ("direction", "agence", "office", "institut", "caisse", "centre", "service", "etablissement", "etablissements", "conseil", "commission", "mission", "delegation", "secretariat", "inspection", "autorite", "observatoire", "universite", "ecole",
+                                                                                  "laboratoire", "unite"):
             continue
         out.append(Candidate(a, b, "acronym_definition", 0.6, acronym=acr, carriers=_carriers_near(ctx, si, a, b)))
     return out

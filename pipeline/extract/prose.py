@@ -103,7 +103,8 @@ def _aliases_in_sentence(ctx: ExtractionContext, found: list[Candidate]) -> list
     return out
 
 
-_STRONG = {"quoted_name", "le_projet_name", "project_of_org", "acronym_definition", "appositive_name", "subject_receives", "named_entity"}
+_STRONG = {"quoted_name", "le_projet_name", "project_of_org", "acronym_definition", "appositive_name", "subject_receives", "named_entity",
+           "member_of_selection"}
 _DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for", "subject_phrase"}
 
 

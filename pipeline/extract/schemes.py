@@ -1,5 +1,5 @@
 """Schemes an article introduces by name: "Le programme X, piloté par …, accompagne les communes",
-"Fonds Y : l'agence accompagne quatre projets". Such a name funds or selects the projects, so none
+"Fonds Y : l'agence accompagne quatre projets", "lauréat de l'appel Z". Such a name funds or selects the projects, so none
 of its occurrences in the article is a project, though no list of funds knows it (funds.yaml only
 holds the national ones). A scheme that is itself funded ("la Région portera le programme X … 3 M€
 y sont consacrés") is not introduced this way and stays a project.
@@ -17,6 +17,8 @@ CUE = lexicon.cues()
 # a colon or a verb's small words; or quoted
 _NAME = re.compile(r"\s*(?:«\s*(?P<quoted>[^«»]{3,80}?)\s*»|(?P<bare>[A-ZÀ-Ý][\w'’-]*(?:\s+(?:[\w'’-]+))*?))(?=\s*(?:[,(:;.]|$|\s(?:est|a|sera|vise|qui|dont|permet|accompagne|finance|soutient|mobilise|porte|pilot)))")
 
+_CALL_NAME = re.compile(r"[«\"]?\s*([A-ZÀ-Ý][\w'’-]*(?:\s+(?:[A-ZÀ-Ý0-9][\w'’-]*|de|des|du|et|en))*?)\s*(?=[»\"]|[,.;:()]|\s+[a-zà-ÿ]|$)")
+
 
 def scheme_spans(text: str, folded: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of every occurrence of a scheme the article introduces."""
@@ -31,6 +33,10 @@ def scheme_spans(text: str, folded: str) -> list[tuple[int, int, str]]:
         clause_end = min([k for k in (folded.find(".", got.end()), folded.find(";", got.end())) if k >= 0], default=len(folded))
         if CUE.scheme_funds_others.search(folded, got.end(), clause_end):
             names.add(fold(name))
+    for m in CUE.call_named.finditer(text):
+        got = _CALL_NAME.match(text, m.end())
+        if got and len(got.group(1)) >= 3:
+            names.add(fold(got.group(1)))  # "lauréat de l'appel LabCom": the call, named
     title = re.match(r"\s*([^:\n]{3,60}?)\s+:\s+([^\n]*)", text)
     if title and CUE.count_of_projects.search(fold(title.group(2))) and title.group(1)[:1].isupper():
         names.add(fold(title.group(1)).strip())  # "X : quatre nouveaux projets soutenus"

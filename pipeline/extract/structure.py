@@ -61,6 +61,8 @@ def _has_proper_word(name: str) -> bool:
 
 
 _DASH = re.compile(r"\s[–—]\s")
+# a heading's name followed by the frame of its selection: "X, dans l'appel Y", "X, lauréat de Z"
+_HEADING_CONTEXT = re.compile(r",\s+(?:dans|au titre|pour|avec|lauréat|lauréate|retenu|retenue|soutenu|soutenue|sélectionné|sélectionnée)\b")
 _FIELD = re.compile(r"(?:- )?[^\W\d_][^:.\n]{0,40}?\s?:\s+\S")  # "Mesure : rénovation des …"
 _SUBJECT_REACH = 40  # characters: a place or a short incise may come before the subject
 
@@ -113,6 +115,9 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
                 by_kind.add(body_name)  # kept as written: listed with the carriers if the section is
         if head:
             a = head[1]
+        context = _HEADING_CONTEXT.search(ctx.text, a, b)
+        if context:
+            b = context.start()  # "X, dans le programme Y": the name, then where it was selected
         if len(ctx.text[a:b].split()) > 8:
             continue
         own = _section_amounts(ctx, body, enumerated=bool(numbered or lone_item))
