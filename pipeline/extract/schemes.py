@@ -19,6 +19,8 @@ _NAME = re.compile(r"\s*(?:«\s*(?P<quoted>[^«»]{3,80}?)\s*»|(?P<bare>[A-ZÀ-
 
 _CALL_NAME = re.compile(r"[«\"]?\s*([A-ZÀ-Ý][\w'’-]*(?:\s+(?:[A-ZÀ-Ý0-9][\w'’-]*|de|des|du|et|en))*?)\s*(?=[»\"]|[,.;:()]|\s+[a-zà-ÿ]|$)")
 
+_QUOTED = re.compile(r"[«\"]\s*([^«»\"\n]{3,80}?)\s*[»\"]")
+
 
 def scheme_spans(text: str, folded: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of every occurrence of a scheme the article introduces."""
@@ -34,9 +36,9 @@ def scheme_spans(text: str, folded: str) -> list[tuple[int, int, str]]:
         if CUE.scheme_funds_others.search(folded, got.end(), clause_end):
             names.add(fold(name))
     for m in CUE.call_named.finditer(text):
-        got = _CALL_NAME.match(text, m.end())
+        got = _QUOTED.match(text, m.end()) or _CALL_NAME.match(text, m.end())
         if got and len(got.group(1)) >= 3:
-            names.add(fold(got.group(1)))  # "lauréat de l'appel LabCom": the call, named
+            names.add(fold(got.group(1)).strip())  # "lauréat de l'appel LabCom": the call, named
     title = re.match(r"\s*([^:\n]{3,60}?)\s+:\s+([^\n]*)", text)
     if title and CUE.count_of_projects.search(fold(title.group(2))) and title.group(1)[:1].isupper():
         names.add(fold(title.group(1)).strip())  # "X : quatre nouveaux projets soutenus"
