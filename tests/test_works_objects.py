@@ -191,3 +191,17 @@ def test_a_heading_names_the_project_before_its_frame():
             "Le projet BRYON, porté par une doctorante de l'université, reçoit 300 000 €.\n")
     got = mentions(text)
     assert {n: m.amount_m_eur for n, m in got.items() if m.amount_m_eur} == {"ORCHIS": 2.1, "BRYON": 0.3}, got
+
+
+@pytest.mark.parametrize("title", ["Cap Villages : 12 nouveaux lauréats pour le fonds régional",
+                                   "Cap Villages – Les lauréats 2022"])
+def test_a_heading_that_announces_laureates_names_the_scheme(title):
+    got = mentions(f"{title}\n\nLe programme Cap Villages a retenu la halle de Lunel-Viel. "
+                   "Accueil > Actualités > Cap Villages\n\nLa rénovation de la halle de Lunel-Viel reçoit 90 000 €.")
+    assert not any("Cap Villages" in n for n in got), got
+    assert "rénovation de la halle de Lunel-Viel" in got, got
+
+
+def test_their_project_named_after_a_possessive():
+    got = mentions("Les gendarmes, enfin, verront leur projet Écho-Route soutenu à hauteur de près de 2 M€.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"Écho-Route": 2.0}, got

@@ -120,7 +120,7 @@ def le_projet(ctx: ExtractionContext, si: int) -> list[Candidate]:
     out: list[Candidate] = []
     nouns = r"(?:projets?|application|plateforme|dispositif|outil|logiciel|service|portail|téléservice|chatbot|assistant|programme)"
     naming = r"(?:[Bb]aptisée?|[Nn]ommée?|[Aa]ppelée?|[Dd]énommée?|[Ii]ntitulée?|[Ss]urnommée?)"
-    for m in re.finditer(r"(?:\b(?:[Ll]e|[Dd]u|[Aa]u|[Cc]e|[Ll]es|[Dd]es|[Aa]ux|[Ll]a|[Ll]'|[Ll]’|[Uu]ne?|[Ss]on|[Ss]a|[Cc]ette)\s*" + nouns + r"|\b" + naming + r")\s+(?=[A-Z0-9ÉÈÀ])", ctx.text[s.start:s.end]):
+    for m in re.finditer(r"(?:\b(?:[Ll]e|[Dd]u|[Aa]u|[Cc]e|[Ll]es|[Dd]es|[Aa]ux|[Ll]a|[Ll]'|[Ll]’|[Uu]ne?|[Ss]on|[Ss]a|[Cc]ette|[Ll]eurs?|[Nn]otre|[Nn]os)\s*" + nouns + r"|\b" + naming + r")\s+(?=[A-Z0-9ÉÈÀ])", ctx.text[s.start:s.end]):
         pos = s.start + m.end()
         # "@" and a final "+" belong to names ("Net@Mairie", "Guichet +")
         names = re.match(r"((?:[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.@]*)(?:\s+(?:de|du|des|d'|d’|la|l'|l’|en|et|pour|[A-Z0-9ÉÈÀÂÎÔ][\w'’\-\.@]*))*(?:\s?\+(?!\w))?)", ctx.text[pos:s.end])

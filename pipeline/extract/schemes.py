@@ -19,6 +19,7 @@ _NAME = re.compile(r"\s*(?:«\s*(?P<quoted>[^«»]{3,80}?)\s*»|(?P<bare>[A-ZÀ-
 
 _CALL_NAME = re.compile(r"[«\"]?\s*([A-ZÀ-Ý][\w'’-]*(?:\s+(?:[A-ZÀ-Ý0-9][\w'’-]*|de|des|du|et|en))*?)\s*(?=[»\"]|[,.;:()]|\s+[a-zà-ÿ]|$)")
 
+_TITLE = re.compile(r"([^:–—\n.]{3,60}?)\s+[:–—]\s+([^\n]*[^.!?\s])")
 _QUOTED = re.compile(r"[«\"]\s*([^«»\"\n]{3,80}?)\s*[»\"]")
 
 
@@ -39,9 +40,12 @@ def scheme_spans(text: str, folded: str) -> list[tuple[int, int, str]]:
         got = _QUOTED.match(text, m.end()) or _CALL_NAME.match(text, m.end())
         if got and len(got.group(1)) >= 3:
             names.add(fold(got.group(1)).strip())  # "lauréat de l'appel LabCom": the call, named
-    title = re.match(r"\s*([^:\n]{3,60}?)\s+:\s+([^\n]*)", text)
-    if title and CUE.count_of_projects.search(fold(title.group(2))) and title.group(1)[:1].isupper():
-        names.add(fold(title.group(1)).strip())  # "X : quatre nouveaux projets soutenus"
+    for line in re.finditer(r"[^\n]{3,160}", text):
+        # headings "X : quatre nouveaux projets soutenus", "X – Les lauréats 2022"
+        title = _TITLE.fullmatch(line.group().strip())
+        if title and title.group(1)[:1].isupper() and (CUE.count_of_projects.search(fold(title.group(2)))
+                                                       or CUE.laureates_heading.match(fold(title.group(2)))):
+            names.add(fold(title.group(1)).strip())
     out = []
     for n in names:
         out += [(m.start(), m.end(), n) for m in re.finditer(r"(?<!\w)" + re.escape(n) + r"(?!\w)", folded)]
