@@ -205,3 +205,10 @@ def test_a_heading_that_announces_laureates_names_the_scheme(title):
 def test_their_project_named_after_a_possessive():
     got = mentions("Les gendarmes, enfin, verront leur projet Écho-Route soutenu à hauteur de près de 2 M€.")
     assert {n: m.amount_m_eur for n, m in got.items()} == {"Écho-Route": 2.0}, got
+
+
+def test_c_est_n_points_back_to_the_works_just_told():
+    got = mentions("L'Agence nationale des titres sécurisés va refondre entièrement le parcours en ligne de demande "
+                   "de carte grise. C'est 1,8 million d'euros du fonds.")
+    assert [(n, m.amount_m_eur) for n, m in got.items()] == [("parcours en ligne de demande", 1.8)] or any(
+        n.startswith("parcours en ligne de demande") and m.amount_m_eur == 1.8 for n, m in got.items()), got

@@ -23,7 +23,7 @@ CUE = lexicon.cues()
 # what may stand between a verb and its object: an incise between commas, a frame of time or of
 # emphasis ("engagera pour sa part la restauration de …", "installera dès 2024 une centrale")
 _BEFORE_OBJECT = re.compile(
-    r"\s*(?:,[^,.;]{1,60},|pour (?:sa|leur|son) part|egalement|aussi|notamment|ensuite|enfin|"
+    r"\s*(?:,[^,.;]{1,60},|pour (?:sa|leur|son) part|egalement|aussi|notamment|ensuite|enfin|[a-z]{4,}ment|"
     r"des \d{4}|en \d{4}|d'ici (?:a )?\d{4}|cette annee|l'an prochain|bientot)\s*")
 # the object's own name quoted after it, at the end of the sentence
 _QUOTED_APPOSITION = re.compile(r"[^.;«»]{0,100}?,\s*(?:baptisé\w*\s+|appelé\w*\s+|nommé\w*\s+)?«\s*([^«»]{2,60}?)\s*»\s*[.!]?\s*$")
