@@ -210,5 +210,4 @@ def test_their_project_named_after_a_possessive():
 def test_c_est_n_points_back_to_the_works_just_told():
     got = mentions("L'Agence nationale des titres sécurisés va refondre entièrement le parcours en ligne de demande "
                    "de carte grise. C'est 1,8 million d'euros du fonds.")
-    assert [(n, m.amount_m_eur) for n, m in got.items()] == [("parcours en ligne de demande", 1.8)] or any(
-        n.startswith("parcours en ligne de demande") and m.amount_m_eur == 1.8 for n, m in got.items()), got
+    assert [m.amount_m_eur for n, m in got.items() if n.startswith("parcours en ligne de demande")] == [1.8], got
