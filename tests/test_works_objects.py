@@ -211,3 +211,10 @@ def test_c_est_n_points_back_to_the_works_just_told():
     got = mentions("L'Agence nationale des titres sécurisés va refondre entièrement le parcours en ligne de demande "
                    "de carte grise. C'est 1,8 million d'euros du fonds.")
     assert [m.amount_m_eur for n, m in got.items() if n.startswith("parcours en ligne de demande")] == [1.8], got
+
+
+def test_a_financing_plan_lists_funders_not_projects():
+    got = mentions("Article 1 : Le plan de financement de la rénovation de la médiathèque de Lunel-Viel est arrêté "
+                   "comme suit :\n- coût total de l'opération : 900 000 € HT ;\n- État, dotation de soutien : 300 000 € ;\n"
+                   "- Région Occitanie, programme bâtiments durables : 150 000 € ;\n- autofinancement : 450 000 €.\n")
+    assert not any("Région" in n or "programme" in n or "autofinancement" in n for n in got), got

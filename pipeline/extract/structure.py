@@ -322,6 +322,12 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
         is_projects = bool(intro and ctx.lex.list_intro.search(fi) and not ctx.lex.non_project_list.search(fi)) or with_amount * 2 > len(items)
         if intro and ctx.lex.non_project_list.search(fi) and with_amount * 2 <= len(items):
             is_projects = False
+        if intro is not None and CUE.financing_plan.search(fi):
+            # "Le plan de financement est arrêté comme suit :": each item is a funder and its share
+            ctx.suppressed += [(it.start, it.end) for it in items]
+            ctx.struct_lines.update(range(i, j))
+            i = j
+            continue
         if is_works_intro(ctx, intro):
             out += works_items(ctx, items)
             ctx.struct_lines.update(range(i, j))
