@@ -218,3 +218,20 @@ def test_a_financing_plan_lists_funders_not_projects():
                    "comme suit :\n- coût total de l'opération : 900 000 € HT ;\n- État, dotation de soutien : 300 000 € ;\n"
                    "- Région Occitanie, programme bâtiments durables : 150 000 € ;\n- autofinancement : 450 000 €.\n")
     assert not any("Région" in n or "programme" in n or "autofinancement" in n for n in got), got
+
+
+@pytest.mark.parametrize("text, name, amount, carriers", [
+    # the funder between the amount and its purpose
+    ("La commune de Vallon-sur-Gée a obtenu une subvention de 120 000 € de l'État pour la rénovation de sa mairie.",
+     "rénovation de sa mairie", 0.12, ["Commune de Vallon-sur-Gée"]),
+    # a club is a body that receives, its works the project
+    ("La somme de 80 000 € a été attribuée au club de rugby de Doué pour la rénovation des vestiaires.",
+     "rénovation des vestiaires", 0.08, ["Club de rugby de Doué"]),
+    # "Grâce à une subvention de N, la ville va pouvoir réhabiliter X"
+    ("Grâce à une subvention de 500 000 €, la ville de Saumur va pouvoir réhabiliter le théâtre municipal.",
+     "théâtre municipal", 0.5, ["Ville de Saumur"]),
+])
+def test_common_grant_phrasings(text, name, amount, carriers):
+    got = mentions(text)
+    assert name in got, got
+    assert (got[name].amount_m_eur, got[name].carriers) == (amount, carriers)

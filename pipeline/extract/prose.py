@@ -308,10 +308,12 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             if sp:
                 out.append(Candidate(*sp, "enables_body", 0.7, amount=am, carriers=[body.name]))
                 continue
-        # "20 M€ pour (le projet) X"
-        m = CUE.amount_for.match(after)
-        if m and not CUE.amount_for_count.match(after):
-            sp = np_right(ctx, si, am.end + m.end())
+        # "20 M€ pour (le projet) X"; "120 000 € de l'État pour la rénovation de X"
+        funder = CUE.funder_after_amount.match(after)
+        skip = funder.end() if funder else 0
+        m = CUE.amount_for.match(after[skip:])
+        if m and not CUE.amount_for_count.match(after[skip:]):
+            sp = np_right(ctx, si, am.end + skip + m.end())
             purpose = purpose_after_recipient(ctx, si, sp, am) if sp else None
             if purpose is not None:
                 out.append(purpose)
