@@ -143,6 +143,7 @@ def set_figures(test: list[dict], preds: dict, gold, rules_rows: list[dict], cue
     by_key = {g.key: g for g in gold.projects}
     f = defaultdict(float)
     new_names: list[str] = []
+    found_keys: set[str] = set()
     for row in test:
         spans = preds.get(row["set"] + "/" + row["file"], [])
         if cue_filter:
@@ -164,6 +165,8 @@ def set_figures(test: list[dict], preds: dict, gold, rules_rows: list[dict], cue
             rules_found = any(name_score(names, g) >= SAME for names in rules)
             f["pairs"] += 1
             f["pairs_ner"] += ner_found
+            if ner_found:
+                found_keys.add(key)
             f["pairs_rules"] += rules_found
             f["pairs_added"] += ner_found and not rules_found
             f["pairs_union"] += ner_found or rules_found
@@ -195,9 +198,7 @@ def set_figures(test: list[dict], preds: dict, gold, rules_rows: list[dict], cue
     out["union_projects"] = projects_prf(rules_names_rows + grouped(new_names), gold)
     out["union_projects_merged"] = projects_prf(rules_names_rows + grouped(new_names), gold,
                                                 merged_from=len(rules_names_rows))
-    out["gold_projects_found_by_ner"] = len({k for row in test for k in row["gold_keys"]
-                                             if any(name_score([s["text"]], by_key[k]) >= SAME
-                                                    for s in preds.get(row["set"] + "/" + row["file"], []))})
+    out["gold_projects_found_by_ner"] = len(found_keys)
     out["gold_projects"] = len({k for row in test for k in row["gold_keys"]})
     return out
 

@@ -27,7 +27,7 @@ def tables(workdir: Path, tags: list[str]) -> str:
                             x["span_overlap_p"], x["span_overlap_r"]]))
     out += ["", "### Project level (scorer's name matching) and what it adds to the rules", "",
             row(["variant", "test set", "filter", "gold pairs", "found by NER", "found by rules", "rules ∪ NER",
-                 "added by NER", "false NER (pages with / without projects)", "added false (with / without)",
+                 "added by NER", "false NER (articles with / without gold projects)", "added false (with / without)",
                  "gold projects found by NER"]), row(["---"] * 11)]
     for tag, f in figures.items():
         for s in ["pages", "blind2"]:
