@@ -235,3 +235,10 @@ def test_common_grant_phrasings(text, name, amount, carriers):
     got = mentions(text)
     assert name in got, got
     assert (got[name].amount_m_eur, got[name].carriers) == (amount, carriers)
+
+
+def test_a_university_receives_for_its_programme():
+    got = mentions("L'université de Tours se voit attribuer 2,3 M€ au titre de l'appel à projets Compétences "
+                   "d'avenir pour son programme de formation aux métiers du numérique.")
+    assert "université de Tours" not in got, got
+    assert got["programme de formation aux métiers du numérique"].amount_m_eur == 2.3, got

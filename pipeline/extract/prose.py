@@ -432,9 +432,15 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 # "L'agglomération a reçu 1,5 M€ … pour la construction de X": a body named by its kind
                 if is_org or not proper and head_word(ctx.text[sp[0]:sp[1]]) in lex.collectivity_heads:
                     carriers = [o.name for o in ctx.orgs if o.start < sp[1] and sp[0] < o.end]
-                    pm = CUE.purpose_after_org.match(after)
+                    body = ctx.text[sp[0]:sp[1]]
+                    if not carriers and not is_org and re.search(r"\s[A-ZÀ-Ý]", body):
+                        carriers = [body[0].upper() + body[1:]]  # "l'université de Tours": unlisted, as written
+                        ctx.unlisted.add(carriers[0])
+                    frame = CUE.funder_after_amount.match(after)  # "… au titre de l'appel X pour son Y"
+                    skip = frame.end() if frame else 0
+                    pm = CUE.purpose_after_org.match(after[skip:])
                     if pm:
-                        sp2 = np_right(ctx, si, am.end + pm.end())
+                        sp2 = np_right(ctx, si, am.end + skip + pm.end())
                         if sp2:
                             out.append(Candidate(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers))
                 else:
