@@ -242,3 +242,18 @@ def test_a_university_receives_for_its_programme():
                    "d'avenir pour son programme de formation aux métiers du numérique.")
     assert "université de Tours" not in got, got
     assert got["programme de formation aux métiers du numérique"].amount_m_eur == 2.3, got
+
+
+def test_laureate_layouts_with_their_carriers():
+    text = ("Les lauréats de l'appel à projets régional\n\n"
+            "Le jury a retenu six projets :\n\n"
+            "1) Agrivoltaïsme du Plateau – porté par la SCIC Énergies du Plateau – 420 000 €\n"
+            "2) Tiers-lieu L'Atelier – porté par l'association Les Fabricants – 95 000 €\n\n"
+            "• Réseau de bornes de recharge, porté par le syndicat d'énergie des Côtes-d'Armor : 310 000 €\n"
+            "• Cantine bio de Lamballe, portée par la commune de Lamballe : 60 000 €\n\n"
+            "Projet : Voie verte du Blavet\nPorteur : Département du Morbihan\nAide régionale : 280 000 €\n")
+    got = {n: (m.amount_m_eur, m.carriers) for n, m in mentions(text).items()}
+    assert got["Agrivoltaïsme du Plateau"] == (0.42, ["SCIC Énergies du Plateau"]), got
+    assert got["Tiers-lieu L'Atelier"] == (0.095, ["Association Les Fabricants"]), got
+    assert got["Réseau de bornes de recharge"] == (0.31, ["Syndicat d'énergie des Côtes-d'Armor"]), got
+    assert got["Voie verte du Blavet"][0] == 0.28, got

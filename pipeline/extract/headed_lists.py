@@ -211,7 +211,27 @@ def place_paragraph_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> 
             ctx.unlisted.update(c.carriers)
 
 
+def body_after_cue(ctx: ExtractionContext, a: int, b: int) -> list[str]:
+    """The body a carrier cue names in text[a:b] when the gazetteer does not know it: "…, porté par
+    le syndicat d'énergie des Côtes-d'Armor : N" (a kind of body and its own name), kept as written
+    and recorded as unlisted."""
+    cue = ctx.lex.carrier_cue.search(ctx.folded, a, b)
+    if not cue:
+        return []
+    stops = [k for k in (ctx.folded.find(":", cue.end(), b), ctx.folded.find(",", cue.end(), b),
+                         ctx.folded.find(";", cue.end(), b)) if k >= 0]
+    stops += [ctx.amounts[ai].start for ai in ctx.amounts_in(cue.end(), b)]
+    x, y = strip_span(ctx.text, cue.end(), min(stops, default=b))
+    body = ctx.text[x:y]
+    if y <= x or len(body.split()) > 12 or head_word(body) not in ctx.lex.org_heads or not re.search(r"\s[A-ZÀ-Ý]|-[A-ZÀ-Ý]", body):
+        return []
+    name = body[0].upper() + body[1:]
+    ctx.unlisted.add(name)
+    return [name]
+
+
 _DASH_CELL = re.compile(r"\s+[–—]\s+")
+_NUMBERED = re.compile(r"\s*(?:\d{1,2}|[IVX]{1,4})\s*[.)/]\s+")
 
 
 def dash_table_rows(ctx: ExtractionContext) -> list[Candidate]:
@@ -236,10 +256,19 @@ def dash_table_rows(ctx: ExtractionContext) -> list[Candidate]:
         cols = _dash_header(header) if header is not None else None
         for k, ln in run:
             cells = _dash_cells(ctx, ln)
-            name_k, carrier_k = cols if cols else (1, 0)
+            cued = next((i for i, c in enumerate(cells[:-1]) if ctx.lex.carrier_cue.match(ctx.folded, c[0], c[1])), None)
+            if cols:
+                name_k, carrier_k = cols
+            elif cued is not None:  # "1) X – porté par Y – N"
+                name_k, carrier_k = (1 if cued == 0 else 0), cued
+            else:
+                name_k, carrier_k = 1, 0
             if max(name_k, carrier_k) >= len(cells) - 1:
                 continue
             x, y = strip_span(ctx.text, *cells[name_k])
+            numbered = _NUMBERED.match(ctx.text, x, y)
+            if numbered:
+                x = numbered.end()
             if y <= x or is_trap(ctx, x, y):
                 continue
             ca, cb = strip_span(ctx.text, *cells[carrier_k])
@@ -247,6 +276,8 @@ def dash_table_rows(ctx: ExtractionContext) -> list[Candidate]:
             orgs = [o.name for o in ctx.orgs_in(ca, cb)]
             if orgs:
                 carriers = orgs
+            elif carrier_k == cued:
+                carriers = body_after_cue(ctx, ca, cb)
             elif _TOPONYM.fullmatch(carrier) or _is_loc(ctx, ca, cb) or (cols and re.fullmatch(r"[A-ZÀ-Ý][\w'’-]+", carrier)):
                 carriers = [_commune(carrier)]
                 ctx.unlisted.update(carriers)

@@ -8,9 +8,9 @@ import re
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, split_acronym, strip_span
 from pipeline.extract.dates import find_dates
-from pipeline.extract.headed_lists import after_head, budget_table_rows, carriers_of_head, dash_table_rows, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
+from pipeline.extract.headed_lists import after_head, body_after_cue, budget_table_rows, carriers_of_head, dash_table_rows, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
 from pipeline.extract.organizations import load_gazetteer
-from pipeline.extract.phrases import is_place, is_trap
+from pipeline.extract.phrases import head_word, is_place, is_trap
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import fold
 
@@ -198,6 +198,9 @@ def structured(ctx: ExtractionContext) -> list[Candidate]:
             j += 1
         a0 = item_body(title) if title.kind == "item" else title.start
         a, b = strip_span(ctx.text, a0, title.end)
+        label = CUE.name_label.match(ctx.text, a, b)
+        if label:
+            a = label.end()  # a fiche's "Projet : X" is named X
         tail_amount = [ai for ai in ctx.amounts_in(a, b) if ctx.roles.get(ai) == "project"]
         if tail_amount:
             if amount is None:
@@ -363,6 +366,8 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
                         amount = ctx.amounts[ai]
                         break
                 carriers = carriers_of_head(ctx, head) if head else dedupe([o.name for o in ctx.orgs_in(it.start, it.end)])
+                if not carriers:
+                    carriers = body_after_cue(ctx, b, it.end)
                 out.append(Candidate(a, b2 if acr else b, "list_item", 0.85, acronym=acr,
                                 aliases=aliases + _parts(ctx.text[a:b]), amount=amount or each, carriers=carriers,
                                 scope=(it.start, it.end)))
