@@ -559,3 +559,32 @@ def test_a_kicker_line_ending_with_its_date(line: str, value: D, expression: str
 )
 def test_a_dash_part_that_says_more_than_a_date(line: str) -> None:
     assert published_from_text(f"Un titre\n{line}\n\nLe texte commence.") is None
+
+
+# ------------------------------------------------- a closing dateline at the foot
+
+LEAD = "Le conseil a examiné les demandes de subvention des associations sportives du canton. " * 4
+
+
+@pytest.mark.parametrize(
+    ("foot", "value"),
+    [
+        ("Fait à Montbrison, le 14 mars 2022.\nLe Maire,", D(2022, 3, 14)),
+        ("Délibéré à Roanne, le 2 février 2021.", D(2021, 2, 2)),
+        ("Adopté à l'unanimité. Publié le 30 mars 2022.", D(2022, 3, 30)),
+    ],
+)
+def test_a_closing_dateline_dates_a_text_without_one_at_the_top(foot: str, value: D) -> None:
+    text = f"Titre de la délibération\n\n{LEAD}\n\n{LEAD}\n\n{foot}"
+    got = published_from_text(text)
+    assert got is not None and got[0] == value
+    assert value.year == int(text[got[1]:got[2]][-4:])
+
+
+def test_a_date_in_the_last_paragraph_is_no_closing_dateline() -> None:
+    text = f"Titre\n\n{LEAD}\n\n{LEAD}\n\nLes travaux commenceront le 14 mars 2022 selon le maire."
+    assert published_from_text(text) is None
+
+
+def test_a_place_dateline_alone_on_its_line() -> None:
+    assert evidence("Communiqué de presse\nParis, le 3 mai 2022\nLa ministre annonce …") == (D(2022, 5, 3), "le 3 mai 2022")

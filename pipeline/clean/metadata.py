@@ -64,6 +64,8 @@ class _Rules:
     byline_after_long: int
     stamp_paragraphs: int
     clock: re.Pattern[str]
+    closing_lines: int
+    closing_dateline: re.Pattern[str]
 
 
 @functools.cache
@@ -96,6 +98,8 @@ def _rules() -> _Rules:
         byline_after_long=int(raw["byline_after_long"]),
         stamp_paragraphs=int(raw["stamp_paragraphs"]),
         clock=re.compile(raw["clock"]),
+        closing_lines=int(raw["closing_lines"]),
+        closing_dateline=re.compile(raw["closing_dateline"]),
     )
 
 
@@ -246,7 +250,7 @@ _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _AUTHOR_WORDS = 5  # "Par Jean-Marc de La Tour": a name, not a sentence
 _DATELINE_BEFORE = re.compile(r"\s*(?:[^\W\d_][\w'’ .-]{0,40},\s*)?")
-_DATELINE_AFTER = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?[-–—:]")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:[-–—:]|\s*$)")
 
 
 def _top_lines(text: str) -> Iterator[tuple[re.Match[str], int]]:
@@ -290,9 +294,14 @@ def _publication(line: str, dates: list[DateMention]) -> DateMention | None:
 
 
 def _is_dateline(line: str, mention: DateMention) -> bool:
-    return bool(
-        _DATELINE_BEFORE.fullmatch(line, 0, mention.start) and _DATELINE_AFTER.match(line, mention.end)
-    )
+    after = _DATELINE_AFTER.match(line, mention.end)
+    if not (_DATELINE_BEFORE.fullmatch(line, 0, mention.start) and after):
+        return False
+    if after.group().strip():
+        return True
+    # "Paris, le 3 mai 2022" alone on its line: a place of three words at most, never an author
+    before = line[:mention.start]
+    return len(_WORD.findall(before)) <= 3 and not any(word_key(w) in _rules().author_leads for w in _WORD.findall(before))
 
 
 def _date_of_line(line: str) -> DateMention | None:
@@ -378,4 +387,21 @@ def published_from_text(clean_text: str) -> tuple[datetime.date, int, int] | Non
         mention = _date_of_line(line.group())
         if mention is not None and (not longs_before or _is_byline(line.group())):
             return mention.value, line.start() + mention.start, line.start() + mention.end
-    return _stamped_day(text)
+    return _stamped_day(text) or _closing_day(text)
+
+
+def _closing_day(text: str) -> tuple[datetime.date, int, int] | None:
+    """The date an official text signs off with at its foot ("Fait à Lyon, le 3 mai 2022"), or a
+    publication cue there ("Publié le 28 septembre 2023"), when its top gave none."""
+    rules = _rules()
+    lines = [m for m in _LINE.finditer(text) if m.group().strip()][-rules.closing_lines:]
+    for line in reversed(lines):
+        for sentence in re.finditer(r"[^.!?]+[.!?]?", line.group()):
+            part = sentence.group()
+            dates = [d for d in find_dates(part) if d.precision == "day" and d.explicit_year]
+            for d in dates:
+                before = part[:d.start]
+                if rules.closing_dateline.match(before) or rules.publication_cue.search(before):
+                    start = line.start() + sentence.start() + d.start
+                    return d.value, start, line.start() + sentence.start() + d.end
+    return None
