@@ -117,7 +117,9 @@ def test_non_project_list_cue(word):
 def test_total_cue_makes_an_amount_a_total(cue):
     for text in (f"Le comité a engagé 12 M€ {cue} pour la refonte des archives.",
                  f"Le comité a engagé, {cue}, 12 M€ pour la refonte des archives.",
-                 f"Sur 50 M€ engagés, {cue} 12 M€ pour la refonte des archives."):
+                 f"Sur 50 M€ engagés, {cue} 12 M€ pour la refonte des archives.",
+                 # "dont 12 M€ pour X" is X's share (share_after_dont); "dont 12 M€ de crédits" a part of a total
+                 f"Sur 50 M€ engagés, {cue} 12 M€ de crédits de paiement."):
         ctx = bare_ctx(text)
         small = [i for i, a in enumerate(ctx.amounts) if a.value == 12]
         if small and all(ctx.roles[i] == "total" for i in small):

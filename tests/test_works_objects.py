@@ -257,3 +257,21 @@ def test_laureate_layouts_with_their_carriers():
     assert got["Tiers-lieu L'Atelier"] == (0.095, ["Association Les Fabricants"]), got
     assert got["Réseau de bornes de recharge"] == (0.31, ["Syndicat d'énergie des Côtes-d'Armor"]), got
     assert got["Voie verte du Blavet"][0] == 0.28, got
+
+
+@pytest.mark.parametrize("text, name, amount", [
+    # a cost in parentheses, then the grant: the subject before the parenthesis, the grant its amount
+    ("La rénovation de la salle Jean-Vilar (coût : 800 000 €) bénéficie d'une subvention de 320 000 €.",
+     "rénovation de la salle Jean-Vilar", 0.32),
+    # "dont M apportés par" the funder: its share of what the subject costs
+    ("L'extension du gymnase de Riom coûtera 2,4 M€, dont 900 000 € apportés par l'État.",
+     "extension du gymnase de Riom", 0.9),
+    # "dont M pour X": one recipient's share of a programme's sum
+    ("Le plan consacre 100 millions d'euros à la rénovation des bâtiments publics, dont 4,5 millions pour la "
+     "cité administrative de Clermont-Ferrand.", "cité administrative de Clermont-Ferrand", 4.5),
+])
+def test_costs_totals_and_shares(text, name, amount):
+    got = mentions(text)
+    assert name in got, got
+    assert got[name].amount_m_eur == amount
+    assert all(m.amount_m_eur != 100.0 for m in got.values()), got

@@ -39,7 +39,12 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         near_before = near_before[max(near_before.rfind(":"), near_before.rfind(";")) + 1:]
         found = list(lex.total_cue.finditer(before[-60:])) + list(lex.total_cue.finditer(after[:60]))
         cue = found[0] if found else None
-        if (found and all(lex.one_recipient_frame.fullmatch(m.group(0)) for m in found)
+        share = lexicon.cues().share_after_dont
+        if folded[max(lo, a.start - 6):a.start].rstrip().endswith("dont") and share.match(folded, a.end, hi):
+            roles[i] = "project"  # "…, dont 4,5 M€ pour la cité administrative de X": one recipient's share
+        elif lexicon.cues().shares_follow.match(folded, a.end, hi):
+            roles[i] = "total"  # "100 M€ pour les bâtiments, dont 4,5 M€ pour X": the whole the shares come from
+        elif (found and all(lex.one_recipient_frame.fullmatch(m.group(0)) for m in found)
                 and lex.funding_verb.search(near_before[-40:]) and not lex.count.search(near_before)):
             roles[i] = "project"  # "le CH de X obtient 7 M€ au titre du Ségur": the frame, not a total
         elif cue and cue.group(0) == "enveloppe" and lexicon.cues().envelope_for_one.match(folded[a.end:hi]):

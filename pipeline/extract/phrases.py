@@ -346,7 +346,10 @@ def clause_subject(ctx: ExtractionContext, si: int, clause_a: int, verb_at: int)
         if org_coverage(ctx, a, b) < 0.7 and not is_trap(ctx, a, b) and proper_name_ok(ctx, si, a, b, trust_ner=False):
             return (a, b), False, True
     inc = _incises(ctx.text, clause_a, verb_at)
-    for a, b in capital_runs(ctx, si, clause_a, verb_at):
+    # "La rénovation de la salle Jean-Vilar bénéficie …": a subject headed by works names them whole,
+    # its capitals (the building's name) are a complement
+    works_subject = ctx.lex.works_head.match(ctx.folded[clause_a:verb_at])
+    for a, b in ([] if works_subject else capital_runs(ctx, si, clause_a, verb_at)):
         if any(x <= a and b <= y for x, y in inc):
             continue
         # "L'hôpital de Cahors touchera …": the capitals are the place of a body, the body is the subject

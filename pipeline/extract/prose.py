@@ -183,6 +183,21 @@ def place_as_collectivity(ctx: ExtractionContext, a: int, b: int) -> list[str]:
     return []
 
 
+def _last_clause_break(before: str, end: int) -> int:
+    """Where the clause of a verb at `end` starts: after the last colon or semicolon outside
+    parentheses ("La rénovation de X (coût : N) bénéficie de M": the subject is before the
+    parenthesis), -1 when there is none."""
+    depth, last = 0, -1
+    for k, ch in enumerate(before[:end]):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in ":;" and depth == 0:
+            last = k
+    return last
+
+
 def purpose_of_previous_amount(ctx: ExtractionContext, si: int) -> list[Candidate]:
     """'Le montant de l'aide s'élève à 450 000 €. Elle permettra de financer la rénovation de X':
     the one amount of the sentence before, in the same paragraph, funds what this one names."""
@@ -233,6 +248,14 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             continue
         if CUE.respectively.search(before):
             continue  # "A et B … respectivement 9,4 M€ et 8,6 M€": the linker pairs them in order
+        # "L'extension de X coûtera 2,4 M€, dont 900 000 € apportés par l'État": a funder's share of
+        # what the subject costs
+        if before.rstrip().endswith("dont") and CUE.share_brought_by.match(after):
+            d = lex.discourse.match(before)
+            sp = np_right(ctx, si, s.start + (d.end() if d else 0), limit=am.start)
+            if sp and org_coverage(ctx, *sp) < 0.7 and not ctx.amounts_in(*sp):
+                out.append(Candidate(*sp, "share_of_cost", 0.7, amount=am))
+                continue
         # "24,3 M€ ont été investis dans X"
         m = lex.funding_after.match(after)
         if m:
@@ -413,7 +436,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
             pass
         if vm is not None and len(before) - vm.end() <= 40 and "," not in before[vm.end():]:
             verb_at = s.start + vm.start()
-            clause_a = s.start + max(before.rfind(":", 0, vm.start()), before.rfind(";", 0, vm.start())) + 1
+            clause_a = s.start + _last_clause_break(before, vm.start()) + 1
             rel = CUE.relative_who.search(before[:vm.start()])
             subj = None
             if rel:
