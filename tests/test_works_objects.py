@@ -275,3 +275,14 @@ def test_costs_totals_and_shares(text, name, amount):
     assert name in got, got
     assert got[name].amount_m_eur == amount
     assert all(m.amount_m_eur != 100.0 for m in got.values()), got
+
+
+@pytest.mark.parametrize("text, name, carriers", [
+    ("Porté par la direction interministérielle du numérique, le projet Ariane reçoit 2 M€.",
+     "Ariane", ["Direction interministérielle du numérique"]),
+    ("Le projet Boréal, piloté conjointement par la DGFiP, obtient 3 M€.",
+     "Boréal", ["Direction générale des finances publiques"]),
+])
+def test_carriers_fronted_or_after_an_adverb(text, name, carriers):
+    got = mentions(text)
+    assert got[name].carriers == carriers, got

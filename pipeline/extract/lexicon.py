@@ -90,7 +90,8 @@ def load() -> Lexicon:
         list_intro=re.compile(r"\b" + w("list_intro_cues") + r"\b"),
         non_project_list=re.compile(r"\b" + w("non_project_list_cues") + r"\b"),
         name_end=re.compile(r",\s+" + w("name_end_words") + r"\b"),
-        carrier_cue=re.compile(r"\b" + w("carrier_cues") + r"\b"),
+        # "piloté conjointement par": an adverb may stand before the agent
+        carrier_cue=re.compile(r"\b" + w("carrier_cues").replace(r"\s+par", r"(?:\s+[a-z]{3,}ment)?\s+par") + r"\b"),
         funding_after=re.compile(
             # "Ce sont 2 M€ qui seront investis dans …": a relative "qui" may open the verb
             r"^\s*(?:qui\s+)?(?:(?:ont|a|sont|seront|est|vont|va|avaient|auront)\s+(?:ete\s+|etre\s+)?)?" + w("funding_after_amount") + r"(?:e|es|s)?"  # "une subvention … accordée au …"

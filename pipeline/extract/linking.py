@@ -51,8 +51,10 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
         if cue:
             stop = min([k for k in (f.find(",", cue.end()), f.find(";", cue.end()), f.find(".", cue.end())) if k >= 0], default=len(f))
             cued = [o.name for o in ctx.orgs_in(s.start + cue.end(), s.start + stop)]
+            # "Porté par ORG, le projet X reçoit …": a fronted participle carries what follows it
+            fronted = CUE.fronted_carrier.match(f) is not None
             for c in cs:
-                if not c.carriers and c.end <= s.start + cue.start():
+                if not c.carriers and (c.end <= s.start + cue.start() or fronted and c.start >= s.start + stop):
                     c.carriers = dedupe(cued)
     # next sentence "Il est porté par ORG" / anaphoric amount
     for si, s in enumerate(ctx.sents):
