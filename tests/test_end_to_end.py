@@ -39,22 +39,23 @@ RAW_GATES = {
     "grounded": 1.0, "published_acc": 1.0, "content_kept": 1.0,
 }
 HELDOUT_GATES = {
-    "projects_f1": 0.85, "mentions_f1": 0.8, "amount_acc": 0.9, "carriers_f1": 0.85, "bcubed_f1": 0.97,
+    "projects_f1": 0.92, "mentions_f1": 0.88, "amount_acc": 0.94, "carriers_f1": 0.88, "bcubed_f1": 0.97,
     "grounded": 1.0, "published_acc": 1.0, "content_kept": 1.0,
 }
 # The blind set (tests/data/blind): 18 articles a teammate wrote from the genre alone, without
 # seeing the rules or the shared pages. Scored once before any rule was written from it
-# (projects_f1 0.52, mentions_f1 0.50: the latest honest estimate for unseen text), then read
-# and worked on; held here at what the rules reach now (0.85 / 0.81), to catch regressions.
+# (projects_f1 0.52, mentions_f1 0.50: an honest estimate for unseen text), then read and
+# worked on; held here just below what the rules reach now (0.87 / 0.84), to catch regressions.
 # The second blind set (tests/data/blind2): 16 articles by another teammate, same method. Scored
-# first with this round's code: 0.56 / 0.52 (the code before the round: 0.52 / 0.48); then two
-# generic fixes from its extras and misses (0.63 / 0.58). Held at that, for regressions.
+# first with the fifth round's code: 0.56 / 0.52 (the code before that round: 0.52 / 0.48); then
+# read and worked on (0.86 / 0.80 now). A third set, never read, is scored outside the project
+# after each round (README, Accuracy): the honest figure lives there, not here.
 BLIND2_GATES = {
-    "projects_f1": 0.60, "mentions_f1": 0.55, "amount_acc": 0.9, "carriers_f1": 0.65,
-    "bcubed_f1": 0.97, "grounded": 1.0, "published_acc": 0.6, "content_kept": 1.0,
+    "projects_f1": 0.84, "mentions_f1": 0.77, "amount_acc": 0.95, "carriers_f1": 0.70,
+    "bcubed_f1": 0.97, "grounded": 1.0, "published_acc": 0.9, "content_kept": 1.0,
 }
 BLIND_GATES = {
-    "projects_f1": 0.82, "mentions_f1": 0.78, "amount_acc": 0.95, "mention_amount_acc": 0.95, "carriers_f1": 0.55,
+    "projects_f1": 0.85, "mentions_f1": 0.82, "amount_acc": 0.95, "mention_amount_acc": 0.95, "carriers_f1": 0.79,
     "bcubed_f1": 0.97, "grounded": 1.0, "published_acc": 0.9, "content_kept": 1.0,
 }
 
@@ -132,9 +133,9 @@ def _build_in_process(raw, db) -> None:
     [
         (ROOT / "tests" / "data" / "dev", ROOT / "tests" / "data" / "dev_gold.json", DEV_GATES, DEV_CEILINGS),
         (ROOT / "raw", ROOT / "tests" / "data" / "raw_gold.json", RAW_GATES, {"trap_rows": 0}),
-        (ROOT / "tests" / "data" / "heldout", ROOT / "tests" / "data" / "heldout_gold.json", HELDOUT_GATES, {"trap_rows": 1}),
+        (ROOT / "tests" / "data" / "heldout", ROOT / "tests" / "data" / "heldout_gold.json", HELDOUT_GATES, {"trap_rows": 0}),
         (ROOT / "tests" / "data" / "blind", ROOT / "tests" / "data" / "blind_gold.json", BLIND_GATES, {"trap_rows": 3}),
-        (ROOT / "tests" / "data" / "blind2", ROOT / "tests" / "data" / "blind2_gold.json", BLIND2_GATES, {"trap_rows": 2}),
+        (ROOT / "tests" / "data" / "blind2", ROOT / "tests" / "data" / "blind2_gold.json", BLIND2_GATES, {"trap_rows": 0}),
     ],
     ids=["dev", "raw", "heldout", "blind", "blind2"],
 )
