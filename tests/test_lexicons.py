@@ -56,6 +56,8 @@ def test_funding_participle_after_an_amount(word):
 
 def _verb_phrase(verb: str) -> str:
     needs_de = re.match(r"(a |ont )?(bénéfici|dispos|va bénéficier)", verb)
+    if re.match(r"(est|sera) ", verb):
+        return f"{verb} à hauteur de"  # the passive: "est soutenu à hauteur de 2 M€"
     return f"{verb} de" if needs_de else verb
 
 

@@ -286,3 +286,17 @@ def test_costs_totals_and_shares(text, name, amount):
 def test_carriers_fronted_or_after_an_adverb(text, name, carriers):
     got = mentions(text)
     assert got[name].carriers == carriers, got
+
+
+@pytest.mark.parametrize("text, name, amount", [
+    # a passive funding verb without a comma; a fronted place; a common noun and its proper name
+    ("Au CHU de Poitiers, le projet de nouvel hôpital Lusignan est soutenu à hauteur de 80 M€.",
+     "nouvel hôpital Lusignan", 80.0),
+    # the amount in an incise between the verb and its object
+    ("Les crédits du plan financeront aussi, à hauteur de 3 M€, la modernisation de l'hôpital de Loches.",
+     "modernisation de l'hôpital de Loches", 3.0),
+])
+def test_hospital_investment_phrasings(text, name, amount):
+    got = mentions(text)
+    assert name in got, got
+    assert got[name].amount_m_eur == amount

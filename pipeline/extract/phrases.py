@@ -324,10 +324,31 @@ def proper_name_ok(ctx: ExtractionContext, si: int, a: int, b: int, trust_ner: b
 _COMPLEMENT_BEFORE = re.compile(r"\b[a-z]{3,}\s+(?:en|de|du|des|d'|a|au|aux|pour|dans|sur)(?:\s+la|\s+les|\s+le|\s+l')?\s*$")
 
 
+# nouns that introduce a name rather than form one with it: "le projet Orion", "l'outil Sésame"
+_NAMING_NOUN = re.compile(r"(?:projets?|application|appli|plateforme|dispositif|outil|logiciel|service|portail|teleservice|"
+                          r"chatbot|assistant|programme|solution|laureat|laureate|start-up|startup|entreprise|societe|"
+                          r"association|label|marque|operation|initiative|prototype|site|module|reseau)$")
+
+
+def _common_noun_before(ctx: ExtractionContext, si: int, a: int) -> bool:
+    """A lower-case common noun right before a capitalised run names one thing with it
+    ("l'hôpital Trousseau"), unless it only introduces the name ("le projet Orion")."""
+    prev = None
+    for x, _, t in sentence_tokens(ctx, si):
+        if x >= a:
+            break
+        prev = t
+    return (prev is not None and prev.pos_ == "NOUN" and prev.text.islower() and len(prev.text) >= 3
+            and not _NAMING_NOUN.match(fold(prev.text)))
+
+
 # A participle clause opening the sentence, up to its comma: "Coordonné par X, …", "Installé
 # depuis 2019 dans Y, …". Only a capitalised participle counts (the sentence's first word).
 _FRONTED_PARTICIPLE = re.compile(
     r"\W*[A-ZÀ-Ý][a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues)\s+(?:par|à|au|aux|de|du|des|sur|avec|en|dans|pour|depuis)\b[^,]*,")
+
+
+_FRONTED_ADJUNCT = re.compile(r"\W*(?:À|Au|Aux|Dans|En|Sur|Côté|Du côté|Pour|Quant à|Quant au)\s[^,]{1,60},\s*")
 
 
 _NAME_BEFORE_VERB = re.compile(r",\s*((?:[A-ZÀ-Ý][\w'’\-.]*|\d+)(?:\s+(?:[A-ZÀ-Ý][\w'’\-.]*|\d+|de|du|des|d['’]))*)\s*,\s*$")
@@ -338,6 +359,9 @@ def clause_subject(ctx: ExtractionContext, si: int, clause_a: int, verb_at: int)
     fronted = _FRONTED_PARTICIPLE.match(ctx.text, clause_a, verb_at)
     if fronted:
         clause_a = fronted.end()  # "Coordonné par le service X, il reçoit …": the subject follows
+    adjunct = _FRONTED_ADJUNCT.match(ctx.text, clause_a, verb_at)
+    if adjunct:
+        clause_a = adjunct.end()  # "Au CHU de X, le projet Y est soutenu …": a place fronted, the subject after it
     # "l'outil de détection des fraudes de la Cnaf, Vigie-Prestations, obtient …": the name set
     # off by commas right before the verb is the subject the description announced
     appos = _NAME_BEFORE_VERB.search(ctx.text, clause_a, verb_at)
@@ -365,6 +389,8 @@ def clause_subject(ctx: ExtractionContext, si: int, clause_a: int, verb_at: int)
             return (a, b), True, True
         if _COMPLEMENT_BEFORE.search(ctx.folded[clause_a:a]):
             continue  # "Le projet de téléconsultation en Ehpad …": a complement inside the subject
+        if _common_noun_before(ctx, si, a):
+            continue  # "le nouvel hôpital Trousseau", "la médiathèque Louis-Aragon": the noun and its name
         # no NER veto here: invented project names are often tagged PER, and people are not
         # the subject of "reçoit 2 M€" in these articles
         if proper_name_ok(ctx, si, a, b, trust_ner=False):

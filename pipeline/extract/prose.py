@@ -318,7 +318,8 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         # "Le fonds financera à hauteur de 2,4 M€ le projet de X"
         # (a leading "le projet de" is dropped from every prose name in `prose`)
         m = CUE.object_after_amount.match(after)
-        got = _funded_object(ctx, si, am.end + m.start(), "finances_object", am) if m and CUE.finances_before_amount.search(before[-60:]) else None
+        lead = re.match(r"(?:\s*d'euros)?[\s,]*", after).end()  # "financeront, à hauteur de N, la modernisation de X"
+        got = _funded_object(ctx, si, am.end + lead, "finances_object", am) if m and CUE.finances_before_amount.search(before[-60:]) else None
         if got is not None:
             out.append(got)
             continue
@@ -466,6 +467,8 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                         sp2 = np_right(ctx, si, am.end + skip + pm.end())
                         if sp2:
                             out.append(Candidate(*sp2, "org_receives_for", 0.7, amount=am, carriers=carriers))
+                elif not proper and re.search(r"\b(?:ce|cet|cette|ces)\s+(?:\w+\s+)?$", ctx.folded[max(s.start, sp[0] - 20):sp[0]]):
+                    pass  # "Cette centrale est financée à hauteur de N": an anaphor, resolved by works_objects
                 else:
                     out.append(Candidate(*sp, "subject_receives" if proper else "subject_phrase", 0.65, amount=am))
     return out
