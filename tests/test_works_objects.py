@@ -300,3 +300,9 @@ def test_hospital_investment_phrasings(text, name, amount):
     got = mentions(text)
     assert name in got, got
     assert got[name].amount_m_eur == amount
+
+
+def test_a_body_named_by_its_kind_after_porte_par():
+    got = mentions("Je suis heureux de vous annoncer que le projet Vigie-Eau, porté par le syndicat des eaux du Vexin, "
+                   "recevra 1,3 million d'euros.")
+    assert got["Vigie-Eau"].carriers == ["Syndicat des eaux du Vexin"], got

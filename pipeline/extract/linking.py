@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pipeline.extract import lexicon
 from pipeline.extract.anaphora import bind_anaphoric_amounts, refines
+from pipeline.extract.headed_lists import body_after_cue
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe
 from pipeline.model import Mention
 from pipeline.text import fold
@@ -51,6 +52,8 @@ def link(ctx: ExtractionContext, cands: list[Candidate]) -> None:
         if cue:
             stop = min([k for k in (f.find(",", cue.end()), f.find(";", cue.end()), f.find(".", cue.end())) if k >= 0], default=len(f))
             cued = [o.name for o in ctx.orgs_in(s.start + cue.end(), s.start + stop)]
+            if not cued:  # "porté par le syndicat des eaux du Vexin": a body the gazetteer lacks
+                cued = body_after_cue(ctx, s.start + cue.start(), s.start + stop)
             # "Porté par ORG, le projet X reçoit …": a fronted participle carries what follows it
             fronted = CUE.fronted_carrier.match(f) is not None
             for c in cs:
