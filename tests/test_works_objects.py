@@ -306,3 +306,25 @@ def test_a_body_named_by_its_kind_after_porte_par():
     got = mentions("Je suis heureux de vous annoncer que le projet Vigie-Eau, porté par le syndicat des eaux du Vexin, "
                    "recevra 1,3 million d'euros.")
     assert got["Vigie-Eau"].carriers == ["Syndicat des eaux du Vexin"], got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an erratum: the corrected figure, not the one it replaces
+    ("Erratum : le montant attribué au projet Némo était erroné. Il s'élève à 1,4 M€ et non à 4,1 M€.",
+     {"Némo": 1.4}),
+    # a project lead's post
+    ("Fiers d'annoncer que notre projet VitiSense a été retenu par la Région ! Une subvention de 250 k€ va nous "
+     "permettre de déployer nos capteurs.", {"VitiSense": 0.25}),
+    # a timeline
+    ("2022 : premiers lauréats, dont la plateforme Orchestra (2 M€). 2023 : deuxième vague, avec le portail "
+     "Hermès (1,5 M€).", {"plateforme Orchestra": 2.0, "portail Hermès": 1.5}),
+    # an audit: what was spent is not what was granted
+    ("Le projet Pégase, doté initialement de 5 M€, n'a consommé que 3,2 M€ à la fin de 2022.", {"Pégase": 5.0}),
+    # laureates by category
+    ("Catégorie « Mobilité » : la navette autonome de Saint-Lys (1,1 M€). Catégorie « Énergie » : la centrale "
+     "solaire citoyenne de Muret (650 000 €).",
+     {"navette autonome de Saint-Lys": 1.1, "centrale solaire citoyenne de Muret": 0.65}),
+])
+def test_other_genres(text, expected):
+    got = {n: m.amount_m_eur for n, m in mentions(text).items()}
+    assert got == expected, got

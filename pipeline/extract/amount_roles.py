@@ -1,6 +1,7 @@
 """Roles of the amounts of an article: a range, a total or envelope, a per-item figure, or one project's amount.
 
-Only a project's amount (and a per-item figure, for list items) is ever given to a project."""
+Only a project's amount (and a per-item figure, for list items) is ever given to a project; an
+amount spent ("a consommé 3,2 M€ des 5 M€ accordés") is its own role, never the award."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         found = list(lex.total_cue.finditer(before[-60:])) + list(lex.total_cue.finditer(after[:60]))
         cue = found[0] if found else None
         share = lexicon.cues().share_after_dont
-        if folded[max(lo, a.start - 6):a.start].rstrip().endswith("dont") and share.match(folded, a.end, hi):
+        if lexicon.cues().spent_before_amount.search(near_before[-50:]):
+            roles[i] = "spent"  # "n'a consommé que 3,2 M€": what was spent, not what was granted
+        elif folded[max(lo, a.start - 6):a.start].rstrip().endswith("dont") and share.match(folded, a.end, hi):
             roles[i] = "project"  # "…, dont 4,5 M€ pour la cité administrative de X": one recipient's share
         elif lexicon.cues().shares_follow.match(folded, a.end, hi):
             roles[i] = "total"  # "100 M€ pour les bâtiments, dont 4,5 M€ pour X": the whole the shares come from

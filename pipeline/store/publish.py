@@ -109,7 +109,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "amounts": ("Every amount read in the articles, with its role.", {
         "article_id": "the article", "start": "offset in articles.text", "end": "end offset",
         "value_m_eur": "millions of euros", "qualifier": "exact, approx, min or max",
-        "role": "project, total, range, ...", "range_high": "upper end of a range", "each": "1 when 'each'",
+        "role": "project, total, range, each, spent", "range_high": "upper end of a range", "each": "1 when 'each'",
     }),
     "calls": ("The funding round each article reports on.", {
         "article_id": "the article", "fund": "canonical fund name", "year": "year of the round",
