@@ -12,6 +12,7 @@ CASES = {
     "regional university hospital": ("Les blocs du CHRU – centre hospitalier régional universitaire – de Lille seront refaits.",
                                      "Centre hospitalier régional universitaire de Lille"),
     "hospital": ("Le centre hospitalier de Pont-l'Abbé-sur-Odet recevra une aide.", "Centre hospitalier de Pont-l'Abbé-sur-Odet"),
+    "hospital group": ("Le GHT Armor a ouvert son bâtiment.", "GHT Armor"),
     "school": ("La cantine de la cité scolaire Jules Ferry sera agrandie.", "Cité scolaire Jules Ferry"),
     "gendarmerie": ("La caserne de gendarmerie de Saint-Lô sera isolée.", "Gendarmerie de Saint-Lô"),
     "sub-prefecture": ("Les bureaux de la sous-préfecture de Mortagne-au-Perche ferment.", "Sous-préfecture de Mortagne-au-Perche"),

@@ -328,3 +328,9 @@ def test_a_body_named_by_its_kind_after_porte_par():
 def test_other_genres(text, expected):
     got = {n: m.amount_m_eur for n, m in mentions(text).items()}
     assert got == expected, got
+
+
+def test_a_hospital_group_and_a_year_before_the_object():
+    got = mentions("Le GHT Armor a réalisé en 2023 la première tranche du nouveau bâtiment de psychiatrie, financée "
+                   "à hauteur de 7 millions d'euros par le Ségur.")
+    assert {n: m.amount_m_eur for n, m in got.items()} == {"première tranche du nouveau bâtiment de psychiatrie": 7.0}, got

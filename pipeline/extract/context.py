@@ -112,6 +112,9 @@ def strip_span(text: str, a: int, b: int) -> tuple[int, int]:
         seg = text[a:b]
         if seg.count(o) > seg.count(c) and b < len(text) and text[b:b + 2].lstrip().startswith(c):
             b = text.index(c, b) + 1
+    year = re.match(r"(?:19|20)\d\d\s+(?=(?:le|la|les|l['’]|un|une|des)\s)", text[a:b])
+    if year:
+        a += year.end()  # "(a réalisé en) 2023 la première tranche de X": the year is the verb's adjunct
     while True:
         m = re.match(r"(?:(?:le|la|les|un|une|des|du|de|son|sa|ses|leur|leurs|et|ou|ainsi que)\s+|(?:l|d)['’](?=\w))", text[a:b], re.I)
         if not m or m.end() >= b - a:
