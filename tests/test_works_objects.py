@@ -12,6 +12,13 @@ def mentions(text: str) -> dict:
     return {m.name: m for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2022-03-04")).mentions}
 
 
+def funded(text: str, name: str):
+    """The mention named `name`, failing with every mention read when there is none."""
+    got = mentions(text)
+    assert name in got, got
+    return got[name]
+
+
 @pytest.mark.parametrize("text, name, amount, carriers", [
     # the subject builds, a pronoun receives
     ("Le Syndicat intercommunal des eaux du Causse (SIEC) construit une station de pompage à Valbrune. "
@@ -39,10 +46,8 @@ def mentions(text: str) -> dict:
      "réseau de chaleur existant du quartier des Tilleuls", 0.7, ["Syndicat d'énergie du Val"]),
 ])
 def test_works_then_an_amount_that_points_back(text, name, amount, carriers):
-    got = mentions(text)
-    assert name in got, got
-    assert got[name].amount_m_eur == amount
-    assert got[name].carriers == carriers
+    got = funded(text, name)
+    assert (got.amount_m_eur, got.carriers) == (amount, carriers)
 
 
 def test_as_many_works_as_amounts_in_order():
@@ -139,9 +144,7 @@ def test_one_dash_line_is_no_table():
      "deux salles, est soutenu à hauteur de 260 000 €.", "cinéma Le Vox", 0.26),
 ])
 def test_works_told_otherwise(text, name, amount):
-    got = mentions(text)
-    assert name in got, got
-    assert got[name].amount_m_eur == amount
+    assert funded(text, name).amount_m_eur == amount
 
 
 def test_a_scheme_introduced_by_name_is_no_project():
@@ -232,9 +235,8 @@ def test_a_financing_plan_lists_funders_not_projects():
      "théâtre municipal", 0.5, ["Ville de Saumur"]),
 ])
 def test_common_grant_phrasings(text, name, amount, carriers):
-    got = mentions(text)
-    assert name in got, got
-    assert (got[name].amount_m_eur, got[name].carriers) == (amount, carriers)
+    got = funded(text, name)
+    assert (got.amount_m_eur, got.carriers) == (amount, carriers)
 
 
 def test_a_university_receives_for_its_programme():
@@ -271,10 +273,8 @@ def test_laureate_layouts_with_their_carriers():
      "cité administrative de Clermont-Ferrand.", "cité administrative de Clermont-Ferrand", 4.5),
 ])
 def test_costs_totals_and_shares(text, name, amount):
-    got = mentions(text)
-    assert name in got, got
-    assert got[name].amount_m_eur == amount
-    assert all(m.amount_m_eur != 100.0 for m in got.values()), got
+    assert funded(text, name).amount_m_eur == amount
+    assert all(m.amount_m_eur != 100.0 for m in mentions(text).values())
 
 
 @pytest.mark.parametrize("text, name, carriers", [
@@ -297,9 +297,7 @@ def test_carriers_fronted_or_after_an_adverb(text, name, carriers):
      "modernisation de l'hôpital de Loches", 3.0),
 ])
 def test_hospital_investment_phrasings(text, name, amount):
-    got = mentions(text)
-    assert name in got, got
-    assert got[name].amount_m_eur == amount
+    assert funded(text, name).amount_m_eur == amount
 
 
 def test_a_body_named_by_its_kind_after_porte_par():

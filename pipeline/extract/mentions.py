@@ -22,15 +22,20 @@ Cascade, for one article (clean text, organisations, amounts already found):
    ("le projet «Tempo»"), "le projet X" with a capitalised name, enumerations of projects
    ("d'autres projets portent sur A, B ou C"), "X, porté par ORG", and proper names the
    NER model tags (ORG/MISC) in a sentence about funding.
-4. Filters: traps (the fund, programmes, events, bodies), organisations, people, names
-   made of generic words only.
+   Then works told before their amount: "Le syndicat crée le réseau de X. Il bénéficiera de N"
+   (works_objects.py), and a pronoun funded after the sentence that names the project
+   ("X (ACR) associe … Il sera doté de N pour …", anaphora.pronoun_funded).
+4. Filters: traps (the fund, programmes, events, bodies, and the schemes the article itself
+   introduces by name: schemes.py), organisations, people, names made of generic words only.
 5. Links: amounts bound by the phrasing, else the single project amount of a sentence with
    a single name, "respectivement" lists in order, an anaphoric sentence ("L'objectif du
    financement (19,3 M€)") to the one project of its paragraph, a sentence whose subject
    points back ("Ce soutien s'élève à …", "L'État y consacre …", anaphora.py) to the one
    project of the one or two sentences before it; carriers from carrier cues,
    the organisation a parenthesised list hangs from, the subject of a funding verb, the
-   block's carrier line, or the next sentence's "Il est porté par …".
+   block's carrier line, or the next sentence's "Il est porté par …"; a body the gazetteer
+   lacks after a carrier cue ("porté par le syndicat des eaux de X"), a hospital or school the
+   name holds, the commune a paragraph opens with ("Bourg-le-Haut. La réfection …").
 """
 
 from __future__ import annotations
