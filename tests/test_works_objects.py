@@ -332,3 +332,15 @@ def test_a_hospital_group_and_a_year_before_the_object():
     got = mentions("Le GHT Armor a réalisé en 2023 la première tranche du nouveau bâtiment de psychiatrie, financée "
                    "à hauteur de 7 millions d'euros par le Ségur.")
     assert {n: m.amount_m_eur for n, m in got.items()} == {"première tranche du nouveau bâtiment de psychiatrie": 7.0}, got
+
+
+@pytest.mark.parametrize("text, name, amount", [
+    # a possessed works noun alone: the subject it belongs to names the project
+    ("Quant à la médiathèque de Lannion, elle recevra 250 000 € pour son extension.", "médiathèque de Lannion", 0.25),
+    ("La halle de Tréguier recevra 90 000 € pour sa rénovation.", "halle de Tréguier", 0.09),
+    # an ordinal and a name in apposition
+    ("Nous avons retenu trois projets. Le premier, Agorasso, permettra aux associations de déclarer leurs "
+     "subventions en ligne ; il recevra 700 000 €.", "Agorasso", 0.7),
+])
+def test_possessed_works_and_ordinals(text, name, amount):
+    assert funded(text, name).amount_m_eur == amount

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import WORD, Candidate, ExtractionContext, content_words, dedupe, strip_span
+from pipeline.extract.context import WORD, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
 from pipeline.extract.coordination import colon_items
 from pipeline.extract.phrases import clause_start, is_trap, item_may_name_project
 from pipeline.text import fold
@@ -140,6 +140,12 @@ def nth_project(ctx: ExtractionContext, si: int) -> list[Candidate]:
         a, b = strip_span(ctx.text, a, end if end > 0 else s.end)
         if b > a and len(ctx.text[a:b].split()) >= 2 and not is_trap(ctx, a, b):
             out.append(Candidate(a, b, "nth_project", 0.55))
+    # "Le premier, Agora, permettra …", "Le deuxième lauréat, Scola, …": the name in apposition
+    for m in CUE.nth_named.finditer(ctx.text, s.start, s.end):
+        end = ctx.text.find(",", m.end(), s.end)
+        a, b = strip_span(ctx.text, m.end(), end if end > 0 else m.end())
+        if b > a and len(ctx.text[a:b].split()) <= 6 and not is_trap(ctx, a, b) and org_coverage(ctx, a, b) < 0.6:
+            out.append(Candidate(a, b, "nth_project", 0.6))
     return out
 
 

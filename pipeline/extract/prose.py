@@ -47,6 +47,8 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
         found += named_entities(ctx, si)
         found = _prefer_names(found)
         for c in found:
+            _possessed_works_named_by_subject(ctx, si, c)
+        for c in found:
             # a quotation closing inside the name ends it: 'au projet X", ce qui …'
             q = CUE.quote_closes_name.search(ctx.text[c.start:c.end])
             if q and (ctx.text[c.start:c.end].count('"') % 2 == 1 or "»" in q.group(0) and "«" not in ctx.text[c.start:c.end]):
@@ -181,6 +183,31 @@ def place_as_collectivity(ctx: ExtractionContext, a: int, b: int) -> list[str]:
         if found:
             return [found]
     return []
+
+
+_TOPIC = re.compile(r"\W*(?:quant a|quant au|quant aux|pour|cote)\s+", re.I)
+
+
+def _possessed_works_named_by_subject(ctx: ExtractionContext, si: int, c: Candidate) -> None:
+    """"La médiathèque de X recevra N pour son extension", "Quant à la halle de Y, elle touchera N
+    pour sa rénovation": a possessed works noun alone names nothing; the subject it belongs to
+    names the project (the works kept as an alias)."""
+    if c.rule not in ("amount_for", "amount_purpose") or len(content_words(ctx.text[c.start:c.end])) != 1:
+        return
+    if not re.search(r"\b(?:sa|son|ses|leur|leurs)\s+$", ctx.folded[max(0, c.start - 8):c.start]):
+        return
+    if not ctx.lex.works_word.match(ctx.folded[c.start:c.end]):
+        return
+    s = ctx.sents[si]
+    topic = _TOPIC.match(ctx.folded[s.start:c.start])
+    start = s.start + (topic.end() if topic else 0)
+    ends = [k for k in (ctx.folded.find(",", start, c.start),) if k > 0]
+    ends += [ctx.amounts[ai].start for ai in ctx.amounts_in(start, c.start)]
+    sp = np_right(ctx, si, start, limit=min(ends, default=c.start))
+    if sp is None or org_coverage(ctx, *sp) >= 0.7 or is_trap(ctx, *sp) or head_word(ctx.text[sp[0]:sp[1]]) in ctx.lex.collectivity_heads:
+        return
+    c.aliases.append(ctx.text[c.start:c.end])
+    c.start, c.end = sp
 
 
 def _last_clause_break(before: str, end: int) -> int:
