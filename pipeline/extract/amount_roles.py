@@ -12,6 +12,7 @@ from pipeline.extract.segment import Sentence
 
 def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, lex: lexicon.Lexicon) -> dict[int, str]:
     roles: dict[int, str] = {}
+    cues = lexicon.cues()
     for i, a in enumerate(amounts):
         if a.range_high is not None:
             roles[i] = "range"
@@ -40,25 +41,24 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
         near_before = near_before[max(near_before.rfind(":"), near_before.rfind(";")) + 1:]
         found = list(lex.total_cue.finditer(before[-60:])) + list(lex.total_cue.finditer(after[:60]))
         cue = found[0] if found else None
-        share = lexicon.cues().share_after_dont
-        if lexicon.cues().spent_before_amount.search(near_before[-50:]):
+        if cues.spent_before_amount.search(near_before[-50:]):
             roles[i] = "spent"  # "n'a consommé que 3,2 M€": what was spent, not what was granted
-        elif folded[max(lo, a.start - 6):a.start].rstrip().endswith("dont") and share.match(folded, a.end, hi):
+        elif folded[max(lo, a.start - 6):a.start].rstrip().endswith("dont") and cues.share_after_dont.match(folded, a.end, hi):
             roles[i] = "project"  # "…, dont 4,5 M€ pour la cité administrative de X": one recipient's share
-        elif lexicon.cues().shares_follow.match(folded, a.end, hi):
+        elif cues.shares_follow.match(folded, a.end, hi):
             roles[i] = "total"  # "100 M€ pour les bâtiments, dont 4,5 M€ pour X": the whole the shares come from
         elif (found and all(lex.one_recipient_frame.fullmatch(m.group(0)) for m in found)
                 and lex.funding_verb.search(near_before[-40:]) and not lex.count.search(near_before)):
             roles[i] = "project"  # "le CH de X obtient 7 M€ au titre du Ségur": the frame, not a total
-        elif cue and cue.group(0) == "enveloppe" and lexicon.cues().envelope_for_one.match(folded[a.end:hi]):
+        elif cue and cue.group(0) == "enveloppe" and cues.envelope_for_one.match(folded[a.end:hi]):
             roles[i] = "project"  # "une enveloppe de 3 M€ destinée à la rénovation du lycée X"
         elif cue:
             roles[i] = "total"
         elif lex.count.search(after[:45]) or lex.count.search(near_after) or lex.count.search(near_before):
             roles[i] = "total"
-        elif lexicon.cues().funds_several_after.search(folded, a.end, min(hi, a.end + 160)):
+        elif cues.funds_several_after.search(folded, a.end, min(hi, a.end + 160)):
             roles[i] = "total"
-        elif lexicon.cues().fund_endowment_before.search(before[-60:]):
+        elif cues.fund_endowment_before.search(before[-60:]):
             roles[i] = "total"
         else:
             roles[i] = "project"

@@ -6,7 +6,7 @@ previous one or two sentences of the same paragraph name, or to the article's on
 from __future__ import annotations
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import Candidate, ExtractionContext
+from pipeline.extract.context import DESCRIPTIVE_RULES, Candidate, ExtractionContext
 from pipeline.text import fold
 
 CUE = lexicon.cues()
@@ -82,9 +82,6 @@ def _is_own_amount(ctx: ExtractionContext, ai: int, folded_sentence: str) -> boo
     return bool(CUE.works_overall_cost.search(ctx.folded[max(0, a.start - 60):a.start]))
 
 
-_DESCRIPTIVE = ("amount_purpose", "amount_for", "org_receives_for", "subject_phrase")
-
-
 def pronoun_funded(ctx: ExtractionContext, cands: list[Candidate]) -> list[Candidate]:
     """"Le Campus X (CX) associe … Il sera doté de 12 M€ pour créer des formations": the pronoun
     stands for the one project the sentence before names, which gets the amount; what the amount
@@ -101,7 +98,7 @@ def pronoun_funded(ctx: ExtractionContext, cands: list[Candidate]) -> list[Candi
         before = by_sent.get(si - 1, [])
         if len({fold(ctx.text[c.start:c.end]) for c in before}) != 1 or any(c.amount is not None for c in before):
             continue
-        if not own or any(c.rule not in _DESCRIPTIVE or c.amount is None for c in own) or len({id(c.amount) for c in own}) != 1:
+        if not own or any(c.rule not in DESCRIPTIVE_RULES or c.amount is None for c in own) or len({id(c.amount) for c in own}) != 1:
             continue
         for c in before:
             c.amount = own[0].amount

@@ -46,7 +46,6 @@ class Prepared:
     ctx: ExtractionContext
     structured: list
     traps: list  # the funds of funds.yaml the text names (their spans; the call's fund is the first)
-    schemes: list  # the schemes the article introduces by name (schemes.py)
     published: dt.date | None
     need: list[int]  # indices of the sentences the model must read
 
@@ -79,7 +78,7 @@ def prepare(article: Article) -> Prepared:
                                                            or (":" in s.text and lex.selection.search(folded[s.start:s.end]))
                                                            or any(a.start >= s.start and a.end <= s.end for a in amounts))]
     need = sorted(set(need) | {i for i in sentences_to_read(ctx) if not ctx.is_suppressed(sents[i].start, sents[i].end)})
-    return Prepared(article=article, ctx=ctx, structured=found, traps=traps, schemes=schemes, published=published, need=need)
+    return Prepared(article=article, ctx=ctx, structured=found, traps=traps, published=published, need=need)
 
 
 def texts_to_parse(p: Prepared) -> list[str]:
@@ -90,7 +89,7 @@ def finish(p: Prepared, docs: list) -> ArticleResult:
     ctx, text = p.ctx, p.ctx.text
     ctx.docs = dict(zip(p.need, docs))
     mentions = finish_mentions(ctx, p.structured)
-    mentions = [m for m in mentions if not any(a < m.end and m.start < b for a, b, _ in p.traps + p.schemes)]
+    mentions = [m for m in mentions if not any(a < m.end and m.start < b for a, b, _ in p.traps + ctx.schemes)]
     call = read_call(text, ctx.sents, p.published, fund_hits=p.traps, folded=ctx.folded)
     return ArticleResult(
         article=p.article,

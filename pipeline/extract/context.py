@@ -18,6 +18,11 @@ OPEN_QUOTES = "«“\"‘"
 CLOSE_FOR = {"«": "»", "“": "”", '"': '"', "‘": "’"}
 NP_ADP = {"de", "du", "des", "d'", "d’", "en", "à", "au", "aux", "pour", "sur", "dans", "via", "entre", "contre"}
 POSSESSIVE = {"son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre", "vos", "ce", "cette", "ces"}
+# the rules whose name is a description read around an amount ("pour la rénovation de X"):
+# a real name in the same or the previous sentence names the project better (prose, anaphora)
+DESCRIPTIVE_RULES = frozenset({"amount_purpose", "amount_for", "org_receives_for", "subject_phrase"})
+# "sa reconstruction", "son extension": works a body's possessive points to
+POSSESSIVE_BEFORE = re.compile(r"\b(?:sa|son|ses|leur|leurs)\s+$")
 CONNECT = {"de", "du", "des", "d'", "d’", "la", "l'", "l’", "le", "les", "en", "et", "à", "au", "aux", "pour", "sur", "-"}
 
 
@@ -68,6 +73,13 @@ class ExtractionContext:
         return self._selection_at
     institutions: list = field(default_factory=list)  # institutions.Institution: hospitals, schools, … by kind and place
     schemes: list = field(default_factory=list)  # (start, end, name) of the schemes the article introduces (schemes.py)
+
+    def unlisted_body(self, written: str) -> str:
+        """A body the gazetteer lacks, named as the article writes it (capitalised), recorded as
+        unlisted so that the carriers filter keeps it."""
+        name = written[:1].upper() + written[1:]
+        self.unlisted.add(name)
+        return name
 
     def org_spans(self) -> list[tuple[int, int, str]]:
         """Gazetteer organisations and institutions, as (start, end, canonical name)."""

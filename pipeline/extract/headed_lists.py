@@ -19,7 +19,7 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, strip_span
 from pipeline.extract.org_headed import project_end, split_head
 from pipeline.extract.organizations import load_gazetteer
-from pipeline.extract.phrases import head_word, is_trap, zipf
+from pipeline.extract.phrases import is_trap, named_by_kind, zipf
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import STOP_WORDS, fold
 
@@ -223,11 +223,9 @@ def body_after_cue(ctx: ExtractionContext, a: int, b: int) -> list[str]:
     stops += [ctx.amounts[ai].start for ai in ctx.amounts_in(cue.end(), b)]
     x, y = strip_span(ctx.text, cue.end(), min(stops, default=b))
     body = ctx.text[x:y]
-    if y <= x or len(body.split()) > 12 or head_word(body) not in ctx.lex.org_heads or not re.search(r"\s[A-ZÀ-Ý]|-[A-ZÀ-Ý]", body):
+    if y <= x or len(body.split()) > 12 or not named_by_kind(ctx, body):
         return []
-    name = body[0].upper() + body[1:]
-    ctx.unlisted.add(name)
-    return [name]
+    return [ctx.unlisted_body(body)]
 
 
 _DASH_CELL = re.compile(r"\s+[–—]\s+")
@@ -281,9 +279,8 @@ def dash_table_rows(ctx: ExtractionContext) -> list[Candidate]:
             elif _TOPONYM.fullmatch(carrier) or _is_loc(ctx, ca, cb) or (cols and re.fullmatch(r"[A-ZÀ-Ý][\w'’-]+", carrier)):
                 carriers = [_commune(carrier)]
                 ctx.unlisted.update(carriers)
-            elif head_word(carrier) in ctx.lex.org_heads and re.search(r"\s[A-ZÀ-Ý]", carrier):
-                carriers = [carrier[:1].upper() + carrier[1:]]  # "Communauté de communes X", unlisted
-                ctx.unlisted.update(carriers)
+            elif named_by_kind(ctx, carrier):
+                carriers = [ctx.unlisted_body(carrier)]  # "Communauté de communes X"
             elif cols:
                 carriers = []
             else:

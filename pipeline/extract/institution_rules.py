@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import WORD, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
+from pipeline.extract.context import POSSESSIVE_BEFORE, WORD, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
 from pipeline.extract.coordination import colon_items
 from pipeline.extract.phrases import clause_start, is_trap, item_may_name_project
 from pipeline.text import fold
@@ -170,7 +170,7 @@ def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list
                 if host.amount is None and not host.takes_no_amount:
                     host.amount = c.amount
                 # its own works, not a part of it: "sa reconstruction", not "son service de X"
-                possessed = (_POSSESSIVE_BEFORE.search(ctx.folded, max(0, host.start - 8), host.start)
+                possessed = (POSSESSIVE_BEFORE.search(ctx.folded, max(0, host.start - 8), host.start)
                              and ctx.lex.works_word.match(ctx.folded, host.start))
                 if possessed or len(content_words(ctx.text[host.start:host.end])) < 2:
                     # "… reçoit 12 M€ pour moderniser ses urgences", "… obtient 6 M€ pour sa
@@ -182,7 +182,6 @@ def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list
     return keep
 
 
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:sa|son|ses|leur|leurs)\s+$")
 
 
 def _purpose_of(bare: Candidate, cands: list[Candidate]) -> Candidate | None:

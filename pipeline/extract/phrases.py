@@ -182,6 +182,12 @@ def head_word(name: str) -> str:
     return words[0] if words else ""
 
 
+def named_by_kind(ctx: ExtractionContext, text: str) -> bool:
+    """"le syndicat des eaux du Vexin", "Communauté de communes Lède et Coteaux": a kind of body
+    (org_heads) and a name of its own (a capital after it); "la commune" alone names no one."""
+    return head_word(text) in ctx.lex.org_heads and bool(re.search(r"[\s-][A-ZÀ-Ý]", text))
+
+
 def item_may_name_project(ctx: ExtractionContext, a: int, b: int) -> bool:
     """An item of an enumeration (after a colon, "parmi les lauréats figurent", before
     "respectivement") that can name a project: name-like, no trap, not a body."""

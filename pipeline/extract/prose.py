@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract import lexicon
-from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
+from pipeline.extract.context import DESCRIPTIVE_RULES, POSSESSIVE_BEFORE, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
 from pipeline.extract.membership import among_the_selected, laureate_will_build, member_of_selection
 from pipeline.extract.respectively import respectively_subjects
 from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
@@ -107,13 +107,12 @@ def _aliases_in_sentence(ctx: ExtractionContext, found: list[Candidate]) -> list
 
 _STRONG = {"quoted_name", "le_projet_name", "project_of_org", "acronym_definition", "appositive_name", "subject_receives", "named_entity",
            "member_of_selection"}
-_DESCRIPTIVE = {"amount_purpose", "amount_for", "org_receives_for", "subject_phrase"}
 
 
 def _prefer_names(found: list[Candidate]) -> list[Candidate]:
     """A sentence that gives a project both a description ("afin de numériser les registres …") and a
     name ("le projet de registre consulaire en ligne (RCL)") names one project: keep the name."""
-    weak = [c for c in found if c.rule in _DESCRIPTIVE and c.amount is not None]
+    weak = [c for c in found if c.rule in DESCRIPTIVE_RULES and c.amount is not None]
     # a "strong" rule that read the description itself ("son projet de X") is that description
     strong = [c for c in found if c.rule in _STRONG and c.amount is None and not any(
         w.start < c.end and c.start < w.end for w in weak)]
@@ -145,8 +144,7 @@ def purpose_after_recipient(ctx: ExtractionContext, si: int, sp: tuple[int, int]
         if re.search(r"\s[A-ZÀ-Ý]", body):
             # "au syndicat des eaux du Val": a body named by its kind and its own name carries
             # the project, though no gazetteer lists it
-            carriers = [body[0].upper() + body[1:]]
-            ctx.unlisted.add(carriers[0])
+            carriers = [ctx.unlisted_body(body)]
     purpose = CUE.recipient_then_purpose.match(ctx.folded[end:s.end])
     if not purpose:
         return None
@@ -194,7 +192,7 @@ def _possessed_works_named_by_subject(ctx: ExtractionContext, si: int, c: Candid
     names the project (the works kept as an alias)."""
     if c.rule not in ("amount_for", "amount_purpose") or len(content_words(ctx.text[c.start:c.end])) != 1:
         return
-    if not re.search(r"\b(?:sa|son|ses|leur|leurs)\s+$", ctx.folded[max(0, c.start - 8):c.start]):
+    if not POSSESSIVE_BEFORE.search(ctx.folded[max(0, c.start - 8):c.start]):
         return
     if not ctx.lex.works_word.match(ctx.folded[c.start:c.end]):
         return
@@ -485,8 +483,7 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                     carriers = [o.name for o in ctx.orgs if o.start < sp[1] and sp[0] < o.end]
                     body = ctx.text[sp[0]:sp[1]]
                     if not carriers and not is_org and re.search(r"\s[A-ZÀ-Ý]", body):
-                        carriers = [body[0].upper() + body[1:]]  # "l'université de Tours": unlisted, as written
-                        ctx.unlisted.add(carriers[0])
+                        carriers = [ctx.unlisted_body(body)]  # "l'université de Tours", as written
                     frame = CUE.funder_after_amount.match(after)  # "… au titre de l'appel X pour son Y"
                     skip = frame.end() if frame else 0
                     pm = CUE.purpose_after_org.match(after[skip:])

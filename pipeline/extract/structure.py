@@ -10,7 +10,7 @@ from pipeline.extract.context import Candidate, ExtractionContext, content_words
 from pipeline.extract.dates import find_dates
 from pipeline.extract.headed_lists import after_head, body_after_cue, budget_table_rows, carriers_of_head, dash_table_rows, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
 from pipeline.extract.organizations import load_gazetteer
-from pipeline.extract.phrases import head_word, is_place, is_trap
+from pipeline.extract.phrases import is_place, is_trap
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import fold
 

@@ -17,7 +17,7 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, org_coverage
-from pipeline.extract.phrases import head_word, is_trap, np_right, sentence_tokens
+from pipeline.extract.phrases import is_trap, named_by_kind, np_right, sentence_tokens
 
 CUE = lexicon.cues()
 # what may stand between a verb and its object: an incise between commas, a frame of time or of
@@ -175,14 +175,9 @@ def _subject_carriers(ctx: ExtractionContext, start: int, verb_at: int) -> list[
             ctx.unlisted.add(name)  # an institution (hospital, school …): kept as a carrier though unlisted
         return [name]
     m = _SUBJECT.match(ctx.text, start, verb_at)
-    if not m or m.end() < verb_at - 1 or head_word(m.group("body")) not in ctx.lex.org_heads:
-        return []
-    body = m.group("body").strip()
-    if not re.search(r"\s[A-ZÀ-Ý]", body):
+    if not m or m.end() < verb_at - 1 or not named_by_kind(ctx, m.group("body").strip()):
         return []  # "la commune", "le syndicat": a kind without a name says no one in particular
-    body = body[0].upper() + body[1:]
-    ctx.unlisted.add(body)
-    return [body]
+    return [ctx.unlisted_body(m.group("body").strip())]
 
 
 # a subject written as its kind and name, its acronym in parentheses, an incise of place after it
