@@ -32,6 +32,8 @@ from pipeline.run.timeline import mark
 
 COMMANDS = ("run", "serve")
 PLUGINS = ("pipeline.review.cli", "pipeline.evaluate.cli")  # loaded when present: see the module docstring
+# how much lower the worker pool's model load runs while a temporary Prefect server starts (workers.preload)
+PRELOAD_NICENESS = 10
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -260,7 +262,9 @@ def _start_early(settings, files: int):
         from pipeline.run.warmup import rehearsal_stages
 
         # the model loads while Prefect starts its server
-        workers.start_in_background(processes, rehearse=rehearsal_stages(files <= settings.batch_size, server is not None))
+        # with a temporary server to wait for, the model loads at a lower priority than the server's start
+        workers.start_in_background(processes, rehearse=rehearsal_stages(files <= settings.batch_size, server is not None),
+                                    niceness=PRELOAD_NICENESS if server is not None else 0)
     return server, processes
 
 

@@ -17,6 +17,7 @@ from pipeline.run import regex_cache, server, warmup, workers
 
 ROOT = Path(__file__).resolve().parents[1]
 REHEARSED: list[tuple[str, ...]] = []  # the stages each started pool's fork server was asked to rehearse
+NICENESS: list[int] = []  # and how much lower it was asked to load
 
 
 # --- the worker pool: no more workers than batches ------------------------------------------
@@ -66,10 +67,12 @@ def early(monkeypatch, tmp_path):
     started: list[int] = []
     ran: list[dict] = []
     REHEARSED.clear()
+    NICENESS.clear()
 
-    def start_in_background(n, rehearse=warmup.STAGES):
+    def start_in_background(n, rehearse=warmup.STAGES, niceness=0):
         started.append(n)
         REHEARSED.append(rehearse)
+        NICENESS.append(niceness)
 
     monkeypatch.setattr(server, "TemporaryServer", FakeServer)
     monkeypatch.setattr(workers, "start_in_background", start_in_background)
@@ -113,15 +116,17 @@ def test_a_run_starts_the_server_first_and_a_pool_sized_to_its_files(early, tmp_
     assert made.calls[0] == "start" and made.calls[-1] == "join"  # and the run waits for it to stop
 
 
-@pytest.mark.parametrize("files, configured, stages", [
-    (1, False, ("clean", "extract")),   # one batch; a temporary server to wait for: the worker cleans too, warm
-    (1, True, ()),                      # one batch against a running server: nothing to wait for
-    (25, True, ()),
-    (60, False, ("clean", "extract")),  # several batches share the rehearsal
-    (60, True, ("clean", "extract")),
+@pytest.mark.parametrize("files, configured, stages, lowered", [
+    (1, False, ("clean", "extract"), True),   # one batch; a temporary server to wait for: the worker cleans too, warm
+    (1, True, (), False),                     # one batch against a running server: nothing to wait for
+    (25, True, (), False),
+    (60, False, ("clean", "extract"), True),  # several batches share the rehearsal
+    (60, True, ("clean", "extract"), False),
 ])
 def test_the_fork_server_rehearses_what_its_workers_will_run_when_it_pays(early, tmp_path, monkeypatch, files,
-                                                                         configured, stages):
+                                                                         configured, stages, lowered):
+    """And loads below the temporary server's priority, which the run waits for, never below a
+    configured server's run, which waits for the model."""
     monkeypatch.setattr(workers, "available_cpus", lambda: 2)
     if configured:
         monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
@@ -129,6 +134,7 @@ def test_the_fork_server_rehearses_what_its_workers_will_run_when_it_pays(early,
     raw = corpus(tmp_path / "raw", files)
     assert run_cli(str(raw), "--db", str(tmp_path / "p.db"), "--full") == 0
     assert REHEARSED == [stages]
+    assert (NICENESS[0] > 0) == lowered
 
 
 @pytest.mark.parametrize("one_batch, server_to_wait_for, stages", [

@@ -128,3 +128,48 @@ def test_workers_exit_when_their_owner_is_killed(tmp_path):
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(p) for p in pids)
+
+
+# --- the fork server's load, lowered while a temporary server starts -------------------------
+
+def _own_niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.parametrize("asked, lowered_by", [("", 0), ("0", 0), ("5", 5), ("not a number", 0)])
+def test_preload_runs_the_warm_up_lowered_as_asked_and_leaves_the_caller_as_it_was(monkeypatch, asked, lowered_by):
+    base = _own_niceness()
+    seen: list[int] = []
+    monkeypatch.setattr(workers, "warm_up", lambda: seen.append(_own_niceness()))
+    monkeypatch.setenv(workers.PRELOAD_NICENESS, asked)
+    workers.preload()
+    assert seen == [min(base + lowered_by, 19)]
+    assert _own_niceness() == base  # the thread that forks the workers keeps the run's priority
+
+
+LOWERED_POOL = """
+import os
+from pipeline.run import workers
+
+def niceness(_items):
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+if __name__ == "__main__":
+    workers.start(1, rehearse=(), niceness=7)
+    assert workers.PRELOAD_NICENESS not in os.environ  # set for the fork server's start only
+    print(workers.run_batch(niceness, [0], 1, merge=lambda ps: ps[0], on_crash=lambda x: None))
+    workers.stop()
+"""
+
+
+@pytest.mark.slow
+def test_workers_of_a_lowered_fork_server_run_at_the_run_s_priority(tmp_path):
+    """In a process of its own: a fork server is started once per process, with the environment of then."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "lowered_pool.py"
+    script.write_text(LOWERED_POOL, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip().splitlines()[-1]) == _own_niceness()

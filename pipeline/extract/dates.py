@@ -9,8 +9,11 @@
    then the longest; a candidate that turns out to be no date ("31/02/2019",
    "le 32 juin 2018") still claims its span, so no shorter reading of the
    same words ("juin 2018") slips out instead.
-2. Resolve. dateparser (languages ['fr'], results cached per candidate and
-   base) reads the candidate reduced to its date words ("le 22 mai dernier"
+2. Resolve. A form whose every part is written, the year in four digits
+   ("14 mars 2018", "juin 2018", "en 2021"), is its parts as read: dateparser
+   would only confirm them (step 3), and its first call in a process costs
+   ~0.3 s, the whole extraction of a short article. Otherwise dateparser
+   (languages ['fr'], results cached per candidate and base) reads the candidate reduced to its date words ("le 22 mai dernier"
    -> "22 mai"), with the parts the form must have as REQUIRE_PARTS and the
    publication date as RELATIVE_BASE for forms without a year. PREFER_DATES_FROM
    is `past` after "dernier"/"passé", `future` after "prochain"; with no
@@ -281,8 +284,26 @@ def _preferences(r: _Reading) -> tuple[str, ...]:
     return ("past", "future")  # both, the closest wins
 
 
+def _as_written(r: _Reading) -> datetime.date | None:
+    """The date of a form whose every part is written, the year in four digits: its parts as read.
+
+    dateparser would only confirm them (step 3 rejects any reading that differs), at ~0.5 ms
+    a call and ~0.3 s for its first call in a process, which a one-article run pays in full.
+    """
+    if r.precision == "year":
+        return _make_date(r.year, 1, 1)
+    if r.month is None:
+        return None
+    if r.precision == "month":
+        return _make_date(r.year, r.month, 1)
+    return _make_date(r.year, r.month, r.day) if r.day is not None else None
+
+
+
 def _resolve(r: _Reading, base: datetime.date | None) -> datetime.date | None:
     if r.year is not None:
+        if r.year_digits == 4:
+            return _as_written(r)
         # Every part is written: the reading must not depend on a base, nor on today.
         return _checked(_read(r.query, None, "current_period", r.parts), r, None)
     if base is None:

@@ -55,9 +55,31 @@ def get_nlp(name: str | None = None):
 
 @lru_cache(maxsize=2)
 def _load(name: str):
+    """The model without its string table, then its vectors alone.
+
+    Why: most of a load (0.7 of 1.1 s here, on the critical path of every small run) is the
+    vocabulary's table of 700,000 strings, which nothing here reads: a token's text is added
+    to the table when the tokenizer first meets it, and the static vectors are found by the
+    hash of the text (the vectors' own key table, loaded below). The annotations are the
+    same (tests/test_nlp_load.py compares both loads, token by token). A model whose vocabulary
+    carries lookup tables (lexeme norms of some languages) is loaded whole: those tables
+    change the tokens' attributes and are read with the strings.
+    """
     import spacy
 
-    return spacy.load(name, exclude=list(DISABLED), disable=list(PARSER_OFF))
+    nlp = spacy.load(name, exclude=[*DISABLED, "vocab"], disable=list(PARSER_OFF))
+    vocab_dir = nlp.path / "vocab" if nlp.path is not None else None
+    if vocab_dir is None or not vocab_dir.is_dir() or _has_lookups(vocab_dir):
+        return spacy.load(name, exclude=list(DISABLED), disable=list(PARSER_OFF))
+    nlp.vocab.vectors.from_disk(vocab_dir, exclude=["strings"])
+    return nlp
+
+
+def _has_lookups(vocab_dir) -> bool:
+    from spacy.lookups import Lookups
+
+    path = vocab_dir / "lookups.bin"
+    return path.exists() and bool(Lookups().from_disk(vocab_dir).tables)
 
 
 def _analyse(nlp, texts: list[str], batch_size: int) -> list:

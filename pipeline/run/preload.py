@@ -5,7 +5,7 @@ The fork server first ties itself to the run's process: a run killed while the m
 still loading must not leave the fork server behind.
 """
 
-from pipeline.run.workers import die_with_parent, warm_up
+from pipeline.run.workers import die_with_parent, preload
 
 die_with_parent()
-warm_up()
+preload()
