@@ -447,6 +447,20 @@ def test_what_dateparser_is_asked(monkeypatch: pytest.MonkeyPatch, text: str, re
     assert calls == reads
 
 
+@pytest.mark.parametrize(("query", "prefer", "parts", "value"), [
+    ("22 mai", "past", DAY_MONTH, D(2018, 5, 22)),
+    ("22 mai", "future", DAY_MONTH, D(2019, 5, 22)),
+    ("lundi", "current_period", (), D(2018, 11, 12)),
+    ("février", "past", ("month",), D(2018, 2, 1)),
+])
+def test_dateparser_s_absolute_parser_alone_reads_every_kind_of_query(query, prefer, parts, value) -> None:
+    """dates.yaml's `parsers: [absolute-time]`: the queries are date words only, which that parser reads;
+    the relative-time parser it leaves out would build every time zone's pattern on its first call."""
+    assert RULES["dateparser"]["parsers"] == ["absolute-time"]
+    base = D(2018, 11, 1) if parts == ("month",) else TUE_2018_11_13
+    assert dates._read(query, base, prefer, parts) == value
+
+
 def test_dateparser_reads_the_languages_of_dates_yaml() -> None:
     assert RULES["dateparser"]["languages"] == ["fr"]
     assert dates._read("20 juin 2018", None, "current_period", ALL_PARTS) == D(2018, 6, 20)
