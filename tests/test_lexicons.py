@@ -153,11 +153,12 @@ def test_count_noun_makes_an_amount_a_total(noun):
     assert list(ctx.roles.values()) == ["total"]
 
 
-@pytest.mark.parametrize("amount, role", [("30 milliards d'euros", "total"), ("4,9 milliards d'euros", "project"),
-                                          ("800 millions d'euros", "project")])
+@pytest.mark.parametrize("amount, role", [("30 milliards d'euros", "total"), ("2,5 milliards d'euros", "total"),
+                                          ("1 milliard d'euros", "total"), ("800 millions d'euros", "project")])
 def test_programme_scale(amount, role):
-    # "le plan consacre 30 milliards à la décarbonation": a plan's budget, whatever the verb
-    assert RAW["programme_scale_m_eur"] == 5000
+    # "le plan consacre 30 milliards à la décarbonation", "l'appel est doté de 2,5 milliards à
+    # l'échelle nationale": a plan's budget, whatever the verb; a hospital rebuilt stays below
+    assert RAW["programme_scale_m_eur"] == 1000
     ctx = bare_ctx(f"Le plan consacre {amount} à la décarbonation de l'industrie.")
     assert list(ctx.roles.values()) == [role]
 

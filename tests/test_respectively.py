@@ -1,5 +1,6 @@
-"""Projects named only as the coordinated subject of a "respectivement" sentence
-(pipeline/extract/respectively.py), paired in order with the amounts after it."""
+"""Projects named only as the coordinated members of a "respectivement" sentence
+(pipeline/extract/respectively.py): subjects paired in order with the amounts after it, or
+names after it, behind a repeated preposition, paired with the amounts before it."""
 
 import pytest
 
@@ -33,3 +34,26 @@ def test_coordinated_subjects_take_the_amounts_in_order(text, expected):
 ])
 def test_no_project_from_bodies_or_without_amounts(text):
     assert amounts(text) == {}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Le conseil a voté 1,4 et 0,6 M€ respectivement pour la rénovation du collège de Lure et pour l'extension "
+     "du gymnase de Melisey.",
+     {"rénovation du collège de Lure": 1.4, "extension du gymnase de Melisey": 0.6}),
+    ("L'État engage 300 000 € et 120 000 €, respectivement à la restauration du lavoir d'Arc et à la création "
+     "d'un verger à Cirey.",
+     {"restauration du lavoir d'Arc": 0.3, "verger à Cirey": 0.12}),
+])
+def test_amounts_first_then_names_behind_a_repeated_preposition(text, expected):
+    assert amounts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the preposition not repeated: "pour A et B" may be one name with an "et" inside
+    "Le conseil a voté 1,4 et 0,6 M€ respectivement pour la rénovation du collège de Lure et l'extension du gymnase.",
+    # three names for two amounts: no order to trust
+    "Le conseil a voté 1,4 et 0,6 M€ respectivement pour la halle, pour le collège et pour la piscine de Lure.",
+])
+def test_amounts_first_without_one_name_per_amount_name_nothing_from_this_rule(text):
+    res = extract_article(Article(id="t", path="t.txt", text=text, published_on="2022-03-01"))
+    assert "respectively_object" not in {m.rule for m in res.mentions}

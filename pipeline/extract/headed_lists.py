@@ -98,7 +98,7 @@ def place_headed_items(ctx: ExtractionContext, items: list[Line]) -> list[Candid
         amount = next((ctx.amounts[ai] for role in ("project", "each", "total") for ai in own
                        if ctx.roles.get(ai) == role), None)
         if head:
-            carriers = [_commune(place)]
+            carriers = [commune_of(place)]
             ctx.unlisted.update(carriers)
         else:
             carriers = carriers_of_head(ctx, org_head)
@@ -107,7 +107,8 @@ def place_headed_items(ctx: ExtractionContext, items: list[Line]) -> list[Candid
     return out
 
 
-def _commune(place: str) -> str:
+def commune_of(place: str) -> str:
+    """The carrier a bare place name stands for: the body the gazetteer knows by it, else its commune."""
     found = load_gazetteer().resolve(place)
     if found:
         return found  # "Communauté de communes du Val : …" is an organisation the gazetteer knows
@@ -207,7 +208,7 @@ def place_paragraph_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> 
         for c in cands:
             if c.carriers or not (ln.start <= c.start < ln.end):
                 continue
-            c.carriers = [_commune(place)]
+            c.carriers = [commune_of(place)]
             ctx.unlisted.update(c.carriers)
 
 
@@ -277,7 +278,7 @@ def dash_table_rows(ctx: ExtractionContext) -> list[Candidate]:
             elif carrier_k == cued:
                 carriers = body_after_cue(ctx, ca, cb)
             elif _TOPONYM.fullmatch(carrier) or _is_loc(ctx, ca, cb) or (cols and re.fullmatch(r"[A-ZÀ-Ý][\w'’-]+", carrier)):
-                carriers = [_commune(carrier)]
+                carriers = [commune_of(carrier)]
                 ctx.unlisted.update(carriers)
             elif named_by_kind(ctx, carrier):
                 carriers = [ctx.unlisted_body(carrier)]  # "Communauté de communes X"

@@ -50,7 +50,12 @@ def np_right(ctx: ExtractionContext, si: int, pos: int, limit: int | None = None
         close = CLOSE_FOR.get(first.text, "»")
         j = ctx.text.find(close, toks[i][1], limit)
         if j > 0:
-            return toks[i][1], j
+            a, b = toks[i][1], j
+            while a < b and ctx.text[a].isspace():  # « X »: the spaces inside French quotes are no part of X
+                a += 1
+            while b > a and ctx.text[b - 1].isspace():
+                b -= 1
+            return a, b
     if not _in_np(first, None):
         return None
     start, end = toks[i][0], toks[i][1]
@@ -221,6 +226,8 @@ def is_trap(ctx: ExtractionContext, a: int, b: int, allow_org: bool = False) -> 
         return "known programme or event, quoted"  # 'programme « Petites villes de demain »'
     if re.match(r"(?:m|k|md|mds|mrd)?\s?(?:eur|euros|€)\b", f):
         return "an amount's unit"
+    if f in lex.measure_units:
+        return "a unit of measure"  # "Longue de 4,2 km, elle a reçu N": the subject is the pronoun
     if re.match(r"\d[\d\s.\u202f\u00a0]*\s+[^\W\d_]+[sx]\b", name) or _COUNT_WORDS.match(f):
         return "a count of beneficiaries"
     if re.match(r"programmes?\s+(?:n°\s*)?\d+\b", f):

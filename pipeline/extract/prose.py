@@ -7,8 +7,9 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import DESCRIPTIVE_RULES, POSSESSIVE_BEFORE, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
+from pipeline.extract.headed_lists import commune_of
 from pipeline.extract.membership import among_the_selected, laureate_will_build, member_of_selection
-from pipeline.extract.respectively import respectively_subjects
+from pipeline.extract.respectively import respectively_objects, respectively_subjects
 from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import clause_start, clause_subject, head_word, is_place, is_trap, np_left, np_right
@@ -38,6 +39,7 @@ def prose(ctx: ExtractionContext) -> list[Candidate]:
         found += member_of_selection(ctx, si)
         found += laureate_will_build(ctx, si)
         found += respectively_subjects(ctx, si)
+        found += respectively_objects(ctx, si)
         found += it_is_a(ctx, si)
         found += nth_project(ctx, si)
         found += carrier_before_verb(ctx, si)
@@ -127,14 +129,27 @@ def _prefer_names(found: list[Candidate]) -> list[Candidate]:
     return [c for c in found if c is not desc]
 
 
+# a place name (capitalised words, the small words of French place names between them) then "pour"
+_PLACE_THEN_PURPOSE = re.compile(r"([A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|d['’]|la|le|les|l['’]|sur|en|aux?)){0,5})\s+(?=pour\b)")
+
+
 def purpose_after_recipient(ctx: ExtractionContext, si: int, sp: tuple[int, int], am) -> Candidate | None:
     """'800 000 € à la commune de X pour la construction d'un gymnase', '… accordée au
     syndicat mixte pour l'extension du réseau': the recipient (an organisation, or a
     phrase headed by a kind of body) carries, the purpose after it is the project."""
     s = ctx.sents[si]
     recipient = next((o for o in ctx.orgs if o.start <= sp[0] + 12 and sp[0] < o.end <= sp[1]), None)
+    place = _PLACE_THEN_PURPOSE.match(ctx.text, sp[0], s.end)
+    if place is not None and (place.end(1) > sp[1] or ctx.orgs_in(sp[0], place.end(1))):
+        place = None
     if recipient is not None:
         end, carriers = recipient.end, [recipient.name]
+    elif place is not None:
+        # "84 000 € sont attribués à Vallière-d'en-Haut pour l'aménagement de son bourg": a town
+        # receives; the gazetteer's body of that name, else its commune, carries
+        end = sp[0] + len(place.group(1))
+        carriers = [commune_of(place.group(1))]
+        ctx.unlisted.update(c for c in carriers if c.startswith("Commune "))
     else:
         words = re.match(r"\s*(?:\w+['’]\s*|\w+\s+){0,6}?(?=pour\b|afin\b)", ctx.folded[sp[0]:sp[1]])
         if not words or head_word(ctx.text[sp[0]:sp[0] + words.end()]) not in ctx.lex.org_heads:
@@ -261,7 +276,8 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
                 sp = np_right(ctx, si, pos)
                 if not sp:
                     break
-                got.append(Candidate(*sp, "amount_goes_to", 0.75, amount=am))
+                purpose = purpose_after_recipient(ctx, si, sp, am)
+                got.append(purpose or Candidate(*sp, "amount_goes_to", 0.75, amount=am))
                 nxt = CUE.next_recipient.match(ctx.folded[sp[1]:s.end])
                 if not nxt:
                     break

@@ -1,8 +1,11 @@
-"""Projects named only as the coordinated subject of a "respectivement" sentence: "Les deux
-projets, la maison de santé de A et la crèche de B, recevront respectivement N € et M €".
+"""Projects named only as the coordinated members of a "respectivement" sentence.
 
-The names are the last noun phrases before the verb group, one per amount after
-"respectivement"; linking then pairs them with the amounts in order (linking.link)."""
+Two orders: the names as the subject, the amounts after "respectivement" ("Les deux projets,
+la maison de santé de A et la crèche de B, recevront respectivement N € et M €"): the names
+are the last noun phrases before the verb group, one per amount, and linking pairs them in
+order (linking.link); or the amounts first, the names after "respectivement" behind a
+repeated preposition ("a voté N et M € respectivement pour la restructuration de A et pour
+l'extension de B"): each name takes the amount of its rank here."""
 
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ CUE = lexicon.cues()
 # between the subject and "respectivement": the verb group ("ont été dotés", "se voient attribuer")
 _VERB_GROUP_POS = {"VERB", "AUX", "ADV"}
 _SPLIT = re.compile(r",\s*|;\s*|\s+et\s+")
+# "respectivement pour A et pour B", "…, à A et à B": the preposition repeated before every name
+_OBJECT_LEAD = re.compile(r"\s*,?\s*(pour|a|au|aux|a la|a l')\s*")
+_OBJECT_SPLIT = re.compile(r"\s*(?:,|\bet\b|,\s*et\b)\s*(?:pour|a|au|aux|a la|a l')\b\s*")
 
 
 def respectively_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
@@ -58,4 +64,36 @@ def respectively_subjects(ctx: ExtractionContext, si: int) -> list[Candidate]:
         if not item_may_name_project(ctx, x, y):
             return []  # bodies receiving amounts: "l'Inria et le CNRS recevront respectivement …"
         out.append(Candidate(x, y, "respectively_subject", 0.55))
+    return out
+
+
+def respectively_objects(ctx: ExtractionContext, si: int) -> list[Candidate]:
+    s = ctx.sents[si]
+    m = CUE.respectively.search(ctx.folded, s.start, s.end)
+    if not m:
+        return []
+    before = [ai for ai in ctx.amounts_in(s.start, m.start()) if ctx.roles.get(ai) == "project"]
+    if len(before) < 2 or any(ctx.roles.get(ai) == "project" for ai in ctx.amounts_in(m.end(), s.end)):
+        return []
+    lead = _OBJECT_LEAD.match(ctx.folded, m.end(), s.end)
+    if not lead:
+        return []
+    stop = min([k for k in (ctx.folded.find(";", lead.end(), s.end), ctx.folded.find(".", lead.end(), s.end)) if k >= 0],
+               default=s.end)
+    bounds, start = [], lead.end()
+    for sep in _OBJECT_SPLIT.finditer(ctx.folded, lead.end(), stop):
+        bounds.append((start, sep.start()))
+        start = sep.end()
+    bounds.append((start, stop))
+    if len(bounds) != len(before):
+        return []  # the preposition not repeated, or more names than amounts: no order to trust
+    out = []
+    for (a, b), ai in zip(bounds, before):
+        sp = np_right(ctx, si, a, limit=b)
+        if not sp:
+            return []
+        x, y = strip_span(ctx.text, *sp)
+        if not item_may_name_project(ctx, x, y):
+            return []
+        out.append(Candidate(x, y, "respectively_object", 0.55, amount=ctx.amounts[ai]))
     return out

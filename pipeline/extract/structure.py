@@ -8,7 +8,7 @@ import re
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, content_words, dedupe, org_coverage, split_acronym, strip_span
 from pipeline.extract.dates import find_dates
-from pipeline.extract.headed_lists import after_head, body_after_cue, budget_table_rows, carriers_of_head, dash_table_rows, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
+from pipeline.extract.headed_lists import after_head, body_after_cue, budget_table_rows, carriers_of_head, commune_of, dash_table_rows, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
 from pipeline.extract.organizations import load_gazetteer
 from pipeline.extract.phrases import is_place, is_trap
 from pipeline.extract.segment import Line, item_body
@@ -80,6 +80,19 @@ def _section_amounts(ctx: ExtractionContext, body: Line, enumerated: bool) -> li
     return aid[:1] if len(aid) <= 2 else aid
 
 
+# "La Musette, épicerie coopérative", "Le Creus'o'Bus": a heading with an article names one thing
+_DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "ce", "cette", "ces", "son", "sa", "ses", "notre", "nos"}
+_COMPLEMENT = re.compile(r"\b(?:de|des|du|d'|a|au|aux|pour|en|sur|dans)\b|\d")
+
+
+def _is_domain_label(folded: str) -> bool:
+    """A heading of a few common nouns and no complement: "Santé", "Voirie", "Sport et équipements",
+    "Enseignement supérieur et recherche". It labels a policy area whose paragraph names its own
+    operation; a project written as a title says what it does to what ("Rénovation de l'école")."""
+    words = folded.split()
+    return len(words) <= 4 and not _COMPLEMENT.search(folded) and words[0].rstrip("'") not in _DETERMINERS
+
+
 def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
     """Short headings that each open a paragraph about one funded project ("1. Sirène Pro"
     then "Porté par l'Insee, ce service … Montant accordé : 2,1 M€."): the heading is the
@@ -91,6 +104,7 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
     # organisations and bodies named by their kind ("l'association X", "la commune de Y")
     bodies = sorted(ctx.org_spans())
     by_kind = {x.name for x in ctx.institutions}
+    theme_lines: set[int] = set()
     for i in range(len(lines) - 1):
         title, body = lines[i], lines[i + 1]
         # a bullet alone between paragraphs is a heading too: the cleaner writes "1. X" as "- X"
@@ -131,8 +145,12 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         cue = ctx.lex.carrier_cue.search(ctx.folded, body.start, body.end)
         if len(own) > 1 or not (own or cue):
             continue
-        if CUE.works_purpose.search(ctx.folded, body.start, body.end) and not _has_proper_word(ctx.text[a:b]):
-            continue  # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme
+        if not _has_proper_word(ctx.text[a:b]) and (_is_domain_label(ctx.folded[title.start + opening:b])
+                                                    or CUE.works_purpose.search(ctx.folded, body.start, body.end)):
+            # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme, which
+            # no list rule may take for an entry either
+            theme_lines.add(i)
+            continue
         carriers = [n for x, y, n in bodies if cue.end() <= x and y <= body.end][:1] if cue else []
         if head:
             carriers = dedupe(head[0])
@@ -141,6 +159,7 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
             subject = next((n for x, y, n in bodies if body.start <= x <= body.start + _SUBJECT_REACH), None)
             carriers = [subject] if subject else []
         found.append((i, a, b, ctx.amounts[own[0]] if own else None, carriers))
+    ctx.struct_lines.update(theme_lines)
     if len(found) < 2:
         return []
     out = []
@@ -303,6 +322,20 @@ def item_name(ctx: ExtractionContext, a: int, b: int) -> tuple[int, int, list[st
     return x, y, aliases
 
 
+_PARAGRAPH_WORDS = 25
+_NAME_SEPARATOR = re.compile(r"\s[:–—-]\s|\(")
+
+
+def _paragraph_items(ctx: ExtractionContext, items: list[Line]) -> bool:
+    """Items that are paragraphs, not entries: "12. Créé en 2018, le fonds a vu ses crédits …",
+    "14. Le rapporteur a examiné trois projets …" (a report's numbered paragraphs, which the
+    cleaner writes as a list). Most of them long, with no name set apart at their start (by a
+    colon, a dash or a parenthesis) as an entry of a list of projects has ("X : …", "X (N €)")."""
+    long = [it for it in items if len(ctx.text[it.start:it.end].split()) >= _PARAGRAPH_WORDS
+            and not _NAME_SEPARATOR.search(ctx.text, item_body(it), min(it.end, item_body(it) + 60))]
+    return len(items) >= 2 and len(long) * 3 >= len(items) * 2
+
+
 def _list_intro(ctx: ExtractionContext, li: int) -> Line | None:
     return ctx.lines[li - 1] if li > 0 and ctx.lines[li - 1].kind != "item" else None
 
@@ -335,6 +368,9 @@ def _lists(ctx: ExtractionContext) -> list[Candidate]:
             out += works_items(ctx, items)
             ctx.struct_lines.update(range(i, j))
             i = j
+            continue
+        if _paragraph_items(ctx, items):
+            i = j  # numbered paragraphs of a report: the sentence rules read them as the prose they are
             continue
         by_place = place_headed_items(ctx, items)
         if by_place is not None:
@@ -469,7 +505,7 @@ def _rows(ctx: ExtractionContext) -> list[Candidate]:
         if cols and "communes" in cols and cols["communes"] < len(cells) and not ctx.orgs_in(*cells[cols["communes"]]):
             place = ctx.text[slice(*strip_span(ctx.text, *cells[cols["communes"]]))]
             if place[:1].isupper() and not fold(place).startswith("commune"):
-                commune = ("Commune d'" if fold(place)[:1] in "aeiouyh" else "Commune de ") + place
+                commune = commune_of(place)
                 ctx.unlisted.add(commune)
                 carriers = dedupe([commune] + carriers)
         elif cols and "carrier" in cols and cols["carrier"] < len(cells):

@@ -1,0 +1,93 @@
+"""Section headings that label a policy area, a report's numbered paragraphs, a town named as
+the recipient, and words that never name a project (pipeline/extract/structure.py,
+prose.py, phrases.is_trap). Phrasings written for these tests, in the shapes of council
+decision summaries, parliamentary reports and local news."""
+
+import pytest
+
+from pipeline.extract.article import extract_article
+from pipeline.model import Article
+
+
+def found(text: str) -> dict[str, tuple[float | None, list[str]]]:
+    res = extract_article(Article(id="t", path="t.txt", text=text, published_on="2023-07-10"))
+    for m in res.mentions:
+        assert text[m.start:m.end] == m.name  # every name is its evidence span
+    return {m.name: (m.amount_m_eur, m.carriers) for m in res.mentions}
+
+
+COUNCIL = """Commission permanente du 3 juillet : les décisions
+Le conseil départemental a engagé 2,4 M€ de crédits lors de sa séance.
+
+{h1}
+Déjà aidée par l'État, la halle gourmande de Ribérac, portée par la commune, reçoit une aide de 150 000 €.
+
+{h2}
+Une subvention de 80 000 € est attribuée à « Le Fournil partagé », boulangerie associative de Mareuil.
+
+{h3}
+La commune de Tocane obtient 45 000 € pour la réfection du pont de la Dronne.
+"""
+
+
+@pytest.mark.parametrize("headings", [
+    ("Santé", "Économie sociale et solidaire", "Voirie"),
+    ("1. Commerce et artisanat", "2. Numérique et tiers-lieux", "3. Routes et ouvrages"),
+])
+def test_a_heading_that_labels_a_policy_area_is_no_project(headings):
+    got = found(COUNCIL.format(h1=headings[0], h2=headings[1], h3=headings[2]))
+    heading_words = {h.split(". ")[-1] for h in headings}
+    assert not heading_words & set(got)
+    assert "Le Fournil partagé" in got and got["Le Fournil partagé"][0] == 0.08
+    assert got["réfection du pont de la Dronne"][0] == 0.045
+
+
+def test_a_heading_with_an_article_still_names_its_section():
+    text = """Les lauréats de l'appel Bourgs actifs
+Le jury a retenu trois projets.
+
+1. La Cantine du Pré
+L'association ouvre un restaurant solidaire dans l'ancienne école. Aide : 28 000 €.
+
+2. Le Bus des services
+La communauté de communes équipe un bus de postes informatiques. Aide : 60 000 €.
+"""
+    got = found(text)
+    assert got.get("Cantine du Pré", (None,))[0] == 0.028 or got.get("La Cantine du Pré", (None,))[0] == 0.028
+    assert any("Bus des services" in name and v[0] == 0.06 for name, v in got.items())
+
+
+def test_a_report_s_numbered_paragraphs_are_read_as_prose():
+    # as the clean stage writes "8. …", "9. …": items of a list
+    text = """Rapport sur la mission Transformation publique
+
+- Créé en 2019 avec une ambition de 500 M€ sur cinq ans, le fonds a vu ses crédits ramenés à 40 M€ en 2024, ce que le rapporteur regrette vivement.
+- Le projet SIRIUS de la direction générale des entreprises, lauréat en 2023 pour 2,2 M€, n'avait consommé que 0,8 M€ à la fin de l'année suivante.
+- Le rapporteur spécial relève que, pour aucun de ces projets, les gains annoncés dans le dossier n'ont fait l'objet d'une mesure contradictoire.
+"""
+    got = found(text)
+    assert set(got) == {"SIRIUS"}
+    assert got["SIRIUS"][0] == 2.2
+
+
+@pytest.mark.parametrize("text, name, amount, carrier", [
+    ("36 000 € sont attribués à Saint-Aulaye pour la rénovation de son lavoir.",
+     "rénovation de son lavoir", 0.036, "Commune de Saint-Aulaye"),
+    ("La préfecture accorde 52 000 € à Eymet pour la création d'une aire de jeux.",
+     "aire de jeux", 0.052, "Commune d'Eymet"),
+])
+def test_a_town_that_receives_carries_the_purpose_after_it(text, name, amount, carrier):
+    got = found(text)
+    assert got == {name: (amount, [carrier])}
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("Vitrac. Les travaux démarrent\n\nLes travaux de la voie verte aménagée sur l'ancienne ligne débuteront lundi "
+     "4 septembre. Longue de 4,2 km, elle a reçu 185 000 € de l'État au titre de la DSIL, le reste étant financé par "
+     "la commune et le Département.", "km"),
+    ("C'est un peu plus de 2 millions d'euros pour une chose très concrète : des accès le premier jour.", "chose"),
+    ("Au total, l'établissement et ses partenaires obtiennent 6,1 M€ sur cinq ans.", "établissement et ses partenaires"),
+    ("L'appel est doté de 1,5 milliard d'euros à l'échelle nationale.", "échelle nationale"),
+])
+def test_words_that_never_name_a_project(text, not_a_name):
+    assert not_a_name not in found(text)
