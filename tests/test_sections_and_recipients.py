@@ -91,3 +91,18 @@ def test_a_town_that_receives_carries_the_purpose_after_it(text, name, amount, c
 ])
 def test_words_that_never_name_a_project(text, not_a_name):
     assert not_a_name not in found(text)
+
+
+@pytest.mark.parametrize("heading", ["Pôle mère-enfant", "Lumicité", "Bâtiment de médecine"])
+def test_a_noun_phrase_or_a_rare_word_above_its_paragraph_is_the_project_s_name(heading):
+    text = f"""Investissements hospitaliers : trois opérations retenues
+L'agence régionale de santé a arrêté la liste des opérations soutenues.
+
+{heading}
+Le centre hospitalier de Sarlat reconstruit ce service, qui ouvrira en 2027. Aide accordée : 7,5 M€.
+
+Plateau technique
+Le centre hospitalier de Bergerac modernise ses blocs opératoires. Aide accordée : 4 M€.
+"""
+    got = found(text)
+    assert got.get(heading, (None,))[0] == 7.5

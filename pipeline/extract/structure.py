@@ -10,7 +10,7 @@ from pipeline.extract.context import Candidate, ExtractionContext, content_words
 from pipeline.extract.dates import find_dates
 from pipeline.extract.headed_lists import after_head, body_after_cue, budget_table_rows, carriers_of_head, commune_of, dash_table_rows, head_of, is_works_intro, org_headed_lines, place_headed_items, works_items
 from pipeline.extract.organizations import load_gazetteer
-from pipeline.extract.phrases import is_place, is_trap
+from pipeline.extract.phrases import is_place, is_trap, zipf
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import fold
 
@@ -81,16 +81,23 @@ def _section_amounts(ctx: ExtractionContext, body: Line, enumerated: bool) -> li
 
 
 # "La Musette, épicerie coopérative", "Le Creus'o'Bus": a heading with an article names one thing
+_COMMON_ZIPF = 3.0  # a word of everyday French (wordfreq's scale), as policy areas are
 _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "ce", "cette", "ces", "son", "sa", "ses", "notre", "nos"}
 _COMPLEMENT = re.compile(r"\b(?:de|des|du|d'|a|au|aux|pour|en|sur|dans)\b|\d")
 
 
 def _is_domain_label(folded: str) -> bool:
-    """A heading of a few common nouns and no complement: "Santé", "Voirie", "Sport et équipements",
-    "Enseignement supérieur et recherche". It labels a policy area whose paragraph names its own
-    operation; a project written as a title says what it does to what ("Rénovation de l'école")."""
+    """A heading that labels a policy area: one common word ("Santé", "Voirie") or common nouns
+    coordinated ("Sport et équipements", "Enseignement supérieur et recherche"), no article, no
+    complement. Its paragraph names its own operation. A project written as a title says what
+    it does to what ("Rénovation de l'école") or is one noun phrase ("Pôle mère-enfant"), and a
+    one-word name is rarely a common word ("Hélios")."""
     words = folded.split()
-    return len(words) <= 4 and not _COMPLEMENT.search(folded) and words[0].rstrip("'") not in _DETERMINERS
+    if not words or len(words) > 4 or _COMPLEMENT.search(folded) or words[0].rstrip("'") in _DETERMINERS:
+        return False
+    if len(words) == 1:
+        return zipf(words[0]) >= _COMMON_ZIPF
+    return re.search(r"\bet\b", folded) is not None
 
 
 def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
