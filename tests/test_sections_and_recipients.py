@@ -106,3 +106,47 @@ Le centre hospitalier de Bergerac modernise ses blocs opératoires. Aide accord�
 """
     got = found(text)
     assert got.get(heading, (None,))[0] == 7.5
+
+
+LAUREATES = """Prix de l'innovation 2024 : les trois lauréats
+Le jury a distingué trois jeunes entreprises issues de laboratoires publics.
+
+Hydrelis (Vannes)
+Hydrelis met au point des capteurs de fuite pour les réseaux d'eau. La start-up pourra recevoir jusqu'à 400 000 € pour industrialiser ses capteurs.
+
+Solvera (Laval)
+Solvera recycle les solvants des ateliers de peinture. Elle obtient une aide de 320 000 €, dont 200 000 € de subvention et 120 000 € d'avance remboursable.
+
+Grainothèque
+Ce service partagé entre quatre communes recense les semences locales. Le jury lui attribue 60 000 euros.
+"""
+
+
+def test_laureate_headings_their_town_and_shares_of_one_grant():
+    got = found(LAUREATES)
+    assert got["Hydrelis"] == (0.4, ["Hydrelis"])  # the company the heading names carries its project
+    assert got["Solvera"][0] == 0.32  # the whole aid, not one of its shares
+    assert got["Grainothèque"][0] == 0.06
+
+
+def test_a_heading_with_its_expansion_in_parentheses_is_no_long_intertitle():
+    text = """Fonds d'innovation : les projets retenus
+Parmi les lauréats :
+
+SIGMA (système intégré de gestion des marchés et des achats publics)
+La direction des achats de l'État reçoit 2,6 M€ pour unifier ses outils.
+
+Boussole
+Porté par l'Insee, ce projet vise à simplifier les enquêtes. Le fonds y consacre 1,2 M€.
+"""
+    got = found(text)
+    assert got["SIGMA (système intégré de gestion des marchés et des achats publics)"][0] == 2.6
+    assert got["Boussole"] == (1.2, ["Institut national de la statistique et des études économiques"])
+
+
+def test_a_duration_between_the_amount_and_its_purpose():
+    got = found("Le CHU de Brest reçoit 12 millions d'euros sur quatre ans pour ATLAS (archivage territorial "
+                "des examens d'imagerie). Ce projet sera déployé en 2025.")
+    # the acronym is the project's own name: the hospital carries it, it does not rename it
+    assert list(got) == ["ATLAS"] or list(got) == ["ATLAS (archivage territorial des examens d'imagerie)"]
+    assert list(got.values())[0][0] == 12.0

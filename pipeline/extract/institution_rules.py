@@ -172,7 +172,8 @@ def fold_bare_references(ctx: ExtractionContext, cands: list[Candidate]) -> list
                 # its own works, not a part of it: "sa reconstruction", not "son service de X"
                 possessed = (POSSESSIVE_BEFORE.search(ctx.folded, max(0, host.start - 8), host.start)
                              and ctx.lex.works_word.match(ctx.folded, host.start))
-                if possessed or len(content_words(ctx.text[host.start:host.end])) < 2:
+                named = any(ch.isupper() for ch in ctx.text[host.start:host.end])  # "PRISME", "Hélios": a name of its own
+                if possessed or len(content_words(ctx.text[host.start:host.end])) < 2 and not named:
                     # "… reçoit 12 M€ pour moderniser ses urgences", "… obtient 6 M€ pour sa
                     # reconstruction sur un terrain voisin": the body names it better
                     host.aliases[-1] = ctx.text[host.start:host.end]

@@ -129,6 +129,7 @@ def _prefer_names(found: list[Candidate]) -> list[Candidate]:
     return [c for c in found if c is not desc]
 
 
+_DURATION = re.compile(r"\s*,?\s*(?:sur|en|pendant)\s+(?:\d+|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:ans|annees)\b\s*,?")
 # a place name (capitalised words, the small words of French place names between them) then "pour"
 _PLACE_THEN_PURPOSE = re.compile(r"([A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|d['’]|la|le|les|l['’]|sur|en|aux?)){0,5})\s+(?=pour\b)")
 
@@ -376,6 +377,8 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         # "20 M€ pour (le projet) X"; "120 000 € de l'État pour la rénovation de X"
         funder = CUE.funder_after_amount.match(after)
         skip = funder.end() if funder else 0
+        duration = _DURATION.match(after, skip)
+        skip = duration.end() if duration else skip  # "15 M€ sur trois ans pour X"
         m = CUE.amount_for.match(after[skip:])
         if m and not CUE.amount_for_count.match(after[skip:]):
             sp = np_right(ctx, si, am.end + skip + m.end())

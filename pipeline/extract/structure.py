@@ -64,6 +64,18 @@ _DASH = re.compile(r"\s[–—]\s")
 # a heading's name followed by the frame of its selection: "X, dans l'appel Y", "X, lauréat de Z"
 _HEADING_CONTEXT = re.compile(r",\s+(?:dans|au titre|pour|avec|lauréat|lauréate|retenu|retenue|soutenu|soutenue|sélectionné|sélectionnée)\b")
 _FIELD = re.compile(r"(?:- )?[^\W\d_][^:.\n]{0,40}?\s?:\s+\S")  # "Mesure : rénovation des …"
+# a town in parentheses: capitalised words and the small words of place names, not an acronym
+_PLACE_IN_PARENS = re.compile(r"\s*\((?=[A-ZÀ-Ý][a-zà-ÿ])[A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|la|le|les|sur|en|d['’]|l['’])){0,3}\)")
+# "450 000 €, dont 300 000 € de subvention": a share of the amount before it
+_SHARE_LEAD = re.compile(r"\bdont\s*$")
+_COMPANY_NOUN = re.compile(r"\b(?:la|cette|une|l'|notre)\s*(?:start[ -]?up|jeune pousse|entreprise|societe|pme|jeune entreprise)\b")
+
+
+def _has_capital_name(name: str) -> bool:
+    return name[:1].isupper() and len(name.split()) <= 3
+
+
+_SHARES_FOLLOW = re.compile(r"\s*,?\s*dont\s")
 _SUBJECT_REACH = 40  # characters: a place or a short incise may come before the subject
 
 
@@ -74,13 +86,25 @@ def _section_amounts(ctx: ExtractionContext, body: Line, enumerated: bool) -> li
     beside it, a second grant (a co-funder's) comes after the first, and an amount the sentence
     rules read as a total is still the section's own."""
     if not enumerated:
-        return [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
+        own = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"
+               and not _SHARE_LEAD.search(ctx.folded, max(body.start, ctx.amounts[ai].start - 12), ctx.amounts[ai].start)
+               and not _follows_share(ctx, ai, body)]
+        if own:
+            return own
+        # "Elle obtient une aide de 450 000 €, dont 300 000 € de subvention …": the sentence rules
+        # read the whole as a total of its shares; under a laureate's heading it is the laureate's
+        return [ai for ai in ctx.amounts_in(body.start, body.end)[:1] if ctx.roles.get(ai) == "total"
+                and _SHARES_FOLLOW.match(ctx.folded, ctx.amounts[ai].end)]
     aid = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) in ("project", "each", "total")
            and not CUE.cost_before_amount.search(ctx.folded, max(body.start, ctx.amounts[ai].start - 40), ctx.amounts[ai].start)]
     return aid[:1] if len(aid) <= 2 else aid
 
 
 # "La Musette, épicerie coopérative", "Le Creus'o'Bus": a heading with an article names one thing
+# "Boussole" then "Porté par l'Insee, ce projet vise …": the paragraph's first sentence refers back
+# to the heading, which is then the project's name however common a word it is
+_REFERS_BACK = re.compile(r"^(?:il|elle)\s|\b(?:ce|cet|cette)\s+(?:projet|service|outil|dispositif|programme|"
+                          r"plateforme|application|chantier|lieu|equipement|laureat|laureate)\b")
 _COMMON_ZIPF = 3.0  # a word of everyday French (wordfreq's scale), as policy areas are
 _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "ce", "cette", "ces", "son", "sa", "ses", "notre", "nos"}
 _COMPLEMENT = re.compile(r"\b(?:de|des|du|d'|a|au|aux|pour|en|sur|dans)\b|\d")
@@ -98,6 +122,16 @@ def _is_domain_label(folded: str) -> bool:
     if len(words) == 1:
         return zipf(words[0]) >= _COMMON_ZIPF
     return re.search(r"\bet\b", folded) is not None
+
+
+def _follows_share(ctx: ExtractionContext, ai: int, body: Line) -> bool:
+    """ "dont 300 000 € de subvention et 150 000 € d'avance": the second share, joined by "et"."""
+    prev = [k for k in ctx.amounts_in(body.start, ctx.amounts[ai].start) if k != ai]
+    if not prev:
+        return False
+    gap = ctx.folded[ctx.amounts[prev[-1]].end:ctx.amounts[ai].start]
+    return bool(re.fullmatch(r"[^.;]{0,40}\bet\s*", gap)) and _SHARE_LEAD.search(
+        ctx.folded, max(body.start, ctx.amounts[prev[-1]].start - 12), ctx.amounts[prev[-1]].start) is not None
 
 
 def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
@@ -139,7 +173,11 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         context = _HEADING_CONTEXT.search(ctx.text, a, b)
         if context:
             b = context.start()  # "X, dans le programme Y": the name, then where it was selected
-        if len(ctx.text[a:b].split()) > 8:
+        where = _PLACE_IN_PARENS.search(ctx.text, a, b)
+        if where and where.end() == b:
+            b = where.start()  # "Nautilia (Lorient)": the laureate, then its town
+        # "ORPHÉE (outil de recensement et de pilotage des habilitations)": an expansion is no intertitle's length
+        if len(re.sub(r"\([^()]*\)", " ", ctx.text[a:b]).split()) > 8:
             continue
         own = _section_amounts(ctx, body, enumerated=bool(numbered or lone_item))
         granted = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
@@ -152,8 +190,10 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         cue = ctx.lex.carrier_cue.search(ctx.folded, body.start, body.end)
         if len(own) > 1 or not (own or cue):
             continue
-        if not _has_proper_word(ctx.text[a:b]) and (_is_domain_label(ctx.folded[title.start + opening:b])
-                                                    or CUE.works_purpose.search(ctx.folded, body.start, body.end)):
+        first_sentence = ctx.folded[body.start:next((x.end for x in ctx.sents if x.start >= body.start), body.end)]
+        if not _has_proper_word(ctx.text[a:b]) and (
+                _is_domain_label(ctx.folded[title.start + opening:b]) and not _REFERS_BACK.search(first_sentence)
+                or CUE.works_purpose.search(ctx.folded, body.start, body.end)):
             # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme, which
             # no list rule may take for an entry either
             theme_lines.add(i)
@@ -165,6 +205,12 @@ def _headed_sections(ctx: ExtractionContext) -> list[Candidate]:
             # the paragraph's subject: "La commune de X reçoit …", "À Y, l'association Z ouvre …"
             subject = next((n for x, y, n in bodies if body.start <= x <= body.start + _SUBJECT_REACH), None)
             carriers = [subject] if subject else []
+        if not carriers and _COMPANY_NOUN.search(ctx.folded, body.start, body.end) and _has_capital_name(ctx.text[a:b]) \
+                and ctx.text[a:b] in ctx.text[body.start:body.end]:
+            # "Lumisol (Angers)" then "Lumisol conçoit … La start-up obtient N": a laureate company,
+            # named by the heading, carries its own project
+            carriers = [ctx.text[a:b]]
+            by_kind.add(carriers[0])
         found.append((i, a, b, ctx.amounts[own[0]] if own else None, carriers))
     ctx.struct_lines.update(theme_lines)
     if len(found) < 2:
