@@ -150,3 +150,44 @@ def test_a_duration_between_the_amount_and_its_purpose():
     # the acronym is the project's own name: the hospital carries it, it does not rename it
     assert list(got) == ["ATLAS"] or list(got) == ["ATLAS (archivage territorial des examens d'imagerie)"]
     assert list(got.values())[0][0] == 12.0
+
+
+TEN = """Inclusion numérique : les lauréats de l'appel du Département
+Le Département a retenu quatre projets. Tour d'horizon.
+
+1. Le Bus connecté du Val d'Erve
+Porté par la communauté de communes du Val d'Erve-Charnie, ce bus aménagé sillonnera 19 communes. Montant : 75 000 euros.
+
+2. EmploiClic
+La Mission locale Sarthe-Sud reçoit 41 500 € pour EmploiClic, un parcours de quatre semaines.
+
+3. La Maison des démarches
+À Montval-sur-Loir, la commune crée une maison des démarches dans l'ancienne poste. Aide départementale : 35 000 €.
+
+4. TREMPLIN
+Le CCAS de Vibraye obtient 27 000 € pour TREMPLIN, qui repère les fragilités numériques.
+
+5. Les ateliers de Code & Bocage
+L'association Code & Bocage proposera des ateliers de programmation aux collégiens. Montant : 22 500 €.
+"""
+
+
+@pytest.mark.parametrize("name, carrier", [
+    ("Bus connecté du Val d'Erve", "Communauté de communes du Val d'Erve-Charnie"),  # after "porté par", unlisted
+    ("EmploiClic", "Mission locale Sarthe-Sud"),  # a kind of body and its name, as the subject
+    ("Maison des démarches", "Commune de Montval-sur-Loir"),  # "À <town>, la commune …"
+    ("TREMPLIN", "CCAS de Vibraye"),  # an acronym heading is a name, not a policy area
+    ("ateliers de Code & Bocage", "Association Code & Bocage"),
+])
+def test_the_carrier_a_laureate_s_paragraph_names(name, carrier):
+    got = found(TEN)
+    assert got[name][1] == [carrier]
+
+
+def test_another_company_named_in_the_paragraph_is_not_the_laureate():
+    text = TEN + """
+6. Répar'Écran
+60 000 € vont à Répar'Écran, l'atelier de reconditionnement créé par l'entreprise d'insertion Tremplin Atelier.
+"""
+    got = found(text)
+    assert got["Répar'Écran"] == (0.06, [])

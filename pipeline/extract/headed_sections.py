@@ -8,8 +8,8 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, org_coverage, split_acronym, strip_span
-from pipeline.extract.headed_lists import head_of
-from pipeline.extract.phrases import is_trap, zipf
+from pipeline.extract.headed_lists import body_after_cue, commune_of, head_of
+from pipeline.extract.phrases import is_trap, named_by_kind, zipf
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import fold
 
@@ -50,7 +50,9 @@ _HEADING_CONTEXT = re.compile(r",\s+(?:dans|au titre|pour|avec|lauréat|lauréat
 _PLACE_IN_PARENS = re.compile(r"\s*\((?=[A-ZÀ-Ý][a-zà-ÿ])[A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|la|le|les|sur|en|d['’]|l['’])){0,3}\)")
 # "450 000 €, dont 300 000 € de subvention": a share of the amount before it
 _SHARE_LEAD = re.compile(r"\bdont\s*$")
-_COMPANY_NOUN = re.compile(r"\b(?:la|cette|une|l'|notre)\s*(?:start[ -]?up|jeune pousse|entreprise|societe|pme|jeune entreprise)\b")
+# "La start-up pourra recevoir …" (the laureate itself), not "l'entreprise d'insertion Tremplin Recyclerie" (another)
+_COMPANY_NOUN = re.compile(r"(?i)\b(?:la|cette|une|l['’]|notre)\s*(?:start[ -]?up|jeune pousse|entreprise|société|pme|jeune entreprise)\b"
+                           r"(?!\s+(?:d['’]\w+\s+|de\s+\w+\s+)?(?-i:[A-ZÀ-Ý]))")
 
 
 def _has_capital_name(name: str) -> bool:
@@ -92,12 +94,15 @@ _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "ce", "cette",
 _COMPLEMENT = re.compile(r"\b(?:de|des|du|d'|a|au|aux|pour|en|sur|dans)\b|\d")
 
 
-def _is_domain_label(folded: str) -> bool:
+def _is_domain_label(written: str) -> bool:
     """A heading that labels a policy area: one common word ("Santé", "Voirie") or common nouns
     coordinated ("Sport et équipements", "Enseignement supérieur et recherche"), no article, no
     complement. Its paragraph names its own operation. A project written as a title says what
     it does to what ("Rénovation de l'école") or is one noun phrase ("Pôle mère-enfant"), and a
     one-word name is rarely a common word ("Hélios")."""
+    if any(c.isupper() for w in written.split() for c in w[1:]):
+        return False  # "PARCOURS", "ClicEmploi": written as a name
+    folded = fold(written)
     words = folded.split()
     if not words or len(words) > 4 or _COMPLEMENT.search(folded) or words[0].rstrip("'") in _DETERMINERS:
         return False
@@ -114,6 +119,27 @@ def _follows_share(ctx: ExtractionContext, ai: int, body: Line) -> bool:
     gap = ctx.folded[ctx.amounts[prev[-1]].end:ctx.amounts[ai].start]
     return bool(re.fullmatch(r"[^.;]{0,40}\bet\s*", gap)) and _SHARE_LEAD.search(
         ctx.folded, max(body.start, ctx.amounts[prev[-1]].start - 12), ctx.amounts[prev[-1]].start) is not None
+
+
+# "La Mission locale Sarthe-Nord reçoit …", "Le centre social Les Ormeaux installe …": a kind of body
+# and its own name (capitalised words and the small words of names) opening the paragraph
+_SUBJECT_BODY = re.compile(r"(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ll]['’])\s*)([^\W\d_][\w'’-]*(?:\s+[a-zà-ÿ][\w'’-]*)?"
+                           r"(?:\s+(?:[A-ZÀ-Ý0-9][\w'’-]*|&|de|du|des|d['’]|la|le|les|l['’]|sur|en|et))*"
+                           r"\s+[A-ZÀ-Ý0-9][\w'’-]*)")
+# "À Bonnétable-sur-Dive, la commune crée …": the commune of the place the paragraph opens with
+_PLACE_THEN_COMMUNE = re.compile(r"À\s+([A-ZÀ-Ý][\w'’-]*(?:[ -](?:[A-ZÀ-Ý][\w'’-]*|de|du|des|la|le|les|sur|en|d['’]|l['’])){0,4}),\s+la\s+commune\b")
+
+
+def _subject_named_by_kind(ctx: ExtractionContext, body: Line) -> list[str]:
+    place = _PLACE_THEN_COMMUNE.match(ctx.text, body.start, body.end)
+    if place:
+        commune = commune_of(place.group(1))
+        ctx.unlisted.add(commune)
+        return [commune]
+    m = _SUBJECT_BODY.match(ctx.text, body.start, body.end)
+    if m is None or not named_by_kind(ctx, m.group(1)):
+        return []
+    return [ctx.unlisted_body(m.group(1))]
 
 
 def headed_sections(ctx: ExtractionContext) -> list[Candidate]:
@@ -174,7 +200,7 @@ def headed_sections(ctx: ExtractionContext) -> list[Candidate]:
             continue
         first_sentence = ctx.folded[body.start:next((x.end for x in ctx.sents if x.start >= body.start), body.end)]
         if not _has_proper_word(ctx.text[a:b]) and (
-                _is_domain_label(ctx.folded[title.start + opening:b]) and not _REFERS_BACK.search(first_sentence)
+                _is_domain_label(ctx.text[title.start + opening:b]) and not _REFERS_BACK.search(first_sentence)
                 or CUE.works_purpose.search(ctx.folded, body.start, body.end)):
             # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme, which
             # no list rule may take for an entry either
@@ -183,11 +209,14 @@ def headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         carriers = [n for x, y, n in bodies if cue.end() <= x and y <= body.end][:1] if cue else []
         if head:
             carriers = dedupe(head[0])
+        if not carriers and cue:
+            # "Porté par la communauté de communes X, ce bus …": a body the gazetteer lacks
+            carriers = body_after_cue(ctx, cue.start(), body.end)
         if not carriers:
             # the paragraph's subject: "La commune de X reçoit …", "À Y, l'association Z ouvre …"
             subject = next((n for x, y, n in bodies if body.start <= x <= body.start + _SUBJECT_REACH), None)
-            carriers = [subject] if subject else []
-        if not carriers and _COMPANY_NOUN.search(ctx.folded, body.start, body.end) and _has_capital_name(ctx.text[a:b]) \
+            carriers = [subject] if subject else _subject_named_by_kind(ctx, body)
+        if not carriers and _COMPANY_NOUN.search(ctx.text, body.start, body.end) and _has_capital_name(ctx.text[a:b]) \
                 and ctx.text[a:b] in ctx.text[body.start:body.end]:
             # "Lumisol (Angers)" then "Lumisol conçoit … La start-up obtient N": a laureate company,
             # named by the heading, carries its own project

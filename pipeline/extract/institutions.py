@@ -22,9 +22,9 @@ DATA = DATA_DIR / "institutions.yaml"
 
 # a place: capitalised words, joined by spaces, hyphens or the small words of French place
 # names ("Cosne-Cours-sur-Loire", "Lesparre-Médoc", "Grand Poitiers", "David d'Angers",
-# "Pays de la Vallée", "Pays de l'Aulne")
+# "Pays de la Vallée", "Pays de l'Aulne"; an association's "Bit & Bocage")
 _CAP = r"[A-ZÀ-Ý][\w'’]*"
-_JOIN = r"(?:[ \-‑]de[ \-‑]la[ \-‑]|[ \-‑]de[ \-‑]l['’]|[ \-‑](?:sur|sous|en|ès|lès|lez|les|le|la|aux|au|de|du|des|et)[ \-‑]|[ \-‑]d['’]|[ \-‑]l['’]|[ \-‑])"
+_JOIN = r"(?: & |[ \-‑]de[ \-‑]la[ \-‑]|[ \-‑]de[ \-‑]l['’]|[ \-‑](?:sur|sous|en|ès|lès|lez|les|le|la|aux|au|de|du|des|et)[ \-‑]|[ \-‑]d['’]|[ \-‑]l['’]|[ \-‑])"
 _PLACE = re.compile(rf"{_CAP}(?:{_JOIN}{_CAP}){{0,4}}")
 _DE = re.compile(r"(?:de la |de l['’]|de |du |des |d['’])")
 # between the kind and "de": "(CHU)", "– centre hospitalier régional universitaire –"
