@@ -191,3 +191,21 @@ def test_another_company_named_in_the_paragraph_is_not_the_laureate():
 """
     got = found(text)
     assert got["Répar'Écran"] == (0.06, [])
+
+
+def test_a_project_selected_with_an_amount_after_two_fronted_places():
+    got = found("À dix kilomètres de là, à Peyrelevade, la maison de santé portée par la communauté de communes "
+                "Plateau Haute-Corrèze a elle aussi été retenue, avec 520 000 €.")
+    assert got == {"maison de santé": (0.52, ["Communauté de communes Plateau Haute-Corrèze"])}
+
+
+@pytest.mark.parametrize("written, name", [
+    ("communauté de communes Plateau Haute-Corrèze a elle aussi été retenue", "communauté de communes Plateau Haute-Corrèze"),
+    ("syndicat mixte du bassin de l'Isle qui", "syndicat mixte du bassin de l'Isle"),
+    ("syndicat d'énergie des Côtes-d'Armor", "syndicat d'énergie des Côtes-d'Armor"),
+    ("association Code & Bocage pour", "association Code & Bocage"),
+])
+def test_a_body_s_name_ends_at_the_first_other_lower_case_word(written, name):
+    from pipeline.extract.headed_lists import body_name_length
+
+    assert written[:body_name_length(written)] == name

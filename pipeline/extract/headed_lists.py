@@ -212,6 +212,25 @@ def place_paragraph_carriers(ctx: ExtractionContext, cands: list[Candidate]) -> 
             ctx.unlisted.update(c.carriers)
 
 
+_NAME_JOINERS = {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "sur", "en", "et", "&", "-"}
+
+
+def body_name_length(written: str) -> int:
+    """How much of `written` is a body's name: its kind in lower case, then its own capitalised
+    words and the small words between them, up to the first other lower-case word."""
+    end, named = 0, False
+    for m in re.finditer(r"\S+", written):
+        word = m.group(0)
+        own = re.sub(r"^(?:d|l)['’]", "", word)  # "l'Avance", "d'Armor"
+        if own[:1].isupper() or own[:1].isdigit():
+            named, end = True, m.end()
+        elif named and fold(word) not in _NAME_JOINERS:
+            break
+        elif not named:
+            end = m.end()
+    return end
+
+
 def body_after_cue(ctx: ExtractionContext, a: int, b: int) -> list[str]:
     """The body a carrier cue names in text[a:b] when the gazetteer does not know it: "…, porté par
     le syndicat d'énergie des Côtes-d'Armor : N" (a kind of body and its own name), kept as written
@@ -223,6 +242,7 @@ def body_after_cue(ctx: ExtractionContext, a: int, b: int) -> list[str]:
                          ctx.folded.find(";", cue.end(), b)) if k >= 0]
     stops += [ctx.amounts[ai].start for ai in ctx.amounts_in(cue.end(), b)]
     x, y = strip_span(ctx.text, cue.end(), min(stops, default=b))
+    y = x + body_name_length(ctx.text[x:y])  # "… Creuse Sud-Est Vallées a elle aussi été retenue": the verb is no part of it
     body = ctx.text[x:y]
     if y <= x or len(body.split()) > 12 or not named_by_kind(ctx, body):
         return []

@@ -361,7 +361,7 @@ _FRONTED_PARTICIPLE = re.compile(
     r"\W*[A-ZÀ-Ý][a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues)\s+(?:par|à|au|aux|de|du|des|sur|avec|en|dans|pour|depuis)\b[^,]*,")
 
 
-_FRONTED_ADJUNCT = re.compile(r"\W*(?:À|Au|Aux|Dans|En|Sur|Côté|Du côté|Pour|Quant à|Quant au)\s[^,]{1,60},\s*")
+_FRONTED_ADJUNCT = re.compile(r"\W*(?i:À|Au|Aux|Dans|En|Sur|Côté|Du côté|Pour|Quant à|Quant au)\s[^,]{1,60},\s*")
 
 
 _NAME_BEFORE_VERB = re.compile(r",\s*((?:[A-ZÀ-Ý][\w'’\-.]*|\d+)(?:\s+(?:[A-ZÀ-Ý][\w'’\-.]*|\d+|de|du|des|d['’]))*)\s*,\s*$")
@@ -373,8 +373,11 @@ def clause_subject(ctx: ExtractionContext, si: int, clause_a: int, verb_at: int)
     if fronted:
         clause_a = fronted.end()  # "Coordonné par le service X, il reçoit …": the subject follows
     adjunct = _FRONTED_ADJUNCT.match(ctx.text, clause_a, verb_at)
-    if adjunct:
-        clause_a = adjunct.end()  # "Au CHU de X, le projet Y est soutenu …": a place fronted, the subject after it
+    while adjunct and adjunct.end() > clause_a:
+        # "Au CHU de X, le projet Y est soutenu …": a place fronted, the subject after it; two of
+        # them ("À quinze kilomètres, à Chambonnet, la maison de santé …") as well
+        clause_a = adjunct.end()
+        adjunct = _FRONTED_ADJUNCT.match(ctx.text, clause_a, verb_at)
     # "l'outil de détection des fraudes de la Cnaf, Vigie-Prestations, obtient …": the name set
     # off by commas right before the verb is the subject the description announced
     appos = _NAME_BEFORE_VERB.search(ctx.text, clause_a, verb_at)

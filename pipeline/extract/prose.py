@@ -129,6 +129,8 @@ def _prefer_names(found: list[Candidate]) -> list[Candidate]:
     return [c for c in found if c is not desc]
 
 
+_SELECTED_WITH = re.compile(r"\b(?:a|ont|est|sont)\s+(?:\w+\s+){0,3}?(?:ete\s+)?(?:retenue?s?|selectionnee?s?),?\s+avec\s+"
+                            r"(?:une aide de\s+|un soutien de\s+|une subvention de\s+|un financement de\s+)?$")
 _DURATION = re.compile(r"\s*,?\s*(?:sur|en|pendant)\s+(?:\d+|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:ans|annees)\b\s*,?")
 # a place name (capitalised words, the small words of French place names between them) then "pour"
 _PLACE_THEN_PURPOSE = re.compile(r"([A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|d['’]|la|le|les|l['’]|sur|en|aux?)){0,5})\s+(?=pour\b)")
@@ -479,7 +481,10 @@ def amount_phrasings(ctx: ExtractionContext, si: int) -> list[Candidate]:
         vm = None
         for vm in lex.funding_verb.finditer(before):
             pass
-        if vm is not None and len(before) - vm.end() <= 40 and "," not in before[vm.end():]:
+        selected = _SELECTED_WITH.search(before)
+        if selected is not None:
+            vm = selected  # "X a elle aussi été retenue, avec N": the selection's subject takes the amount
+        if vm is not None and (selected is not None or len(before) - vm.end() <= 40 and "," not in before[vm.end():]):
             verb_at = s.start + vm.start()
             clause_a = s.start + _last_clause_break(before, vm.start()) + 1
             rel = CUE.relative_who.search(before[:vm.start()])
