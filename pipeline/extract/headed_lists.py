@@ -107,6 +107,11 @@ def place_headed_items(ctx: ExtractionContext, items: list[Line]) -> list[Candid
     return out
 
 
+# a town as written: capitalised words, hyphenated or joined by the small words of French place
+# names ("Vallière-d'en-Haut", "Saint-Priest-des-Landes", "Montval-sur-Loir", "Le Mans")
+TOWN_PATTERN = r"[A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|d['’]|la|le|les|l['’]|sur|en|aux?)){0,4}"
+
+
 def commune_of(place: str) -> str:
     """The carrier a bare place name stands for: the body the gazetteer knows by it, else its commune."""
     found = load_gazetteer().resolve(place)

@@ -8,7 +8,7 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import Candidate, ExtractionContext, dedupe, org_coverage, split_acronym, strip_span
-from pipeline.extract.headed_lists import body_after_cue, commune_of, head_of
+from pipeline.extract.headed_lists import TOWN_PATTERN, body_after_cue, commune_of, head_of
 from pipeline.extract.phrases import is_trap, named_by_kind, zipf
 from pipeline.extract.segment import Line, item_body
 from pipeline.text import fold
@@ -47,7 +47,7 @@ _DASH = re.compile(r"\s[–—]\s")
 # a heading's name followed by the frame of its selection: "X, dans l'appel Y", "X, lauréat de Z"
 _HEADING_CONTEXT = re.compile(r",\s+(?:dans|au titre|pour|avec|lauréat|lauréate|retenu|retenue|soutenu|soutenue|sélectionné|sélectionnée)\b")
 # a town in parentheses: capitalised words and the small words of place names, not an acronym
-_PLACE_IN_PARENS = re.compile(r"\s*\((?=[A-ZÀ-Ý][a-zà-ÿ])[A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|la|le|les|sur|en|d['’]|l['’])){0,3}\)")
+_PLACE_IN_PARENS = re.compile(rf"\s*\((?=[A-ZÀ-Ý][a-zà-ÿ]){TOWN_PATTERN}\)")
 # "450 000 €, dont 300 000 € de subvention": a share of the amount before it
 _SHARE_LEAD = re.compile(r"\bdont\s*$")
 # "La start-up pourra recevoir …" (the laureate itself), not "l'entreprise d'insertion Tremplin Recyclerie" (another)
@@ -127,7 +127,7 @@ _SUBJECT_BODY = re.compile(r"(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ll]['’])\s*)([^\W\d_][\
                            r"(?:\s+(?:[A-ZÀ-Ý0-9][\w'’-]*|&|de|du|des|d['’]|la|le|les|l['’]|sur|en|et))*"
                            r"\s+[A-ZÀ-Ý0-9][\w'’-]*)")
 # "À Bonnétable-sur-Dive, la commune crée …": the commune of the place the paragraph opens with
-_PLACE_THEN_COMMUNE = re.compile(r"À\s+([A-ZÀ-Ý][\w'’-]*(?:[ -](?:[A-ZÀ-Ý][\w'’-]*|de|du|des|la|le|les|sur|en|d['’]|l['’])){0,4}),\s+la\s+commune\b")
+_PLACE_THEN_COMMUNE = re.compile(rf"À\s+({TOWN_PATTERN}),\s+la\s+commune\b")
 
 
 def _subject_named_by_kind(ctx: ExtractionContext, body: Line) -> list[str]:

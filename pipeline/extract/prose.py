@@ -7,7 +7,7 @@ import re
 
 from pipeline.extract import lexicon
 from pipeline.extract.context import DESCRIPTIVE_RULES, POSSESSIVE_BEFORE, Candidate, ExtractionContext, content_words, dedupe, org_coverage, strip_span
-from pipeline.extract.headed_lists import commune_of
+from pipeline.extract.headed_lists import TOWN_PATTERN, commune_of
 from pipeline.extract.membership import among_the_selected, laureate_will_build, member_of_selection
 from pipeline.extract.respectively import respectively_objects, respectively_subjects
 from pipeline.extract.institution_rules import colon_enumeration, institution_subjects, it_is_a, nth_project, project_of_institution
@@ -133,7 +133,7 @@ _SELECTED_WITH = re.compile(r"\b(?:a|ont|est|sont)\s+(?:\w+\s+){0,3}?(?:ete\s+)?
                             r"(?:une aide de\s+|un soutien de\s+|une subvention de\s+|un financement de\s+)?$")
 _DURATION = re.compile(r"\s*,?\s*(?:sur|en|pendant)\s+(?:\d+|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+(?:ans|annees)\b\s*,?")
 # a place name (capitalised words, the small words of French place names between them) then "pour"
-_PLACE_THEN_PURPOSE = re.compile(r"([A-ZÀ-Ý][\w’'-]*(?:[ -](?:[A-ZÀ-Ý][\w’'-]*|de|du|des|d['’]|la|le|les|l['’]|sur|en|aux?)){0,5})\s+(?=pour\b)")
+_PLACE_THEN_PURPOSE = re.compile(rf"({TOWN_PATTERN})\s+(?=pour\b)")
 
 
 def purpose_after_recipient(ctx: ExtractionContext, si: int, sp: tuple[int, int], am) -> Candidate | None:
