@@ -347,3 +347,14 @@ def test_adjectival_participle_stays_in_the_name(word):
     text = f"Le syndicat étend le bâtiment {word} de la ZAC du Moulin. Il bénéficiera de 700 000 €."
     names = [m.name for m in extract_article(Article(id="t", path="t.txt", text=text, published_on="2021-05-04")).mentions]
     assert names == [f"bâtiment {word} de la ZAC du Moulin"], names
+
+
+@pytest.mark.parametrize("text, roles", [
+    # one grant told by its forms: the whole is the laureate's, the forms are not grants of their own
+    ("Elle obtient une aide de 450 000 €, dont 300 000 € de subvention et 150 000 € d'avance remboursable.",
+     ["project", "total", "total"]),
+    # a whole shared among recipients stays a total, its share to a named recipient is that one's
+    ("Le plan consacre 100 M€ aux bâtiments, dont 4,5 M€ pour la cité administrative de Tulle.", ["total", "project"]),
+])
+def test_aid_told_by_its_forms_stays_one_grant(text, roles):
+    assert list(bare_ctx(text).roles.values()) == roles

@@ -45,7 +45,7 @@ def amount_roles(text: str, folded: str, sents: list[Sentence], amounts: list, l
             roles[i] = "spent"  # "n'a consommé que 3,2 M€": what was spent, not what was granted
         elif folded[max(lo, a.start - 6):a.start].rstrip().endswith("dont") and cues.share_after_dont.match(folded, a.end, hi):
             roles[i] = "project"  # "…, dont 4,5 M€ pour la cité administrative de X": one recipient's share
-        elif cues.shares_follow.match(folded, a.end, hi):
+        elif cues.shares_follow.match(folded, a.end, hi) and not cues.aid_form_shares.match(folded, a.end, hi):
             roles[i] = "total"  # "100 M€ pour les bâtiments, dont 4,5 M€ pour X": the whole the shares come from
         elif (found and all(lex.one_recipient_frame.fullmatch(m.group(0)) for m in found)
                 and lex.funding_verb.search(near_before[-40:]) and not lex.count.search(near_before)):

@@ -48,8 +48,6 @@ _DASH = re.compile(r"\s[–—]\s")
 _HEADING_CONTEXT = re.compile(r",\s+(?:dans|au titre|pour|avec|lauréat|lauréate|retenu|retenue|soutenu|soutenue|sélectionné|sélectionnée)\b")
 # a town in parentheses: capitalised words and the small words of place names, not an acronym
 _PLACE_IN_PARENS = re.compile(rf"\s*\((?=[A-ZÀ-Ý][a-zà-ÿ]){TOWN_PATTERN}\)")
-# "450 000 €, dont 300 000 € de subvention": a share of the amount before it
-_SHARE_LEAD = re.compile(r"\bdont\s*$")
 # "La start-up pourra recevoir …" (the laureate itself), not "l'entreprise d'insertion Tremplin Recyclerie" (another)
 _COMPANY_NOUN = re.compile(r"(?i)\b(?:la|cette|une|l['’]|notre)\s*(?:start[ -]?up|jeune pousse|entreprise|société|pme|jeune entreprise)\b"
                            r"(?!\s+(?:d['’]\w+\s+|de\s+\w+\s+)?(?-i:[A-ZÀ-Ý]))")
@@ -59,7 +57,6 @@ def _has_capital_name(name: str) -> bool:
     return name[:1].isupper() and len(name.split()) <= 3
 
 
-_SHARES_FOLLOW = re.compile(r"\s*,?\s*dont\s")
 _SUBJECT_REACH = 40  # characters: a place or a short incise may come before the subject
 
 
@@ -70,26 +67,26 @@ def _section_amounts(ctx: ExtractionContext, body: Line, enumerated: bool) -> li
     beside it, a second grant (a co-funder's) comes after the first, and an amount the sentence
     rules read as a total is still the section's own."""
     if not enumerated:
-        own = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"
-               and not _SHARE_LEAD.search(ctx.folded, max(body.start, ctx.amounts[ai].start - 12), ctx.amounts[ai].start)
-               and not _follows_share(ctx, ai, body)]
-        if own:
-            return own
-        # "Elle obtient une aide de 450 000 €, dont 300 000 € de subvention …": the sentence rules
-        # read the whole as a total of its shares; under a laureate's heading it is the laureate's
-        return [ai for ai in ctx.amounts_in(body.start, body.end)[:1] if ctx.roles.get(ai) == "total"
-                and _SHARES_FOLLOW.match(ctx.folded, ctx.amounts[ai].end)]
+        return [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) == "project"]
     aid = [ai for ai in ctx.amounts_in(body.start, body.end) if ctx.roles.get(ai) in ("project", "each", "total")
            and not CUE.cost_before_amount.search(ctx.folded, max(body.start, ctx.amounts[ai].start - 40), ctx.amounts[ai].start)]
     return aid[:1] if len(aid) <= 2 else aid
 
 
-# "La Musette, épicerie coopérative", "Le Creus'o'Bus": a heading with an article names one thing
 # "Boussole" then "Porté par l'Insee, ce projet vise …": the paragraph's first sentence refers back
 # to the heading, which is then the project's name however common a word it is
 _REFERS_BACK = re.compile(r"^(?:il|elle)\s|\b(?:ce|cet|cette)\s+(?:projet|service|outil|dispositif|programme|"
                           r"plateforme|application|chantier|lieu|equipement|laureat|laureate)\b")
+
+
+def _refers_back(ctx: ExtractionContext, body: Line) -> bool:
+    first = next((x for x in ctx.sents if x.start >= body.start), None)
+    # sliced: "^" would not match at a `pos` given to search
+    return _REFERS_BACK.search(ctx.folded[body.start:first.end if first else body.end]) is not None
+
+
 _COMMON_ZIPF = 3.0  # a word of everyday French (wordfreq's scale), as policy areas are
+# "La Musette, épicerie coopérative", "Le Creus'o'Bus": a heading with an article names one thing
 _DETERMINERS = {"le", "la", "les", "l", "un", "une", "des", "du", "ce", "cette", "ces", "son", "sa", "ses", "notre", "nos"}
 _COMPLEMENT = re.compile(r"\b(?:de|des|du|d'|a|au|aux|pour|en|sur|dans)\b|\d")
 
@@ -109,16 +106,6 @@ def _is_domain_label(written: str) -> bool:
     if len(words) == 1:
         return zipf(words[0]) >= _COMMON_ZIPF
     return re.search(r"\bet\b", folded) is not None
-
-
-def _follows_share(ctx: ExtractionContext, ai: int, body: Line) -> bool:
-    """ "dont 300 000 € de subvention et 150 000 € d'avance": the second share, joined by "et"."""
-    prev = [k for k in ctx.amounts_in(body.start, ctx.amounts[ai].start) if k != ai]
-    if not prev:
-        return False
-    gap = ctx.folded[ctx.amounts[prev[-1]].end:ctx.amounts[ai].start]
-    return bool(re.fullmatch(r"[^.;]{0,40}\bet\s*", gap)) and _SHARE_LEAD.search(
-        ctx.folded, max(body.start, ctx.amounts[prev[-1]].start - 12), ctx.amounts[prev[-1]].start) is not None
 
 
 # "La Mission locale Sarthe-Nord reçoit …", "Le centre social Les Ormeaux installe …": a kind of body
@@ -198,9 +185,8 @@ def headed_sections(ctx: ExtractionContext) -> list[Candidate]:
         cue = ctx.lex.carrier_cue.search(ctx.folded, body.start, body.end)
         if len(own) > 1 or not (own or cue):
             continue
-        first_sentence = ctx.folded[body.start:next((x.end for x in ctx.sents if x.start >= body.start), body.end)]
         if not _has_proper_word(ctx.text[a:b]) and (
-                _is_domain_label(ctx.text[title.start + opening:b]) and not _REFERS_BACK.search(first_sentence)
+                _is_domain_label(ctx.text[title.start + opening:b]) and not _refers_back(ctx, body)
                 or CUE.works_purpose.search(ctx.folded, body.start, body.end)):
             # "Aménagement du territoire" above "… reçoit N pour l'aménagement de X": a theme, which
             # no list rule may take for an entry either
